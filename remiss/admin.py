@@ -1,0 +1,125 @@
+"""The Django admin for the remiss domain, in Swedish, with history and read-only statuses.
+
+Statuses change only through the workflow, so the admin shows them but never edits them.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from remiss.models import (
+    Attachment,
+    FocusAreaView,
+    Membership,
+    Organisation,
+    PreparationStep,
+    Recipient,
+    Remiss,
+    Statement,
+    StatusEvent,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "administration", "registry_prefix", "valid_from", "valid_to"]
+    list_filter = ["kind"]
+    search_fields = ["name", "administration", "registry_prefix"]
+    autocomplete_fields = ["successor"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organisation", "role", "title"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+class RecipientInline(admin.TabularInline):
+    model = Recipient
+    extra = 0
+    fields = ["organisation", "registration_number", "status", "extended_deadline"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["organisation"]
+
+
+class RemissAttachmentInline(admin.TabularInline):
+    model = Attachment
+    fk_name = "remiss"
+    extra = 0
+    fields = ["position", "title", "file", "content_type", "size", "sha256"]
+    readonly_fields = ["content_type", "size", "sha256"]
+
+
+@admin.register(Remiss)
+class RemissAdmin(SimpleHistoryAdmin):
+    list_display = ["registration_number", "title", "sender", "sent_on", "deadline"]
+    list_filter = ["sender"]
+    search_fields = ["registration_number", "title"]
+    date_hierarchy = "deadline"
+    autocomplete_fields = ["sender", "programme"]
+    inlines = [RecipientInline, RemissAttachmentInline]
+
+
+@admin.register(Recipient)
+class RecipientAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "remiss", "registration_number", "status", "extended_deadline"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["registration_number", "remiss__registration_number", "organisation__name"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["remiss", "organisation"]
+    list_select_related = ["organisation", "remiss"]
+
+
+class PreparationStepInline(admin.TabularInline):
+    model = PreparationStep
+    extra = 0
+
+
+class FocusAreaViewInline(admin.StackedInline):
+    model = FocusAreaView
+    extra = 0
+
+
+class StatementAttachmentInline(admin.TabularInline):
+    model = Attachment
+    fk_name = "statement"
+    extra = 0
+    fields = ["position", "title", "file", "content_type", "size", "sha256"]
+    readonly_fields = ["content_type", "size", "sha256"]
+
+
+@admin.register(Statement)
+class StatementAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "recipient", "case_officer", "date", "status"]
+    list_filter = ["status"]
+    search_fields = ["title", "recipient__registration_number", "recipient__organisation__name"]
+    readonly_fields = ["status", "created_at", "updated_at"]
+    autocomplete_fields = ["recipient", "case_officer"]
+    list_select_related = ["recipient__organisation", "case_officer"]
+    inlines = [PreparationStepInline, FocusAreaViewInline, StatementAttachmentInline]
+
+
+@admin.register(StatusEvent)
+class StatusEventAdmin(admin.ModelAdmin):
+    """The event log is append-only: readable here, never added, changed or deleted."""
+
+    list_display = ["created_at", "recipient", "from_status", "to_status", "actor"]
+    list_filter = ["to_status"]
+    list_select_related = ["recipient__organisation", "recipient__remiss", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,124 @@
+"""Reading settings from environment variables, failing loudly on bad values.
+
+Every error names the variable and says what it expects, so that a mistyped deployment stops at
+start-up with a message an operator can act on, rather than running with a silent fallback.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return value.strip()
+
+
+def env_str(name: str, default: str | None = None, *, required: bool = False) -> str:
+    value = _raw(name)
+    if value:
+        return value
+    if required:
+        raise ImproperlyConfigured(f"{name}: variabeln måste vara satt (se .env.example).")
+    return default or ""
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if not value:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}: ogiltigt värde {value!r}; ange 1 eller 0 (även true/false, yes/no, on/off)."
+    )
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = _raw(name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: ogiltigt värde {value!r}; ange ett heltal.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(
+            f"{name}: {number} är för litet; minsta tillåtna värde är {minimum}."
+        )
+    return number
+
+
+def env_list(name: str, default: list[str] | None = None, *, required: bool = False) -> list[str]:
+    value = _raw(name)
+    items = [item.strip() for item in (value or "").split(",") if item.strip()]
+    if items:
+        return items
+    if required:
+        raise ImproperlyConfigured(
+            f"{name}: variabeln måste vara satt, som en kommaseparerad lista "
+            "(till exempel remiss.example.se,www.remiss.example.se)."
+        )
+    return list(default or [])
+
+
+def env_secret_key(name: str, *, debug: bool) -> str:
+    """The secret key: a development default while DEBUG is on, never in production."""
+    value = _raw(name)
+    if debug and not value:
+        return "django-insecure-endast-for-utveckling-byt-i-produktion-0123456789"
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name}: variabeln måste vara satt när DEBUG=0; ange minst 50 slumpmässiga tecken, "
+            'till exempel från python -c "import secrets; print(secrets.token_urlsafe(50))".'
+        )
+    if not debug and (len(value) < 50 or value.startswith("django-insecure")):
+        raise ImproperlyConfigured(
+            f"{name}: nyckeln är för svag för produktion; ange minst 50 slumpmässiga tecken."
+        )
+    return value
+
+
+def env_database(name: str, *, default_sqlite: Path) -> dict:
+    value = _raw(name)
+    if not value:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(default_sqlite),
+        }
+    try:
+        config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=True)
+    except Exception as error:  # dj_database_url raises several kinds of error for bad URLs
+        raise ImproperlyConfigured(
+            f"{name}: kan inte tolka {value!r} ({error}); ange till exempel "
+            "postgres://användare:lösenord@127.0.0.1:5432/remiss eller sqlite:////sökväg/db.sqlite3."
+        ) from None
+    if config.get("ENGINE") not in {
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    }:
+        raise ImproperlyConfigured(
+            f"{name}: databasen {config.get('ENGINE')!r} stöds inte; använd postgres:// eller sqlite://."
+        )
+    if not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name}: adressen saknar databasens namn: {value!r}.")
+    return config
+
+
+def env_path(name: str, default: Path) -> Path:
+    value = _raw(name)
+    if not value:
+        return default
+    path = Path(value)
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"{name}: ange en absolut sökväg, inte {value!r}.")
+    return path

@@ -1,0 +1,313 @@
+"""Load the Södermalm case of December 2019 as demo data (idempotent).
+
+Creates what is missing and leaves what exists untouched, so a second run changes nothing, and
+edits made in the portal survive a re-run. Refuses to run with DEBUG off: the demo users all have
+the password "demo".
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from programs.models import FocusArea, Programme
+from remiss.demo import statement_text
+from remiss.demo.stockholm import organisation_rows
+from remiss.models import (
+    Attachment,
+    FocusAreaView,
+    Membership,
+    Organisation,
+    PreparationStep,
+    Recipient,
+    Remiss,
+    Statement,
+)
+
+Role = Membership.Role
+
+PROGRAMME = {
+    "name": "Stockholms stads säkerhetsprogram 2020–2023",
+    "period_start": 2020,
+    "period_end": 2023,
+    "adopted_on": datetime.date(2020, 3, 23),
+    "legal_basis": (
+        "Lag (2006:544) om kommuners och landstings åtgärder inför och vid extraordinära "
+        "händelser i fredstid och höjd beredskap.\n"
+        "Lag (2003:778) om skydd mot olyckor.\n"
+        "Säkerhetsskyddslagen (2018:585).\n"
+        "Överenskommelsen mellan MSB och SKL om kommunernas krisberedskap 2019–2022."
+    ),
+    "description": (
+        "Programmet leder stadens samlade säkerhetsarbete mot kommunfullmäktiges mål om en trygg, "
+        "säker och välskött stad att bo och vistas i. Arbetet delas in i fem sammanlänkade "
+        "fokusområden, vart och ett med egna övergripande mål."
+    ),
+}
+FOCUS_AREAS = [
+    "Krisberedskap",
+    "Civilt försvar",
+    "Säkerhetsskydd och informationssäkerhet",
+    "Förebygga olyckor",
+    "Otillåten påverkan samt hot och våld mot anställda",
+]
+
+REMISS_NUMBER = "KS 2019/1543"
+# The send date is not in the seed document; the beginning of October 2019 is assumed.
+REMISS_SENT = datetime.date(2019, 10, 1)
+REMISS_DEADLINE = datetime.date(2019, 12, 13)
+SODERMALM = "Södermalms stadsdelsnämnd"
+SODERMALM_NUMBER = "SÖD 2019/1102"
+
+# username, first name, last name, organisation, role, title, phone
+DEMO_USERS = [
+    (
+        "handlaggare",
+        "Eva-Lena",
+        "Eirefelt",
+        SODERMALM,
+        Role.CASE_OFFICER,
+        "Handläggare",
+        "08-508 121 92",
+    ),
+    (
+        "direktor",
+        "Ann-Christine",
+        "Jenvén",
+        SODERMALM,
+        Role.HEAD_OF_ADMINISTRATION,
+        "Stadsdelsdirektör",
+        "",
+    ),
+    ("sekreterare", "Maja", "Berg", SODERMALM, Role.SECRETARY, "Nämndsekreterare", ""),
+    ("ordforande", "Per", "Holm", SODERMALM, Role.CHAIR, "Ordförande", ""),
+    ("justerare", "Lena", "Ek", SODERMALM, Role.JUSTIFIER, "Justerare", ""),
+    ("ks", "Johan", "Sund", "Kommunstyrelsen", Role.REMISS_COORDINATOR, "Remissamordnare", ""),
+    (
+        "kungsholmen",
+        "Nora",
+        "Falk",
+        "Kungsholmens stadsdelsnämnd",
+        Role.CASE_OFFICER,
+        "Handläggare",
+        "",
+    ),
+]
+DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, refused when DEBUG is off
+
+# Which paragraphs of "Synpunkter och förslag" speak to which focus area (by number).
+VIEWS_BY_FOCUS_AREA = {
+    1: "Förvaltningen anser att det är angeläget med samordning",
+    3: "Förvaltningen har en informationssäkerhetssamordnare",
+    5: "Förvaltningen har under år 2019 tagit fram nya rutiner vid hot och våld",
+}
+
+
+class Command(BaseCommand):
+    help = "Läser in Södermalms remissvar från december 2019 som demodata (kan köras flera gånger)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo skapar demoanvändare med lösenordet 'demo' och körs bara när DEBUG=1."
+            )
+        with transaction.atomic():
+            created = self.seed()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Demodata inläst: {created} nya poster."))
+        else:
+            self.stdout.write("Demodata fanns redan; inget ändrades.")
+
+    def seed(self) -> int:
+        self.created = 0
+        programme = self.get_or_create(Programme, name=PROGRAMME["name"], defaults=PROGRAMME)
+        focus_areas = {
+            number: self.get_or_create(
+                FocusArea, programme=programme, number=number, defaults={"title": title}
+            )
+            for number, title in enumerate(FOCUS_AREAS, start=1)
+        }
+
+        organisations: dict[str, Organisation] = {}
+        for row in organisation_rows():
+            successor = row.pop("successor", None)
+            if successor:
+                row["successor"] = organisations[successor]
+            organisations[row["name"]] = self.get_or_create(
+                Organisation, name=row["name"], defaults=row
+            )
+
+        users = self.seed_users(organisations)
+
+        ks = organisations["Kommunstyrelsen"]
+        remiss = self.get_or_create(
+            Remiss,
+            sender=ks,
+            registration_number=REMISS_NUMBER,
+            defaults={
+                "title": PROGRAMME["name"],
+                "programme": programme,
+                "description": (
+                    "Stadsledningskontoret har tagit fram ett förslag till nytt säkerhetsprogram "
+                    "för 2020–2023, en revidering av stadens trygghets- och säkerhetsprogram "
+                    "2018–2021. Kommunstyrelsen remitterar förslaget till samtliga "
+                    "stadsdelsnämnder, samtliga facknämnder och Storstockholms brandförsvar."
+                ),
+                "sent_on": REMISS_SENT,
+                "deadline": REMISS_DEADLINE,
+            },
+        )
+        programme_pdf = None
+        if not remiss.attachments.exists():
+            programme_pdf = programme_draft_pdf()
+            self.attach(remiss=remiss, title=PROGRAMME["name"], content=programme_pdf)
+
+        for organisation in Organisation.objects.valid_on(REMISS_SENT).exclude(pk=ks.pk):
+            self.get_or_create(
+                Recipient,
+                remiss=remiss,
+                organisation=organisation,
+                defaults={
+                    "registration_number": SODERMALM_NUMBER
+                    if organisation.name == SODERMALM
+                    else ""
+                },
+            )
+
+        recipient = Recipient.objects.get(remiss=remiss, organisation=organisations[SODERMALM])
+        self.seed_statement(recipient, users["handlaggare"], focus_areas, programme_pdf)
+        return self.created
+
+    def seed_users(self, organisations: dict[str, Organisation]) -> dict:
+        User = get_user_model()
+        users = {}
+        for username, first, last, org_name, role, title, phone in DEMO_USERS:
+            user = self.demo_user(User, username, first_name=first, last_name=last)
+            self.get_or_create(
+                Membership,
+                user=user,
+                organisation=organisations[org_name],
+                role=role,
+                defaults={"title": title, "phone": phone},
+            )
+            users[username] = user
+        self.demo_user(
+            User,
+            "admin",
+            first_name="Portalens",
+            last_name="administratör",
+            is_staff=True,
+            is_superuser=True,
+        )
+        return users
+
+    def demo_user(self, User, username: str, **fields):
+        user, created = User.objects.get_or_create(
+            username=username, defaults={**fields, "email": f"{username}@example.org"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            self.created += 1
+        return user
+
+    def seed_statement(self, recipient, case_officer, focus_areas, programme_pdf) -> None:
+        text = statement_text.load()
+        sections = text.sections
+        statement, created = Statement.objects.get_or_create(
+            recipient=recipient,
+            defaults={
+                "case_officer": case_officer,
+                "phone": text.phone,
+                "addressed_to": text.addressed_to,
+                "date": text.date,
+                "title": text.title,
+                "reference_line": text.reference_line,
+                "proposals": text.proposals,
+                "summary": sections["Sammanfattning"],
+                "background": sections["Bakgrund"],
+                "preparation": sections["Ärendets beredning"],
+                "matter": sections["Ärendet"],
+                "views": sections["Synpunkter och förslag"],
+            },
+        )
+        if not created:
+            return
+        self.created += 1
+        steps = [
+            (
+                PreparationStep.Kind.INTERNAL,
+                "Stadsdelsdirektörens stab med förvaltningens säkerhetssamordnare, HR-avdelningen "
+                "och informationssäkerhetssamordnaren",
+                None,
+            ),
+            (PreparationStep.Kind.STAFF_GROUP, "Förvaltningsgruppen", datetime.date(2019, 12, 2)),
+            (
+                PreparationStep.Kind.PENSIONERS_COUNCIL,
+                "Pensionärsrådet",
+                datetime.date(2019, 12, 2),
+            ),
+            (
+                PreparationStep.Kind.DISABILITY_COUNCIL,
+                "Rådet för funktionshindersfrågor",
+                datetime.date(2019, 12, 3),
+            ),
+        ]
+        for kind, who, date in steps:
+            PreparationStep.objects.create(statement=statement, kind=kind, who=who, date=date)
+            self.created += 1
+        paragraphs = statement.views.split("\n\n")
+        for number, opening in VIEWS_BY_FOCUS_AREA.items():
+            paragraph = next(p for p in paragraphs if p.startswith(opening))
+            FocusAreaView.objects.create(
+                statement=statement, focus_area=focus_areas[number], text=paragraph
+            )
+            self.created += 1
+        for position, title in enumerate(text.attachments, start=1):
+            self.attach(
+                statement=statement,
+                title=title,
+                content=programme_pdf or programme_draft_pdf(),
+                position=position,
+            )
+
+    def attach(self, *, title: str, content: bytes, position: int = 1, **owner) -> None:
+        digest = hashlib.sha256(content).hexdigest()
+        attachment = Attachment(
+            title=title,
+            original_name=f"{title}.pdf",
+            content_type="application/pdf",
+            size=len(content),
+            sha256=digest,
+            position=position,
+            **owner,
+        )
+        attachment.file.save(f"{digest}.pdf", ContentFile(content), save=False)
+        attachment.save()
+        self.created += 1
+
+    def get_or_create(self, model, defaults=None, **lookup):
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+        self.created += created
+        return obj
+
+
+def programme_draft_pdf() -> bytes:
+    """A short stand-in for the programme draft: the real draft is not part of the seed case."""
+    from weasyprint import HTML  # imported here: loading Pango is slow and only needed once
+
+    areas = "".join(f"<li>{title}</li>" for title in FOCUS_AREAS)
+    legal_basis = PROGRAMME["legal_basis"].replace("\n", "<br>")
+    html = f"""<!doctype html><html lang="sv"><head><meta charset="utf-8">
+    <title>{PROGRAMME["name"]}</title>
+    <style>@page {{ size: A4; margin: 25mm; }} body {{ font-family: sans-serif; }}</style></head>
+    <body><p>Stockholms stad · Kommunstyrelsen · {REMISS_NUMBER}</p>
+    <h1>{PROGRAMME["name"]}</h1><p><strong>Remissversion – demodokument.</strong>
+    Den verkliga remissversionen ingår inte i demodata; detta dokument står i dess ställe.</p>
+    <p>{PROGRAMME["description"]}</p><h2>Fokusområden</h2><ol>{areas}</ol>
+    <h2>Rättslig grund</h2><p>{legal_basis}</p></body></html>"""
+    return HTML(string=html).write_pdf()
