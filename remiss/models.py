@@ -377,7 +377,8 @@ class PreparationStep(models.Model):
     class Meta:
         verbose_name = "beredningssteg"
         verbose_name_plural = "ärendets beredning"
-        ordering = ["statement", "date", "pk"]
+        # Undated steps (the internal preparation) come first on every database.
+        ordering = ["statement", models.F("date").asc(nulls_first=True), "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.who}"

@@ -6,6 +6,7 @@ the password "demo".
 """
 
 import datetime
+import functools
 import hashlib
 
 from django.conf import settings
@@ -296,6 +297,7 @@ class Command(BaseCommand):
         return obj
 
 
+@functools.cache
 def programme_draft_pdf() -> bytes:
     """A short stand-in for the programme draft: the real draft is not part of the seed case."""
     from weasyprint import HTML  # imported here: loading Pango is slow and only needed once

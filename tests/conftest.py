@@ -1,0 +1,149 @@
+"""Shared fixtures: a small city with the personas of the seed case (STYLE.md §13)."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from programs.models import FocusArea, Programme
+from remiss.models import Membership, Organisation, Recipient, Remiss, Statement
+
+Role = Membership.Role
+Kind = Organisation.Kind
+SENT = datetime.date(2019, 10, 1)
+DEADLINE = datetime.date(2019, 12, 13)
+
+
+def make_user(
+    username: str, organisation: Organisation | None = None, role: str | None = None, **fields
+):
+    user = get_user_model().objects.create_user(username=username, password="demo", **fields)
+    if organisation is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def make_organisation(name: str, kind: str = Kind.DISTRICT_COUNCIL, **fields) -> Organisation:
+    fields.setdefault("valid_from", datetime.date(2007, 1, 1))
+    return Organisation.objects.create(name=name, kind=kind, **fields)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing with production strength costs a third of a second per password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def programme(db) -> Programme:
+    programme = Programme.objects.create(
+        name="Stockholms stads säkerhetsprogram 2020–2023", period_start=2020, period_end=2023
+    )
+    for number, title in enumerate(["Krisberedskap", "Civilt försvar"], start=1):
+        FocusArea.objects.create(programme=programme, number=number, title=title)
+    return programme
+
+
+@pytest.fixture
+def ks(db) -> Organisation:
+    return make_organisation(
+        "Kommunstyrelsen",
+        Kind.EXECUTIVE_BOARD,
+        administration="Stadsledningskontoret",
+        registry_prefix="KS",
+    )
+
+
+@pytest.fixture
+def sodermalm(db) -> Organisation:
+    return make_organisation(
+        "Södermalms stadsdelsnämnd",
+        administration="Södermalms stadsdelsförvaltning",
+        registry_prefix="SÖD",
+    )
+
+
+@pytest.fixture
+def kungsholmen(db) -> Organisation:
+    return make_organisation("Kungsholmens stadsdelsnämnd", registry_prefix="KUN")
+
+
+@pytest.fixture
+def remiss(ks, sodermalm, kungsholmen, programme) -> Remiss:
+    remiss = Remiss.objects.create(
+        sender=ks,
+        registration_number="KS 2019/1543",
+        title=programme.name,
+        programme=programme,
+        sent_on=SENT,
+        deadline=DEADLINE,
+    )
+    Recipient.objects.create(
+        remiss=remiss, organisation=sodermalm, registration_number="SÖD 2019/1102"
+    )
+    Recipient.objects.create(remiss=remiss, organisation=kungsholmen)
+    return remiss
+
+
+@pytest.fixture
+def sodermalm_recipient(remiss, sodermalm) -> Recipient:
+    return remiss.recipients.get(organisation=sodermalm)
+
+
+@pytest.fixture
+def handlaggare(sodermalm):
+    return make_user(
+        "handlaggare", sodermalm, Role.CASE_OFFICER, first_name="Eva-Lena", last_name="Eirefelt"
+    )
+
+
+@pytest.fixture
+def direktor(sodermalm):
+    return make_user(
+        "direktor",
+        sodermalm,
+        Role.HEAD_OF_ADMINISTRATION,
+        first_name="Ann-Christine",
+        last_name="Jenvén",
+    )
+
+
+@pytest.fixture
+def sekreterare(sodermalm):
+    return make_user("sekreterare", sodermalm, Role.SECRETARY)
+
+
+@pytest.fixture
+def justerare(sodermalm):
+    return make_user("justerare", sodermalm, Role.JUSTIFIER)
+
+
+@pytest.fixture
+def ks_samordnare(ks):
+    return make_user("ks", ks, Role.REMISS_COORDINATOR)
+
+
+@pytest.fixture
+def outsider(kungsholmen):
+    """A handläggare at another recipient of the same remiss."""
+    return make_user("kungsholmen", kungsholmen, Role.CASE_OFFICER)
+
+
+@pytest.fixture
+def statement(sodermalm_recipient, handlaggare) -> Statement:
+    return Statement.objects.create(
+        recipient=sodermalm_recipient,
+        case_officer=handlaggare,
+        addressed_to="Södermalms stadsdelsnämnd",
+        date=datetime.date(2019, 12, 12),
+        title="Stockholms stads säkerhetsprogram 2020–2023",
+        reference_line="Svar på remiss från kommunstyrelsen, dnr KS 2019/1543",
+        proposals=[
+            "Stadsdelsnämnden överlämnar förvaltningens tjänsteutlåtande som svar på remissen."
+        ],
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser(username="admin", password="demo")

@@ -1,0 +1,222 @@
+"""seed_demo loads the Södermalm case of December 2019, once, and only in development."""
+
+import datetime
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from programs.models import FocusArea, Programme
+from remiss.models import (
+    Attachment,
+    FocusAreaView,
+    Membership,
+    Organisation,
+    PreparationStep,
+    Recipient,
+    Remiss,
+    Statement,
+)
+
+pytestmark = pytest.mark.django_db
+FIXTURE = (
+    Path(__file__).resolve().parent.parent / "remiss/demo/sodermalm-tjansteutlatande-2019-12-12.txt"
+)
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = [
+        Programme,
+        FocusArea,
+        Organisation,
+        Membership,
+        Remiss,
+        Recipient,
+        Statement,
+        PreparationStep,
+        FocusAreaView,
+        Attachment,
+        get_user_model(),
+    ]
+    result = {m.__name__: m.objects.count() for m in models}
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical"):
+            result[model.__name__] = model.objects.count()
+    return result
+
+
+@pytest.fixture
+def seeded(settings, tmp_path):
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    seed()
+
+
+def test_it_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG=1"):
+        seed()
+    assert get_user_model().objects.count() == 0
+    assert Organisation.objects.count() == 0
+
+
+def test_it_loads_the_expected_counts(seeded):
+    assert Programme.objects.get().name == "Stockholms stads säkerhetsprogram 2020–2023"
+    assert list(FocusArea.objects.values_list("number", "title")) == [
+        (1, "Krisberedskap"),
+        (2, "Civilt försvar"),
+        (3, "Säkerhetsskydd och informationssäkerhet"),
+        (4, "Förebygga olyckor"),
+        (5, "Otillåten påverkan samt hot och våld mot anställda"),
+    ]
+    kinds = Organisation.Kind
+    december_2019 = Organisation.objects.valid_on(datetime.date(2019, 12, 1))
+    assert december_2019.filter(kind=kinds.DISTRICT_COUNCIL).count() == 14
+    assert december_2019.filter(kind=kinds.SPECIALIST_BOARD).count() == 14
+    assert december_2019.filter(kind=kinds.EXECUTIVE_BOARD).get().administration == (
+        "Stadsledningskontoret"
+    )
+    assert december_2019.filter(kind=kinds.MUNICIPAL_FEDERATION).get().name == (
+        "Storstockholms brandförsvar"
+    )
+    assert (
+        Organisation.objects.valid_on(datetime.date.today())
+        .filter(kind=kinds.DISTRICT_COUNCIL)
+        .count()
+        == 11
+    )
+    remiss = Remiss.objects.get(registration_number="KS 2019/1543")
+    assert remiss.sender.name == "Kommunstyrelsen"
+    assert remiss.deadline == datetime.date(2019, 12, 13)
+    assert remiss.recipients.count() == 29
+    assert remiss.attachments.count() == 1
+    assert set(get_user_model().objects.values_list("username", flat=True)) == {
+        "handlaggare",
+        "direktor",
+        "sekreterare",
+        "ordforande",
+        "justerare",
+        "ks",
+        "kungsholmen",
+        "admin",
+    }
+
+
+def test_the_mergers_are_recorded_as_successors(seeded):
+    alvsjo = Organisation.objects.get(name="Älvsjö stadsdelsnämnd")
+    rinkeby = Organisation.objects.get(name="Rinkeby-Kista stadsdelsnämnd")
+    ostermalm = Organisation.objects.get(name="Östermalms stadsdelsnämnd")
+
+    assert (alvsjo.valid_to, alvsjo.successor.name) == (
+        datetime.date(2020, 6, 30),
+        "Hägersten-Älvsjö stadsdelsnämnd",
+    )
+    assert alvsjo.successor.valid_from == datetime.date(2020, 7, 1)
+    assert rinkeby.successor.name == "Järva stadsdelsnämnd"
+    assert ostermalm.successor.name == "Norra innerstadens stadsdelsnämnd"
+    assert rinkeby.successor.valid_from == datetime.date(2023, 7, 1)
+
+
+def test_a_second_run_changes_nothing(seeded):
+    before = counts()
+
+    output = seed()
+
+    assert counts() == before
+    assert "inget ändrades" in output
+
+
+def test_a_second_run_keeps_edits_made_in_the_portal(seeded):
+    statement = Statement.objects.get()
+    statement.summary = "Omskriven sammanfattning."
+    statement.save()
+
+    seed()
+
+    statement.refresh_from_db()
+    assert statement.summary == "Omskriven sammanfattning."
+
+
+def fixture_sections() -> dict[str, str]:
+    """The transcription's "## " sections, read here independently of the seed code."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    parts = re.split(r"^## (.+)\n", text, flags=re.MULTILINE)
+    return {heading: body.strip() for heading, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def test_the_sodermalm_statement_equals_the_fixture_section_by_section(seeded):
+    statement = Statement.objects.get(recipient__organisation__name="Södermalms stadsdelsnämnd")
+    expected = fixture_sections()
+    views, signature = expected["Synpunkter och förslag"].rsplit("\n\n", 1)
+
+    assert [heading for heading, _ in statement.sections()] == [
+        "Sammanfattning",
+        "Bakgrund",
+        "Ärendets beredning",
+        "Ärendet",
+        "Synpunkter och förslag",
+    ]
+    for heading, text in statement.sections():
+        wanted = views if heading == "Synpunkter och förslag" else expected[heading]
+        assert text == wanted, heading
+    assert signature == "Ann-Christine Jenvén\nStadsdelsdirektör"
+    assert statement.proposals == [
+        "Stadsdelsnämnden överlämnar förvaltningens tjänsteutlåtande som svar på remissen.",
+        "Beslutet justeras omedelbart.",
+    ]
+    assert statement.title == "Stockholms stads säkerhetsprogram 2020–2023"
+    assert statement.reference_line == "Svar på remiss från kommunstyrelsen, dnr KS 2019/1543"
+    assert (statement.phone, statement.addressed_to, statement.date) == (
+        "08-508 121 92",
+        "Södermalms stadsdelsnämnd",
+        datetime.date(2019, 12, 12),
+    )
+    assert statement.case_officer.get_full_name() == "Eva-Lena Eirefelt"
+    assert statement.recipient.registration_number == "SÖD 2019/1102"
+    assert statement.status == Statement.Status.DRAFT
+
+
+def test_the_statement_carries_its_preparation_views_and_attachment(seeded):
+    statement = Statement.objects.get()
+
+    assert [(s.get_kind_display(), s.date) for s in statement.preparation_steps.all()] == [
+        ("Intern beredning", None),
+        ("Förvaltningsgrupp", datetime.date(2019, 12, 2)),
+        ("Pensionärsråd", datetime.date(2019, 12, 2)),
+        ("Råd för funktionshindersfrågor", datetime.date(2019, 12, 3)),
+    ]
+    views = {v.focus_area.number: v.text for v in statement.focus_area_views.all()}
+    assert sorted(views) == [1, 3, 5]
+    assert all(text in statement.views for text in views.values())
+    attachment = statement.attachments.get()
+    assert attachment.title == "Stockholms stads säkerhetsprogram 2020–2023"
+    with attachment.file.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+
+
+def test_every_demo_user_logs_in_with_the_password_demo(seeded, client):
+    for username in [
+        "handlaggare",
+        "direktor",
+        "sekreterare",
+        "ordforande",
+        "justerare",
+        "ks",
+        "kungsholmen",
+        "admin",
+    ]:
+        assert client.login(username=username, password="demo"), username
+    eva = get_user_model().objects.get(username="handlaggare")
+    assert eva.memberships.get().get_role_display() == "Handläggare"
+    assert eva.memberships.get().organisation.registry_prefix == "SÖD"

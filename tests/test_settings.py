@@ -1,0 +1,143 @@
+"""Settings come from the environment; a bad value stops start-up with a message naming it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from remiss import environment
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "q2Xv8mN4pR7tW1zK5bH9cJ3fL6sD0gY2aE8uI4oP7nM1xV5kQ9rT3wZ6yB0hF2jG"
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "remiss.example.se",
+    "EMAIL_HOST": "smtp.example.se",
+}
+SETTINGS_VARIABLES = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "EMAIL_PORT",
+    "MEDIA_ROOT",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "CSRF_TRUSTED_ORIGINS",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_no_issue_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "variable", "expects"),
+    [
+        ({"DEBUG": "kanske"}, "DEBUG", "ange 1 eller 0"),
+        ({"DEBUG": "0", "ALLOWED_HOSTS": "remiss.example.se"}, "SECRET_KEY", "måste vara satt"),
+        ({**PRODUCTION, "SECRET_KEY": "kort"}, "SECRET_KEY", "minst 50"),
+        ({"DEBUG": "0", "SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS", "kommaseparerad lista"),
+        ({**PRODUCTION, "EMAIL_HOST": ""}, "EMAIL_HOST", "måste vara satt"),
+        ({**PRODUCTION, "EMAIL_USE_SSL": "1"}, "EMAIL_USE_TLS och EMAIL_USE_SSL", "högst en"),
+        ({"DATABASE_URL": "mysql://root@localhost/remiss"}, "DATABASE_URL", "stöds inte"),
+        ({"DATABASE_URL": "inte en adress"}, "DATABASE_URL", "kan inte tolka"),
+        ({"EMAIL_PORT": "tjugofem"}, "EMAIL_PORT", "heltal"),
+        ({"MEDIA_ROOT": "relativ/sokvag"}, "MEDIA_ROOT", "absolut sökväg"),
+    ],
+)
+def test_a_bad_variable_stops_start_up_with_a_message_naming_it(env, variable, expects):
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert f"Remissportalen kan inte starta: {variable}:" in result.stderr
+    assert expects in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_development_mode_starts_with_no_variables_at_all():
+    result = manage("check")
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("true", True), ("YES", True), ("on", True), ("0", False), ("off", False)],
+)
+def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAGGA", raw)
+
+    assert environment.env_bool("FLAGGA", not expected) is expected
+
+
+def test_env_bool_uses_the_default_when_unset(monkeypatch):
+    monkeypatch.delenv("FLAGGA", raising=False)
+
+    assert environment.env_bool("FLAGGA", True) is True
+
+
+def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
+    monkeypatch.setenv("VARDAR", " a.example.se, ,b.example.se ")
+
+    assert environment.env_list("VARDAR") == ["a.example.se", "b.example.se"]
+
+
+def test_env_database_reads_a_postgres_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://remiss:hemligt@db.example.se:5433/remiss")
+
+    config = environment.env_database("DATABASE_URL", default_sqlite=tmp_path / "db.sqlite3")
+
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.example.se", 5433, "remiss")
+
+
+def test_env_database_defaults_to_sqlite_in_the_given_file(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    config = environment.env_database("DATABASE_URL", default_sqlite=tmp_path / "db.sqlite3")
+
+    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")}
+
+
+def test_env_secret_key_has_no_production_default(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        environment.env_secret_key("SECRET_KEY", debug=False)
+
+
+def test_the_project_runs_in_swedish_and_stockholm_time(settings):
+    assert settings.LANGUAGE_CODE == "sv"
+    assert settings.TIME_ZONE == "Europe/Stockholm"
+    assert settings.USE_TZ is True
+
+
+def test_every_variable_the_settings_read_is_documented_in_env_example():
+    import re
+
+    read = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', (ROOT / "remiss/settings.py").read_text()))
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+
+    assert read, "no variables found in settings.py"
+    assert read - documented == set()

@@ -1,0 +1,155 @@
+"""The login page and the start page: each person sees the remisses of their own organisations."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from remiss.models import Recipient, Remiss
+from tests.conftest import make_organisation, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client):
+    response = client.get(reverse("start"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/"
+
+
+def test_the_login_page_is_in_swedish(client):
+    response = client.get(reverse("login"))
+
+    body = response.content.decode()
+    assert '<html lang="sv">' in body
+    assert '<label for="id_username">Användarnamn</label>' in body
+    assert '<label for="id_password">Lösenord</label>' in body
+    assert ">Logga in</button>" in body
+
+
+def test_a_wrong_password_is_refused_in_swedish_and_keeps_the_username(client, handlaggare):
+    response = client.post(reverse("login"), {"username": "handlaggare", "password": "fel"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Inloggningen misslyckades" in body
+    assert "korrekt användarnamn och lösenord" in body
+    assert 'value="handlaggare"' in body
+    assert "_auth_user_id" not in client.session
+
+
+def test_logging_in_leads_to_the_start_page(client, handlaggare, remiss):
+    response = client.post(
+        reverse("login"), {"username": "handlaggare", "password": "demo"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("start")
+    assert "KS 2019/1543" in response.content.decode()
+
+
+def test_a_case_officer_sees_the_remiss_received_with_its_deadline(client, handlaggare, remiss):
+    client.force_login(handlaggare)
+
+    body = client.get(reverse("start")).content.decode()
+
+    assert "Mottagna remisser" in body
+    assert "KS 2019/1543" in body
+    assert "SÖD 2019/1102" in body
+    assert "Stockholms stads säkerhetsprogram 2020–2023" in body
+    assert '<time datetime="2019-12-13">2019-12-13</time>' in body
+    assert "försenad" in body  # the 2019 deadline is long past
+    assert "Inte påbörjat" in body
+
+
+def test_a_person_sees_only_remisses_of_their_own_organisations(client, handlaggare, remiss, ks):
+    kungsholmen_only = Remiss.objects.create(
+        sender=ks,
+        registration_number="KS 2020/77",
+        title="Kungsholmens egen remiss",
+        deadline=datetime.date(2020, 3, 1),
+    )
+    Recipient.objects.create(
+        remiss=kungsholmen_only,
+        organisation=remiss.recipients.get(
+            organisation__name="Kungsholmens stadsdelsnämnd"
+        ).organisation,
+    )
+    farsta = make_organisation("Farsta stadsdelsnämnd")
+    farsta_user = make_user("farsta", farsta, "case_officer")
+
+    client.force_login(handlaggare)
+    body = client.get(reverse("start")).content.decode()
+    assert "KS 2019/1543" in body
+    assert "KS 2020/77" not in body
+    assert "Kungsholmens egen remiss" not in body
+
+    client.force_login(farsta_user)
+    body = client.get(reverse("start")).content.decode()
+    assert "KS 2019/1543" not in body
+    assert "Dina organisationer har inte fått några remisser." in body
+
+
+def test_the_sender_sees_its_remiss_with_the_answers_counted(client, ks_samordnare, remiss):
+    client.force_login(ks_samordnare)
+
+    body = client.get(reverse("start")).content.decode()
+
+    assert "Skickade remisser" in body
+    assert "KS 2019/1543" in body
+    assert "0 av 2" in body
+    assert "Mottagna remisser" not in body
+
+
+def test_a_person_without_a_role_is_told_so(client, db):
+    user = make_user("ny")
+    client.force_login(user)
+
+    body = client.get(reverse("start")).content.decode()
+
+    assert "ingen roll i någon organisation" in body
+
+
+def test_titles_are_escaped_on_the_start_page(client, handlaggare, remiss):
+    remiss.title = '<script>alert("x")</script>'
+    remiss.save()
+    client.force_login(handlaggare)
+
+    body = client.get(reverse("start")).content.decode()
+
+    assert '<script>alert("x")</script>' not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+
+
+def test_the_start_page_runs_the_same_queries_for_one_remiss_or_twenty(
+    client, handlaggare, ks_samordnare, remiss, ks, sodermalm
+):
+    def queries_for(user) -> int:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("start")).status_code == 200
+        return len(captured)
+
+    before = (queries_for(handlaggare), queries_for(ks_samordnare))
+    for number in range(20):
+        more = Remiss.objects.create(
+            sender=ks,
+            registration_number=f"KS 2020/{number}",
+            title=f"Remiss {number}",
+            deadline=datetime.date(2020, 6, 1),
+        )
+        Recipient.objects.create(remiss=more, organisation=sodermalm)
+
+    assert (queries_for(handlaggare), queries_for(ks_samordnare)) == before
+
+
+def test_logging_out_takes_a_post_and_ends_the_session(client, handlaggare):
+    client.force_login(handlaggare)
+
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+
+    assert response["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
