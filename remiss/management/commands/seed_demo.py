@@ -199,8 +199,7 @@ class Command(BaseCommand):
         self.demo_user(
             User,
             "admin",
-            first_name="Portalens",
-            last_name="administratör",
+            first_name="Administratör",
             is_staff=True,
             is_superuser=True,
         )
