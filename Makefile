@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# axe-core, which the browser tests inject to check WCAG 2.1 A and AA (package-lock.json pins it).
+AXE := node_modules/axe-core/axe.min.js
 # The first Python that is 3.12 or newer (pyenv's shims honour .python-version).
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
@@ -14,7 +16,8 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3; do \
 
 .PHONY: run test install lint format migrate seed lock clean
 
-run: install
+# The portal needs Python only; node is for the test suite's accessibility checks (make install).
+run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Remissportalen: http://$(HOST):$(PORT)/  (log in as handlaggare, password demo)"
@@ -31,7 +34,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(AXE)
 
 $(VENV)/.installed: requirements.lock scripts/check_system.py
 	@if [ -z "$(PYTHON)" ]; then \
@@ -45,6 +48,15 @@ $(VENV)/.installed: requirements.lock scripts/check_system.py
 	$(PY) scripts/check_system.py
 	touch $@
 
+# Reruns only when the lock changes (npm keeps no mtimes, hence the touch). Without npm the
+# accessibility checks skip (and fail under REQUIRE_BROWSER=1), so the rest still installs.
+$(AXE): package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		echo "npm ci --no-audit --no-fund" && npm ci --no-audit --no-fund && touch $@; \
+	else \
+		echo "npm is missing, so the accessibility checks (axe-core) will be skipped: sudo apt-get install npm"; \
+	fi
+
 # Refresh the pinned versions after changing pyproject.toml.
 lock: install
 	$(PY) -m pip install --quiet uv
@@ -52,4 +64,4 @@ lock: install
 		--generate-hashes -q -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-artifacts

@@ -1,7 +1,8 @@
 """Playwright with Debian's Chromium (Playwright cannot fetch its own browser here).
 
 Without Chromium these tests skip with the reason shown; with REQUIRE_BROWSER=1 (set by CI) the
-missing browser is a failure instead, so a green CI run always includes the browser tests.
+missing browser is a failure instead, so a green CI run always includes the browser tests. The
+same holds for axe-core (from npm), which `assert_accessible` uses to check WCAG 2.1 A and AA.
 """
 
 import os
@@ -10,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.browser.accessibility import (
+    ARTIFACTS,
+    MISSING_AXE,
+    axe_source,
+    axe_violations,
+    describe,
+    save_report,
+)
+
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -30,17 +39,21 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def skip_or_fail(reason: str) -> None:
+    """Skip for want of a tool, except where REQUIRE_BROWSER=1 (CI) says it must be there."""
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
     executable = chromium_path()
     if executable is None:
-        reason = (
+        skip_or_fail(
             "Chromium saknas: installera Debians paket 'chromium' (eller sätt CHROMIUM_PATH) "
             "för att köra webbläsartesterna."
         )
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in the test thread; the tests' own database calls
@@ -66,3 +79,48 @@ def screenshot(page, name: str) -> None:
     """Keep a picture of what the user saw, for people reviewing a run."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    source = axe_source()
+    if source is None:
+        skip_or_fail(MISSING_AXE)
+    return source
+
+
+@pytest.fixture
+def assert_accessible(axe_script):
+    """`assert_accessible(page, *, name)`: fail with axe's WCAG 2.1 A and AA violations, if any.
+
+    The name labels the failure, and axe's findings land in test-artifacts/axe-NAME.json (an
+    empty list when the page passes, so no stale report outlives a fix).
+    """
+
+    def check(page, *, name: str) -> None:
+        __tracebackhide__ = True
+        violations = axe_violations(page, axe_script)
+        save_report(violations, name=name, url=page.url)
+        if violations:
+            pytest.fail(describe(violations, name=name, url=page.url))
+
+    return check
+
+
+@pytest.fixture
+def seeded(settings, tmp_path):
+    """The demo data, as `make run` loads it, with uploads kept in a temporary folder."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/logga-in/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill("demo")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/")

@@ -1,25 +1,20 @@
-"""A newcomer's first minute, in a real browser: log in and find the seed case."""
+"""A newcomer's first minute, in a real browser: log in and find the seed case.
+
+Each page on the way is checked against WCAG 2.1 A and AA with axe-core (assert_accessible).
+"""
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def seeded(settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def test_a_case_officer_logs_in_and_sees_the_remiss(page, seeded):
+def test_a_case_officer_logs_in_and_sees_the_remiss(page, seeded, assert_accessible):
     page.goto("/")
 
     assert page.title() == "Logga in – Remissportalen"
+    assert_accessible(page, name="login")
     page.get_by_label("Användarnamn").fill("handlaggare")
     page.get_by_label("Lösenord").fill("demo")
     page.get_by_role("button", name="Logga in").click()
@@ -31,9 +26,12 @@ def test_a_case_officer_logs_in_and_sees_the_remiss(page, seeded):
     assert "SÖD 2019/1102" in table.inner_text()
     assert page.get_by_role("rowheader", name="Stockholms stads säkerhetsprogram 2020–2023")
     assert "Eva-Lena Eirefelt" in page.locator("header").inner_text()
+    assert_accessible(page, name="start-handlaggare")
 
 
-def test_a_wrong_password_is_explained_and_the_keyboard_reaches_the_form(page, seeded):
+def test_a_wrong_password_is_explained_and_the_keyboard_reaches_the_form(
+    page, seeded, assert_accessible
+):
     page.goto("/logga-in/")
 
     page.keyboard.press("Tab")
@@ -46,3 +44,4 @@ def test_a_wrong_password_is_explained_and_the_keyboard_reaches_the_form(page, s
     assert "Inloggningen misslyckades" in alert.inner_text()
     assert page.get_by_label("Användarnamn").input_value() == "handlaggare"
     screenshot(page, "login-error")
+    assert_accessible(page, name="login-error")
