@@ -317,6 +317,9 @@ class Statement(models.Model):
     signer_name = models.CharField("undertecknad av", max_length=200, blank=True)
     signer_title = models.CharField("undertecknarens titel", max_length=200, blank=True)
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(
+        "version", default=0, help_text="Numret på den senast sparade versionen."
+    )
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     updated_at = models.DateTimeField("senast sparad", auto_now=True)
 
@@ -350,6 +353,74 @@ class Statement(models.Model):
         """(heading, text) in print order."""
         headings = dict(self.SECTIONS, views=self.views_heading)
         return [(headings[field], getattr(self, field)) for field, _ in self.SECTIONS]
+
+
+class StatementVersion(models.Model):
+    """Version: the statement's whole text as one save left it.
+
+    Every save of the drafting form writes one; restoring an old version writes a new one. The
+    content is a snapshot (drafting.snapshot) of the fields, proposals, focus-area views and
+    preparation steps, so a version can be shown, compared and restored on its own.
+    """
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="versions", verbose_name="utlåtande"
+    )
+    number = models.PositiveIntegerField("nummer")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="sparad av",
+    )
+    created_at = models.DateTimeField("sparad", default=timezone.now)
+    note = models.CharField("anteckning", max_length=200, blank=True)
+    content = models.JSONField("innehåll")
+
+    class Meta:
+        verbose_name = "version"
+        verbose_name_plural = "versioner"
+        ordering = ["statement", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "number"],
+                name="statement_version_number_unique",
+                violation_error_message="Utlåtandet har redan en version med det numret.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} av {self.statement}"
+
+
+class AutosavedDraft(models.Model):
+    """Autosparat utkast: one person's unsaved form, kept while they write.
+
+    Not a version: it holds the form exactly as it was posted, so that a closed tab, a crash or
+    a lost connection never costs the text. Saving the form for real removes it.
+    """
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="autosaves", verbose_name="utlåtande"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="person"
+    )
+    base_version = models.PositiveIntegerField("utgår från version")
+    data = models.JSONField("formulärdata")
+    saved_at = models.DateTimeField("sparat", default=timezone.now)
+
+    class Meta:
+        verbose_name = "autosparat utkast"
+        verbose_name_plural = "autosparade utkast"
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "user"], name="one_autosave_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Utkast av {self.user} ({self.saved_at:%Y-%m-%d %H:%M})"
 
 
 class PreparationStep(models.Model):
@@ -426,8 +497,12 @@ class FocusAreaView(models.Model):
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    # Stored under a path of our choosing: the user's file name is kept only as a label.
-    return f"bilagor/{timezone.now():%Y/%m}/{instance.sha256 or 'fil'}"
+    # Stored under a name of our choosing (the checksum and the extension of the type found in
+    # the content): the user's file name is kept only as a label.
+    extension = "." + filename.rsplit(".", 1)[1].lower() if "." in filename else ""
+    if not extension[1:].isalnum():
+        extension = ""
+    return f"bilagor/{timezone.now():%Y/%m}/{instance.sha256 or 'fil'}{extension}"
 
 
 class Attachment(models.Model):

@@ -1,23 +1,317 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+"""Pages for the people who handle remisses. Small functions: look up through a scoped helper,
+validate a form, call a service, redirect (STYLE.md §7)."""
 
-from remiss import selectors
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from remiss import compare, drafting, permissions, selectors
+from remiss.forms import StatementEditor
+from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
+from remiss.models import AutosavedDraft, Statement, StatementVersion
 
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    """Startsidan: the remisses the person's organisations have received or sent."""
-    received = list(selectors.received_remisses(request.user))
-    sent = list(selectors.sent_remisses(request.user))
+    """Mina ärenden: the remisses the person's organisations have received or sent."""
     return render(
         request,
         "remiss/start.html",
         {
-            "received": received,
-            "sent": sent,
+            "received": list(selectors.received_remisses(request.user)),
+            "sent": list(selectors.sent_remisses(request.user)),
             "today": timezone.localdate(),
             "has_membership": request.user.memberships.exists(),
         },
+    )
+
+
+@login_required
+def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The remiss as a recipient sees it, with the way to its statement."""
+    recipient = permissions.get_recipient(request.user, pk)
+    remiss = recipient.remiss
+    statement = Statement.objects.filter(recipient=recipient).first()
+    return render(
+        request,
+        "remiss/recipient_detail.html",
+        {
+            "recipient": recipient,
+            "remiss": remiss,
+            "statement": statement,
+            "focus_areas": list(remiss.programme.focus_areas.all()) if remiss.programme else [],
+            "attachments": list(remiss.attachments.all()),
+            "can_start": statement is None
+            and recipient.status == recipient.Status.AWAITING
+            and permissions.can_write(request.user, recipient.organisation_id),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def start_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = permissions.get_recipient(request.user, pk)
+    try:
+        statement = drafting.start_statement(recipient=recipient, user=request.user)
+    except drafting.DraftingError as error:
+        messages.error(request, str(error))
+        return redirect("recipient", pk=recipient.pk)
+    messages.success(request, "Tjänsteutlåtandet är påbörjat. Texten sparas som version 1.")
+    return redirect("statement_edit", pk=statement.pk)
+
+
+@login_required
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = permissions.get_statement(request.user, pk)
+    latest = statement.versions.select_related("author").first()
+    return render(
+        request,
+        "remiss/statement_detail.html",
+        {
+            "statement": statement,
+            "latest": latest,
+            "actions": permissions.allowed_actions(request.user, statement),
+            **_document_context(statement),
+            "events": list(statement.events.select_related("actor")),
+        },
+    )
+
+
+def _document_context(statement: Statement) -> dict:
+    """What the printed statement shows, read in a fixed number of queries."""
+    return {
+        "focus_area_views": list(statement.focus_area_views.select_related("focus_area")),
+        "statement_attachments": list(statement.attachments.all()),
+    }
+
+
+@keep_form_through_login
+def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = permissions.get_statement(request.user, pk)
+    permissions.require(request.user, "edit", statement)
+    conflict = None
+    if request.method == "POST" and request.POST.get("action") == "suggest":
+        editor = _with_suggested_preparation(statement, request)
+    elif request.method == "POST":
+        editor = StatementEditor(statement, request.POST, request.FILES)
+        if editor.is_valid():
+            try:
+                saved = drafting.save_statement(
+                    statement=statement,
+                    user=request.user,
+                    base_version=editor.base_version,
+                    text=editor.text(),
+                    attach=editor.uploads(),
+                    remove_attachments=editor.removals(),
+                )
+            except drafting.StaleVersion as stale:
+                conflict = stale.current
+                statement.refresh_from_db()
+                # Show the person's text again, now based on the version they have seen.
+                data = request.POST.copy()
+                data["base_version"] = str(conflict.number)
+                editor = StatementEditor(statement, data)
+                editor.is_valid()
+                messages.error(request, str(stale))
+            except drafting.DraftingError as error:
+                messages.error(request, str(error))
+                return redirect("statement", pk=statement.pk)
+            else:
+                messages.success(request, f"Sparat som version {saved.version}.")
+                return redirect("statement_edit", pk=statement.pk)
+    else:
+        kept = pop_kept_form(request)
+        draft = AutosavedDraft.objects.filter(statement=statement, user=request.user).first()
+        if kept is not None:
+            editor = StatementEditor(statement, kept)
+            editor.is_valid()
+            messages.warning(
+                request,
+                "Du loggades ut innan texten sparades. Här är texten du skrev: "
+                "kontrollera den och spara.",
+            )
+        elif draft is not None and request.GET.get("utkast") == "1":
+            editor = StatementEditor(statement, as_querydict(draft.data))
+            editor.is_valid()
+            messages.info(
+                request, "Ditt autosparade utkast visas. Det sparas som en version när du sparar."
+            )
+            draft = None
+        else:
+            editor = StatementEditor(statement)
+    return render(
+        request,
+        "remiss/statement_edit.html",
+        {
+            "statement": statement,
+            "editor": editor,
+            "conflict": conflict,
+            "conflict_text": conflict and _conflict_text(conflict),
+            "draft": draft if request.method == "GET" else None,
+            "suggested_preparation": drafting.suggested_preparation(
+                [(s.kind, s.who, s.date) for s in statement.preparation_steps.all()]
+            ),
+        },
+    )
+
+
+def _with_suggested_preparation(statement: Statement, request: HttpRequest) -> StatementEditor:
+    """Fill "Ärendets beredning" from the steps on screen; nothing is saved until Spara."""
+    editor = StatementEditor(statement, request.POST)
+    if not editor.steps.is_valid():
+        messages.error(request, "Rätta beredningsstegen först, så kan texten skrivas utifrån dem.")
+        editor.is_valid()
+        return editor
+    data = request.POST.copy()
+    data["preparation"] = drafting.suggested_preparation(editor.preparation_steps())
+    editor = StatementEditor(statement, data)
+    editor.is_valid()
+    messages.info(
+        request,
+        "Texten i Ärendets beredning är ifylld utifrån stegen. Den sparas när du trycker Spara.",
+    )
+    return editor
+
+
+def _conflict_text(version: StatementVersion) -> list[tuple[str, str]]:
+    content = version.content
+    headings = dict(Statement.SECTIONS)
+    parts = [("Rubrik", content["title"]), ("Förslag till beslut", "\n".join(content["proposals"]))]
+    parts += [(headings[name], text) for name, text in content["sections"].items()]
+    parts += [
+        (f"Fokusområde {view['number']}. {view['title']}", view["text"])
+        for view in content["focus_area_views"]
+    ]
+    return parts
+
+
+@require_POST
+def statement_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep the form while the person writes (called by the editor's script)."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {"error": "Du är utloggad. Texten finns kvar i webbläsaren."}, status=401
+        )
+    statement = permissions.get_statement(request.user, pk)
+    try:
+        base_version = int(request.POST.get("base_version", ""))
+    except ValueError:
+        return JsonResponse({"error": "Formuläret saknar version."}, status=400)
+    data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+    drafting.autosave(statement=statement, user=request.user, base_version=base_version, data=data)
+    saved_at = timezone.localtime()
+    return JsonResponse(
+        {"saved_at": saved_at.isoformat(), "message": f"Utkast sparat {saved_at:%H:%M}"}
+    )
+
+
+@require_POST
+@login_required
+def statement_autosave_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = permissions.get_statement(request.user, pk)
+    AutosavedDraft.objects.filter(statement=statement, user=request.user).delete()
+    messages.info(request, "Det autosparade utkastet är borttaget.")
+    return redirect("statement_edit", pk=statement.pk)
+
+
+@login_required
+def statement_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = permissions.get_statement(request.user, pk)
+    return render(
+        request,
+        "remiss/statement_preview.html",
+        {"statement": statement, **_document_context(statement)},
+    )
+
+
+@login_required
+def statement_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = permissions.get_statement(request.user, pk)
+    versions = list(
+        statement.versions.select_related("author").defer("content").order_by("-number")
+    )
+    return render(
+        request,
+        "remiss/statement_versions.html",
+        {
+            "statement": statement,
+            "versions": versions,
+            "can_restore": "restore" in permissions.allowed_actions(request.user, statement),
+        },
+    )
+
+
+@login_required
+def statement_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = permissions.get_statement(request.user, pk)
+    try:
+        numbers = sorted({int(request.GET["fran"]), int(request.GET["till"])})
+    except (KeyError, ValueError):
+        messages.error(request, "Välj två versioner att jämföra.")
+        return redirect("statement_versions", pk=statement.pk)
+    versions = {
+        v.number: v for v in statement.versions.select_related("author").filter(number__in=numbers)
+    }
+    if len(numbers) != 2 or len(versions) != 2:
+        messages.error(request, "Välj två olika versioner som finns.")
+        return redirect("statement_versions", pk=statement.pk)
+    old, new = versions[numbers[0]], versions[numbers[1]]
+    return render(
+        request,
+        "remiss/statement_compare.html",
+        {
+            "statement": statement,
+            "old": old,
+            "new": new,
+            "parts": compare.compare(old.content, new.content),
+        },
+    )
+
+
+@require_POST
+@login_required
+def statement_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    statement = permissions.get_statement(request.user, pk)
+    try:
+        base_version = int(request.POST.get("base_version", ""))
+    except ValueError:
+        base_version = -1
+    try:
+        restored = drafting.restore_version(
+            statement=statement, user=request.user, number=number, base_version=base_version
+        )
+    except drafting.StaleVersion as stale:
+        messages.error(
+            request,
+            f"Utlåtandet har sparats igen (version {stale.current.number}) sedan du öppnade "
+            "listan. Titta på den nya versionen innan du återställer.",
+        )
+        return redirect("statement_versions", pk=statement.pk)
+    except drafting.DraftingError as error:
+        messages.error(request, str(error))
+        return redirect("statement_versions", pk=statement.pk)
+    messages.success(
+        request, f"Version {number} är återställd och sparad som version {restored.version}."
+    )
+    return redirect("statement_versions", pk=statement.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = permissions.get_attachment(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Filen saknas i arkivet.") from None
+    extension = attachment.file.name.rsplit(".", 1)[-1] if "." in attachment.file.name else ""
+    filename = attachment.original_name or (
+        f"{attachment.title}.{extension}" if extension else attachment.title
+    )
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=attachment.content_type
     )

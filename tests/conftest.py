@@ -147,3 +147,51 @@ def statement(sodermalm_recipient, handlaggare) -> Statement:
 @pytest.fixture
 def admin_user(db):
     return get_user_model().objects.create_superuser(username="admin", password="demo")
+
+
+@pytest.fixture
+def started(sodermalm_recipient, handlaggare):
+    """Södermalm's statement as the handläggare starts it: version 1."""
+    from remiss import drafting
+
+    return drafting.start_statement(recipient=sodermalm_recipient, user=handlaggare)
+
+
+def editor_post(statement, **overrides) -> dict:
+    """The drafting form as a browser would post it for the statement as it stands."""
+    data = {
+        "base_version": statement.version,
+        "title": statement.title,
+        "reference_line": statement.reference_line,
+        "addressed_to": statement.addressed_to,
+        "date": statement.date.isoformat(),
+        "phone": statement.phone,
+        **{name: getattr(statement, name) for name, _ in Statement.SECTIONS},
+        "proposals-TOTAL_FORMS": len(statement.proposals),
+        "proposals-INITIAL_FORMS": len(statement.proposals),
+        "proposals-MIN_NUM_FORMS": 0,
+        "proposals-MAX_NUM_FORMS": 1000,
+        "focusviews-TOTAL_FORMS": 0,
+        "focusviews-INITIAL_FORMS": 0,
+        "focusviews-MIN_NUM_FORMS": 0,
+        "focusviews-MAX_NUM_FORMS": 1000,
+        "steps-TOTAL_FORMS": 0,
+        "steps-INITIAL_FORMS": 0,
+        "steps-MIN_NUM_FORMS": 0,
+        "steps-MAX_NUM_FORMS": 1000,
+        "action": "save",
+    }
+    for index, text in enumerate(statement.proposals):
+        data[f"proposals-{index}-text"] = text
+        data[f"proposals-{index}-ORDER"] = index + 1
+    for index, view in enumerate(statement.focus_area_views.all()):
+        data[f"focusviews-{index}-focus_area"] = view.focus_area_id
+        data[f"focusviews-{index}-text"] = view.text
+        data["focusviews-TOTAL_FORMS"] = data["focusviews-INITIAL_FORMS"] = index + 1
+    for index, step in enumerate(statement.preparation_steps.all()):
+        data[f"steps-{index}-kind"] = step.kind
+        data[f"steps-{index}-who"] = step.who
+        data[f"steps-{index}-date"] = step.date.isoformat() if step.date else ""
+        data["steps-TOTAL_FORMS"] = data["steps-INITIAL_FORMS"] = index + 1
+    data.update(overrides)
+    return data

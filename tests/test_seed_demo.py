@@ -101,6 +101,13 @@ def test_it_loads_the_expected_counts(seeded):
     assert remiss.deadline == datetime.date(2019, 12, 13)
     assert remiss.recipients.count() == 29
     assert remiss.attachments.count() == 1
+    open_remiss = Remiss.objects.exclude(pk=remiss.pk).get()
+    assert open_remiss.deadline > datetime.date.today()
+    assert open_remiss.deadline.weekday() < 5
+    assert open_remiss.programme == remiss.programme
+    sodermalm = open_remiss.recipients.get(organisation__name="Södermalms stadsdelsnämnd")
+    assert not Statement.objects.filter(recipient=sodermalm).exists()
+    assert open_remiss.recipients.count() == 26  # 11 districts, 14 boards, the fire brigade
     assert set(get_user_model().objects.values_list("username", flat=True)) == {
         "handlaggare",
         "direktor",
@@ -185,6 +192,9 @@ def test_the_sodermalm_statement_equals_the_fixture_section_by_section(seeded):
     assert statement.case_officer.get_full_name() == "Eva-Lena Eirefelt"
     assert statement.recipient.registration_number == "SÖD 2019/1102"
     assert statement.status == Statement.Status.DRAFT
+    version = statement.versions.get()
+    assert (version.number, statement.version) == (1, 1)
+    assert version.content["sections"]["matter"] == expected["Ärendet"]
 
 
 def test_the_statement_carries_its_preparation_views_and_attachment(seeded):

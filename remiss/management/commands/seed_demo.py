@@ -14,10 +14,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from programs.models import FocusArea, Programme
 from remiss.demo import statement_text
 from remiss.demo.stockholm import organisation_rows
+from remiss.drafting import snapshot
 from remiss.models import (
     Attachment,
     FocusAreaView,
@@ -27,6 +29,7 @@ from remiss.models import (
     Recipient,
     Remiss,
     Statement,
+    StatementVersion,
 )
 
 Role = Membership.Role
@@ -62,6 +65,7 @@ REMISS_NUMBER = "KS 2019/1543"
 REMISS_SENT = datetime.date(2019, 10, 1)
 REMISS_DEADLINE = datetime.date(2019, 12, 13)
 SODERMALM = "Södermalms stadsdelsnämnd"
+OPEN_REMISS_TITLE = "Uppföljning av Stockholms stads säkerhetsprogram 2020–2023"
 SODERMALM_NUMBER = "SÖD 2019/1102"
 
 # username, first name, last name, organisation, role, title, phone
@@ -181,7 +185,39 @@ class Command(BaseCommand):
 
         recipient = Recipient.objects.get(remiss=remiss, organisation=organisations[SODERMALM])
         self.seed_statement(recipient, users["handlaggare"], focus_areas, programme_pdf)
+        self.seed_open_remiss(ks, programme)
         return self.created
+
+    def seed_open_remiss(self, ks: Organisation, programme: Programme) -> None:
+        """A remiss nobody has answered yet, due some weeks after the day of seeding, so that
+        drafting can be tried on any day. Its dates are set once, when it is first created."""
+        if Remiss.objects.filter(sender=ks, title=OPEN_REMISS_TITLE).exists():
+            return
+        today = timezone.localdate()
+        sent = today - datetime.timedelta(days=7)
+        deadline = today + datetime.timedelta(days=42)
+        while deadline.weekday() >= 5:  # a deadline on a weekend moves to the Monday
+            deadline += datetime.timedelta(days=1)
+        remiss = self.get_or_create(
+            Remiss,
+            sender=ks,
+            registration_number=f"KS {sent.year}/0815",
+            defaults={
+                "title": OPEN_REMISS_TITLE,
+                "programme": programme,
+                "description": (
+                    "Stadsledningskontoret har följt upp hur nämnderna har arbetat inom "
+                    "säkerhetsprogrammets fem fokusområden och ber om synpunkter på "
+                    "uppföljningen och på vad nästa program bör ta upp.\n\n"
+                    "*Demoremiss:* den skapas med svarsdatum några veckor fram i tiden, så att "
+                    "portalen kan provas vilken dag som helst."
+                ),
+                "sent_on": sent,
+                "deadline": deadline,
+            },
+        )
+        for organisation in Organisation.objects.valid_on(sent).exclude(pk=ks.pk):
+            self.get_or_create(Recipient, remiss=remiss, organisation=organisation)
 
     def seed_users(self, organisations: dict[str, Organisation]) -> dict:
         User = get_user_model()
@@ -233,6 +269,7 @@ class Command(BaseCommand):
                 "preparation": sections["Ärendets beredning"],
                 "matter": sections["Ärendet"],
                 "views": sections["Synpunkter och förslag"],
+                "version": 1,
             },
         )
         if not created:
@@ -274,6 +311,15 @@ class Command(BaseCommand):
                 content=programme_pdf or programme_draft_pdf(),
                 position=position,
             )
+        StatementVersion.objects.create(
+            statement=statement,
+            number=1,
+            author=case_officer,
+            created_at=timezone.make_aware(datetime.datetime.combine(text.date, datetime.time(9))),
+            note="Inläst från demodata (tjänsteutlåtandet 2019-12-12)",
+            content=snapshot(statement),
+        )
+        self.created += 1
 
     def attach(self, *, title: str, content: bytes, position: int = 1, **owner) -> None:
         digest = hashlib.sha256(content).hexdigest()

@@ -1,0 +1,113 @@
+"""Who may do what: questions about objects, asked in one place (STYLE.md §6).
+
+Lookups answer 404 for objects outside the person's organisations, so that another
+organisation's cases do not even show that they exist; `require` answers 403 to a member whose
+role does not allow the action.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from remiss.models import Attachment, Membership, Recipient, Statement
+
+Role = Membership.Role
+
+# Who writes the statement: the handläggare, or the head of the administration.
+EDITOR_ROLES = frozenset({Role.CASE_OFFICER, Role.HEAD_OF_ADMINISTRATION})
+
+
+def roles_in(user: AbstractBaseUser, organisation_id: int) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cache = user.__dict__.setdefault("_remiss_roles", {})
+    if organisation_id not in cache:
+        cache[organisation_id] = set(
+            Membership.objects.filter(user=user, organisation_id=organisation_id).values_list(
+                "role", flat=True
+            )
+        )
+    return cache[organisation_id]
+
+
+def member_organisations(user: AbstractBaseUser) -> QuerySet:
+    return Membership.objects.filter(user=user).values("organisation_id")
+
+
+def recipients_for(user: AbstractBaseUser) -> QuerySet[Recipient]:
+    """The cases (remisses received) of the person's organisations."""
+    return Recipient.objects.filter(organisation_id__in=member_organisations(user))
+
+
+def get_recipient(user: AbstractBaseUser, pk: int) -> Recipient:
+    try:
+        return (
+            recipients_for(user)
+            .select_related("remiss__sender", "remiss__programme", "organisation")
+            .get(pk=pk)
+        )
+    except Recipient.DoesNotExist:
+        raise Http404("Ärendet finns inte.") from None
+
+
+def get_statement(user: AbstractBaseUser, pk: int) -> Statement:
+    """A statement of one of the person's organisations, else 404."""
+    queryset = Statement.objects.filter(
+        recipient__organisation_id__in=member_organisations(user)
+    ).select_related(
+        "recipient__organisation",
+        "recipient__remiss__sender",
+        "recipient__remiss__programme",
+        "case_officer",
+    )
+    try:
+        return queryset.get(pk=pk)
+    except Statement.DoesNotExist:
+        raise Http404("Tjänsteutlåtandet finns inte.") from None
+
+
+def get_attachment(user: AbstractBaseUser, pk: int) -> Attachment:
+    """An attachment of a remiss the person's organisations sent or received, or of their
+    own organisation's statement."""
+    organisations = member_organisations(user)
+    visible = Attachment.objects.filter(
+        Q(statement__recipient__organisation_id__in=organisations)
+        | Q(remiss__sender_id__in=organisations)
+        | Q(remiss__recipients__organisation_id__in=organisations)
+    ).distinct()
+    try:
+        return visible.get(pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404("Bilagan finns inte.") from None
+
+
+def can_write(user: AbstractBaseUser, organisation_id: int) -> bool:
+    """May draft statements for the organisation (whatever the statement's state)."""
+    return bool(roles_in(user, organisation_id) & EDITOR_ROLES)
+
+
+def can_edit(user: AbstractBaseUser, statement: Statement) -> bool:
+    """May change the statement's text now: a writer, and the text not yet frozen."""
+    return statement.status == Statement.Status.DRAFT and can_write(
+        user, statement.recipient.organisation_id
+    )
+
+
+def allowed_actions(user: AbstractBaseUser, statement: Statement) -> set[str]:
+    """What the person may do with the statement: the answer for buttons and for checks."""
+    actions = {"view"}
+    if can_edit(user, statement):
+        actions |= {"edit", "restore", "attach"}
+    return actions
+
+
+def require(user: AbstractBaseUser, action: str, statement: Statement) -> None:
+    if action not in allowed_actions(user, statement):
+        if statement.status != Statement.Status.DRAFT and can_write(
+            user, statement.recipient.organisation_id
+        ):
+            raise PermissionDenied(
+                f"Utlåtandet är {statement.get_status_display().lower()} och kan inte ändras."
+            )
+        raise PermissionDenied("Din roll ger inte behörighet att ändra tjänsteutlåtandet.")
