@@ -58,20 +58,22 @@ def _parts(content: dict) -> dict[str, str]:
         ),
     }
     for name, text in content["sections"].items():
+        if name == "preparation":
+            parts["Beredningssteg"] = "\n".join(
+                f"{step['kind_label']}: {step['who']}"
+                + (f", {step['date']}" if step["date"] else "")
+                for step in content["preparation_steps"]
+            )
         parts[headings.get(name, name)] = text
-    for view in content["focus_area_views"]:
+    for view in sorted(content["focus_area_views"], key=lambda view: view["number"]):
         parts[f"Fokusområde {view['number']}. {view['title']}"] = view["text"]
-    parts["Beredningssteg"] = "\n".join(
-        f"{step['kind_label']}: {step['who']}" + (f", {step['date']}" if step["date"] else "")
-        for step in content["preparation_steps"]
-    )
     return parts
 
 
 def compare(old: dict, new: dict) -> list[ComparedPart]:
     """Every part of the statement present in either version, in print order."""
     old_parts, new_parts = _parts(old), _parts(new)
-    labels = list(dict.fromkeys([*old_parts, *new_parts]))
+    labels = [*new_parts, *(label for label in old_parts if label not in new_parts)]
     result = []
     for label in labels:
         before, after = old_parts.get(label, ""), new_parts.get(label, "")

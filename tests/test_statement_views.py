@@ -19,7 +19,7 @@ from remiss.models import (
     Statement,
     StatementVersion,
 )
-from tests.conftest import editor_post
+from tests.conftest import editor_post, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +125,46 @@ class TestWhoMayOpenThePages:
             == 404
         )
         assert database_state() == before
+
+    def test_compare_and_downloads_answer_404_to_another_organisation(
+        self, client, started, handlaggare, outsider, media
+    ):
+        TestVersions().save(started, handlaggare, summary="Andra.")
+        remiss_attachment = Attachment.objects.create(
+            remiss=started.recipient.remiss, title="Remissversion", file="bilagor/x.pdf",
+            content_type="application/pdf", size=1, sha256="0" * 64,
+        )  # fmt: skip
+        compare_url = reverse("statement_compare", args=[started.pk]) + "?fran=1&till=2"
+        client.force_login(outsider)
+
+        assert client.get(compare_url).status_code == 404
+        assert (
+            client.post(reverse("statement_autosave_discard", args=[started.pk])).status_code == 404
+        )
+        client.logout()
+        assert client.get(compare_url)["Location"].startswith(reverse("login"))
+        assert client.get(reverse("attachment", args=[remiss_attachment.pk]))[
+            "Location"
+        ].startswith(reverse("login"))
+
+    def test_a_remiss_attachment_is_open_to_sender_and_recipients_only(
+        self, client, remiss, handlaggare, outsider, ks_samordnare, media
+    ):
+        from django.core.files.base import ContentFile
+
+        attachment = Attachment(
+            remiss=remiss, title="Remissversion", content_type="application/pdf", size=3,
+            sha256="a" * 64,
+        )  # fmt: skip
+        attachment.file.save("remissversion.pdf", ContentFile(b"%PDF"), save=True)
+        stranger = make_user("farsta", make_organisation("Farsta stadsdelsnämnd"), "case_officer")
+        url = reverse("attachment", args=[attachment.pk])
+
+        for user in [handlaggare, outsider, ks_samordnare]:  # two recipients and the sender
+            client.force_login(user)
+            assert client.get(url).status_code == 200
+        client.force_login(stranger)
+        assert client.get(url).status_code == 404
 
     @pytest.mark.parametrize("name", PAGES)
     def test_a_get_changes_nothing(self, client, started, handlaggare, name):

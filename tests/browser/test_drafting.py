@@ -144,3 +144,37 @@ def test_an_error_summary_leads_to_the_field(page, seeded):
     assert page.evaluate("document.activeElement.dataset.errorSummary") == ""
     summary.get_by_role("link", name=re.compile("Rubrik")).click()
     assert page.evaluate("document.activeElement.id") == "id_title"
+
+
+def test_a_draft_is_saved_while_writing_and_offered_back(
+    browser, live_server, seeded, assert_accessible
+):
+    from remiss.models import AutosavedDraft
+
+    statement = Statement.objects.get()
+    page = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
+    log_in(page, "handlaggare")
+    page.goto(f"/utlatanden/{statement.pk}/redigera/")
+
+    page.get_by_label("Sammanfattning").fill("Ett stycke som ännu inte är sparat.")
+    page.get_by_text(re.compile(r"Utkast sparat \d\d:\d\d")).wait_for()
+
+    draft = AutosavedDraft.objects.get()
+    assert draft.data["summary"] == ["Ett stycke som ännu inte är sparat."]
+    statement.refresh_from_db()
+    assert statement.version == 1  # a draft is not a version
+
+    later = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
+    log_in(later, "handlaggare")
+    later.goto(f"/utlatanden/{statement.pk}/redigera/")
+    banner = later.get_by_role("region", name="Du har ett autosparat utkast")
+    assert_accessible(later, name="editor-draft")
+    banner.get_by_role("link", name="Fortsätt med utkastet").click()
+    assert later.get_by_label("Sammanfattning").input_value() == (
+        "Ett stycke som ännu inte är sparat."
+    )
+    later.get_by_role("button", name="Spara").first.click()
+    assert "Sparat som version 2" in later.get_by_role("status").inner_text()
+    assert AutosavedDraft.objects.count() == 0
+    page.context.close()
+    later.context.close()
