@@ -1,0 +1,242 @@
+"""The tjänsteutlåtande, its versions, preparation steps and views per focus area."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from programs.models import FocusArea
+from remiss.models.organisations import Organisation
+from remiss.models.remisses import Recipient
+
+
+class Statement(models.Model):
+    """Tjänsteutlåtande: the administration's written statement to its council."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Utkast"
+        IN_REVIEW = "in_review", "Granskas"
+        READY = "ready", "Signerat"
+        ON_AGENDA = "on_agenda", "På föredragningslistan"
+        DECIDED = "decided", "Beslutat"
+        JUSTIFIED = "justified", "Justerat"
+        DELIVERED = "delivered", "Expedierat"
+
+    # The sections of the statement in print order (DOMAIN.md §8): field name, heading.
+    SECTIONS = [
+        ("summary", "Sammanfattning"),
+        ("background", "Bakgrund"),
+        ("preparation", "Ärendets beredning"),
+        ("matter", "Ärendet"),
+        ("views", "Synpunkter och förslag"),
+    ]
+
+    recipient = models.OneToOneField(
+        Recipient,
+        on_delete=models.PROTECT,
+        related_name="statement",
+        verbose_name="remissinstans",
+    )
+    case_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name="handläggare",
+    )
+    phone = models.CharField("telefon", max_length=40, blank=True)
+    addressed_to = models.CharField("till", max_length=200)
+    date = models.DateField("datum")
+    title = models.CharField("rubrik", max_length=300)
+    reference_line = models.CharField("referensrad", max_length=300, blank=True)
+    proposals = models.JSONField(
+        "förslag till beslut",
+        default=list,
+        blank=True,
+        help_text="Beslutspunkterna i ordning, en text per punkt.",
+    )
+    summary = models.TextField("sammanfattning", blank=True)
+    background = models.TextField("bakgrund", blank=True)
+    preparation = models.TextField("ärendets beredning", blank=True)
+    matter = models.TextField("ärendet", blank=True)
+    views = models.TextField("synpunkter och förslag", blank=True)
+    signer_name = models.CharField("undertecknad av", max_length=200, blank=True)
+    signer_title = models.CharField("undertecknarens titel", max_length=200, blank=True)
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(
+        "version", default=0, help_text="Numret på den senast sparade versionen."
+    )
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    updated_at = models.DateTimeField("senast sparad", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tjänsteutlåtande"
+        verbose_name_plural = "tjänsteutlåtanden"
+        ordering = ["-date", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.recipient.organisation})"
+
+    def clean(self) -> None:
+        super().clean()
+        if not isinstance(self.proposals, list) or not all(
+            isinstance(item, str) and item.strip() for item in self.proposals
+        ):
+            raise ValidationError(
+                {"proposals": "Förslagen till beslut ska vara en lista med texter, inga tomma."}
+            )
+
+    @property
+    def views_heading(self) -> str:
+        """Fackförvaltningar write "Förvaltningens synpunkter och förslag" (DOMAIN.md §8)."""
+        if self.recipient.organisation.kind == Organisation.Kind.SPECIALIST_BOARD:
+            return "Förvaltningens synpunkter och förslag"
+        return "Synpunkter och förslag"
+
+    def sections(self) -> list[tuple[str, str]]:
+        """(heading, text) in print order."""
+        headings = dict(self.SECTIONS, views=self.views_heading)
+        return [(headings[field], getattr(self, field)) for field, _ in self.SECTIONS]
+
+
+class StatementVersion(models.Model):
+    """Version: the statement's whole text as one save left it.
+
+    Every save of the drafting form writes one; restoring an old version writes a new one. The
+    content is a snapshot (drafting.snapshot) of the fields, proposals, focus-area views and
+    preparation steps, so a version can be shown, compared and restored on its own.
+    """
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="versions", verbose_name="utlåtande"
+    )
+    number = models.PositiveIntegerField("nummer")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="sparad av",
+    )
+    created_at = models.DateTimeField("sparad", default=timezone.now)
+    note = models.CharField("anteckning", max_length=200, blank=True)
+    content = models.JSONField("innehåll")
+
+    class Meta:
+        verbose_name = "version"
+        verbose_name_plural = "versioner"
+        ordering = ["statement", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "number"],
+                name="statement_version_number_unique",
+                violation_error_message="Utlåtandet har redan en version med det numret.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} av {self.statement}"
+
+
+class AutosavedDraft(models.Model):
+    """Autosparat utkast: one person's unsaved form, kept while they write.
+
+    Not a version: it holds the form exactly as it was posted, so that a closed tab, a crash or
+    a lost connection never costs the text. Saving the form for real removes it.
+    """
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="autosaves", verbose_name="utlåtande"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="person"
+    )
+    base_version = models.PositiveIntegerField("utgår från version")
+    data = models.JSONField("formulärdata")
+    saved_at = models.DateTimeField("sparat", default=timezone.now)
+
+    class Meta:
+        verbose_name = "autosparat utkast"
+        verbose_name_plural = "autosparade utkast"
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "user"], name="one_autosave_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Utkast av {self.user} ({self.saved_at:%Y-%m-%d %H:%M})"
+
+
+class PreparationStep(models.Model):
+    """Ärendets beredning: who was consulted on the statement, and when."""
+
+    class Kind(models.TextChoices):
+        INTERNAL = "internal", "Intern beredning"
+        STAFF_GROUP = "staff_group", "Förvaltningsgrupp"
+        PENSIONERS_COUNCIL = "pensioners_council", "Pensionärsråd"
+        DISABILITY_COUNCIL = "disability_council", "Råd för funktionshindersfrågor"
+        OTHER = "other", "Annat"
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="preparation_steps",
+        verbose_name="tjänsteutlåtande",
+    )
+    kind = models.CharField("typ", max_length=30, choices=Kind.choices)
+    who = models.CharField("vem", max_length=300)
+    date = models.DateField("datum", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "beredningssteg"
+        verbose_name_plural = "ärendets beredning"
+        # Undated steps (the internal preparation) come first on every database.
+        ordering = ["statement", models.F("date").asc(nulls_first=True), "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.who}"
+
+
+class FocusAreaView(models.Model):
+    """Synpunkter per fokusområde: the statement's views tagged to one focus area."""
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="focus_area_views",
+        verbose_name="tjänsteutlåtande",
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.PROTECT, related_name="views", verbose_name="fokusområde"
+    )
+    text = models.TextField("synpunkter")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "synpunkt per fokusområde"
+        verbose_name_plural = "synpunkter per fokusområde"
+        ordering = ["statement", "focus_area__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "focus_area"],
+                name="focus_area_view_once_per_statement",
+                violation_error_message="Utlåtandet har redan synpunkter på det fokusområdet.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.focus_area} – {self.statement}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.statement_id and self.focus_area_id:
+            programme_id = self.statement.recipient.remiss.programme_id
+            if self.focus_area.programme_id != programme_id:
+                raise ValidationError(
+                    {"focus_area": "Fokusområdet hör inte till det program som remissen gäller."}
+                )
