@@ -17,9 +17,11 @@ DEADLINE = datetime.date(2019, 12, 13)
 def make_user(
     username: str, organisation: Organisation | None = None, role: str | None = None, **fields
 ):
+    fields.setdefault("email", f"{username}@example.org")
+    title = fields.pop("title", "")
     user = get_user_model().objects.create_user(username=username, password="demo", **fields)
     if organisation is not None:
-        Membership.objects.create(user=user, organisation=organisation, role=role)
+        Membership.objects.create(user=user, organisation=organisation, role=role, title=title)
     return user
 
 
@@ -105,6 +107,7 @@ def direktor(sodermalm):
         Role.HEAD_OF_ADMINISTRATION,
         first_name="Ann-Christine",
         last_name="Jenvén",
+        title="Stadsdelsdirektör",
     )
 
 
@@ -195,3 +198,37 @@ def editor_post(statement, **overrides) -> dict:
         data["steps-TOTAL_FORMS"] = data["steps-INITIAL_FORMS"] = index + 1
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def ordforande(sodermalm):
+    return make_user("ordforande", sodermalm, Role.CHAIR, first_name="Per", last_name="Holm")
+
+
+@pytest.fixture
+def meeting(sodermalm, ordforande, justerare, sekreterare):
+    """Södermalms stadsdelsnämnd's meeting of 2019-12-12."""
+    from remiss.models import Meeting
+
+    meeting = Meeting.objects.create(
+        organisation=sodermalm, date=datetime.date(2019, 12, 12), place="Södermalmsrummet",
+        chair=ordforande, secretary=sekreterare,
+    )  # fmt: skip
+    meeting.justifiers.add(justerare)
+    return meeting
+
+
+@pytest.fixture
+def signed(started, handlaggare, direktor):
+    """The statement submitted and signed: ready for the agenda."""
+    from remiss import workflow
+
+    workflow.submit(statement=started, user=handlaggare)
+    return workflow.sign(statement=started, user=direktor)
+
+
+@pytest.fixture
+def on_agenda(signed, meeting, sekreterare):
+    from remiss import workflow
+
+    return workflow.put_on_agenda(statement=signed, meeting=meeting, user=sekreterare)

@@ -66,6 +66,7 @@ def test_an_edit_in_the_admin_is_recorded_in_history_with_its_author(client, adm
         "registry_prefix": "SÖD",
         "valid_from": "2007-01-01",
         "valid_to": "",
+        "usual_justification_days": 7,
         "successor": "",
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",

@@ -4,28 +4,54 @@ English names in code, the Swedish term in each docstring (see the glossary in t
 """
 
 from remiss.models.events import StatusEvent
+from remiss.models.meetings import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Decision,
+    JustificationSignature,
+    Meeting,
+    MeetingProposal,
+    ProtocolNote,
+    Reservation,
+    SpecialStatement,
+    Vote,
+)
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
 from remiss.models.remisses import Attachment, Recipient, Remiss, attachment_path
 from remiss.models.statements import (
     AutosavedDraft,
     FocusAreaView,
     PreparationStep,
+    ReviewComment,
     Statement,
     StatementVersion,
 )
 
 __all__ = [
+    "AgendaItem",
     "Attachment",
+    "Attendance",
     "AutosavedDraft",
+    "Ballot",
+    "Decision",
     "FocusAreaView",
+    "JustificationSignature",
+    "Meeting",
+    "MeetingProposal",
     "Membership",
     "Organisation",
     "OrganisationQuerySet",
     "PreparationStep",
+    "ProtocolNote",
     "Recipient",
     "Remiss",
+    "Reservation",
+    "ReviewComment",
+    "SpecialStatement",
     "Statement",
     "StatementVersion",
     "StatusEvent",
+    "Vote",
     "attachment_path",
 ]

@@ -44,6 +44,11 @@ class Organisation(models.Model):
     valid_to = models.DateField(
         "giltig till och med", null=True, blank=True, help_text="Tomt om organisationen finns kvar."
     )
+    usual_justification_days = models.PositiveSmallIntegerField(
+        "protokollet justeras normalt inom (dagar)",
+        default=7,
+        help_text="Används för att varna när ett svarsdatum kommer före den vanliga justeringen.",
+    )
     successor = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -91,6 +91,8 @@ class Recipient(models.Model):
         "status", max_length=20, choices=Status.choices, default=Status.AWAITING
     )
     extended_deadline = models.DateField("förlängt svarsdatum", null=True, blank=True)
+    delivered_at = models.DateTimeField("svar expedierat", null=True, blank=True)
+    declined_reason = models.TextField("skäl att avstå", blank=True)
 
     history = HistoricalRecords()
 

@@ -62,6 +62,15 @@ class Statement(models.Model):
     views = models.TextField("synpunkter och förslag", blank=True)
     signer_name = models.CharField("undertecknad av", max_length=200, blank=True)
     signer_title = models.CharField("undertecknarens titel", max_length=200, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="signerat av",
+    )
+    signed_at = models.DateTimeField("signerat", null=True, blank=True)
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(
         "version", default=0, help_text="Numret på den senast sparade versionen."
@@ -78,6 +87,11 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.recipient.organisation})"
+
+    @property
+    def is_frozen(self) -> bool:
+        """From signing on, the text is fixed (DOMAIN.md §4)."""
+        return self.status != self.Status.DRAFT
 
     def clean(self) -> None:
         super().clean()
@@ -99,6 +113,41 @@ class Statement(models.Model):
         """(heading, text) in print order."""
         headings = dict(self.SECTIONS, views=self.views_heading)
         return [(headings[field], getattr(self, field)) for field, _ in self.SECTIONS]
+
+
+class ReviewComment(models.Model):
+    """Granskningskommentar: the head of administration's comment on one section, given when
+    returning the statement to the handläggare."""
+
+    GENERAL = "general"
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.PROTECT,
+        related_name="review_comments",
+        verbose_name="utlåtande",
+    )
+    section = models.CharField("avsnitt", max_length=30)
+    text = models.TextField("kommentar")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="av"
+    )
+    created_at = models.DateTimeField("skriven", default=timezone.now)
+    version = models.PositiveIntegerField("gäller version")
+
+    class Meta:
+        verbose_name = "granskningskommentar"
+        verbose_name_plural = "granskningskommentarer"
+        ordering = ["statement", "-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.section_label}: {self.text[:40]}"
+
+    @property
+    def section_label(self) -> str:
+        if self.section == self.GENERAL:
+            return "Hela utlåtandet"
+        return dict(Statement.SECTIONS).get(self.section, self.section)
 
 
 class StatementVersion(models.Model):

@@ -1,0 +1,380 @@
+"""Council meetings: the agenda, decisions with proposals, votes and reservations, and the
+justification of the minutes (sammanträden, föredragningslista, beslut, justering)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from remiss import deadlines
+from remiss.models.organisations import Membership, Organisation
+from remiss.models.statements import Statement
+
+
+class Meeting(models.Model):
+    """Sammanträde: one meeting of a council, whose minutes are justified as a whole."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="meetings", verbose_name="nämnd"
+    )
+    date = models.DateField("datum")
+    starts_at = models.TimeField("klockan", null=True, blank=True)
+    place = models.CharField("plats", max_length=200, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ordförande",
+    )
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="sekreterare",
+    )
+    justifiers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="justerare"
+    )
+    minutes_justified_on = models.DateField("protokollet justerat", null=True, blank=True)
+    notice_date = models.DateField("anslaget", null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[justifiers])
+
+    class Meta:
+        verbose_name = "sammanträde"
+        verbose_name_plural = "sammanträden"
+        ordering = ["-date", "-starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}, {self.date:%Y-%m-%d}"
+
+    @property
+    def justification_limit(self) -> datetime.date:
+        return deadlines.justification_limit(self.date)
+
+    @property
+    def last_day_to_justify(self) -> datetime.date:
+        return deadlines.last_day_to_justify(self.date)
+
+    def justification_warning(self, today: datetime.date | None = None) -> str | None:
+        """A warning as the 14-day limit nears (or has passed) with the minutes unjustified."""
+        if self.minutes_justified_on:
+            return None
+        today = today or timezone.localdate()
+        last = self.last_day_to_justify
+        days = (last - today).days
+        if days < 0:
+            return (
+                f"Protokollet skulle ha justerats senast {last:%Y-%m-%d} "
+                "(14 dagar efter sammanträdet)."
+            )
+        if days <= 3:
+            when = "i dag" if days == 0 else f"om {days} {'dag' if days == 1 else 'dagar'}"
+            return f"Protokollet måste justeras senast {last:%Y-%m-%d}, {when}."
+        return None
+
+
+class Attendance(models.Model):
+    """Närvaro: a member or substitute at the meeting; `serving` for those who take part in
+    decisions (tjänstgörande)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name="sammanträde"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="person"
+    )
+    role = models.CharField(
+        "roll",
+        max_length=30,
+        choices=[
+            (Membership.Role.CHAIR, Membership.Role.CHAIR.label),
+            (Membership.Role.MEMBER, Membership.Role.MEMBER.label),
+            (Membership.Role.SUBSTITUTE, Membership.Role.SUBSTITUTE.label),
+            (Membership.Role.JUSTIFIER, "Ledamot (justerare)"),
+        ],
+    )
+    serving = models.BooleanField("tjänstgörande", default=True)
+
+    class Meta:
+        verbose_name = "närvarande"
+        verbose_name_plural = "närvaro"
+        ordering = ["meeting", "-serving", "role", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name()} ({self.get_role_display()})"
+
+
+class AgendaItem(models.Model):
+    """Paragraf: an item on the agenda, numbered (§) as it will stand in the minutes."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="items", verbose_name="sammanträde"
+    )
+    number = models.PositiveIntegerField("paragraf")
+    title = models.CharField("rubrik", max_length=300)
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name="tjänsteutlåtande",
+    )
+    tabled_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="bordlagt från",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "paragraf"
+        verbose_name_plural = "föredragningslista"
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="agenda_item_number_unique_in_meeting",
+                violation_error_message="Sammanträdet har redan en paragraf med det numret.",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "statement"],
+                condition=Q(statement__isnull=False),
+                name="statement_once_per_meeting",
+                violation_error_message="Utlåtandet står redan på föredragningslistan.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"§ {self.number} {self.title}"
+
+
+class Decision(models.Model):
+    """Beslut: the council's decision on one agenda item (one per item)."""
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", "Bifall"
+        ADOPTED_WITH_CHANGES = "adopted_with_changes", "Bifall med ändringar"
+        REFERRED_BACK = "referred_back", "Återremiss"
+        TABLED = "tabled", "Bordläggning"
+        REJECTED = "rejected", "Avslag"
+
+    item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, related_name="decision", verbose_name="paragraf"
+    )
+    outcome = models.CharField("utfall", max_length=30, choices=Outcome.choices)
+    text = models.TextField("beslut")
+    changes = models.TextField(
+        "ändringar",
+        blank=True,
+        help_text="Den ändrade texten, när beslutet är bifall med ändringar.",
+    )
+    immediate = models.BooleanField("justeras omedelbart", default=False)
+    decided_at = models.DateTimeField("beslutat", default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="protokollfört av",
+    )
+    justified_on = models.DateField("justerat", null=True, blank=True)
+    notice_date = models.DateField("anslaget", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "beslut"
+        verbose_name_plural = "beslut"
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.get_outcome_display()}"
+
+    @property
+    def appeal_ends(self) -> datetime.date | None:
+        return deadlines.appeal_ends(self.notice_date) if self.notice_date else None
+
+    @property
+    def is_final(self) -> bool:
+        """A decision on the matter itself (not tabled or sent back): it is justified and sent."""
+        return self.outcome not in (self.Outcome.REFERRED_BACK, self.Outcome.TABLED)
+
+
+class MeetingProposal(models.Model):
+    """Yrkande: a proposal made at the meeting, and who made it."""
+
+    class Kind(models.TextChoices):
+        ADOPT = "adopt", "Bifall"
+        REJECT = "reject", "Avslag"
+        REFER_BACK = "refer_back", "Återremiss"
+        TABLE = "table", "Bordläggning"
+        AMEND = "amend", "Ändringsyrkande"
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="proposals", verbose_name="beslut"
+    )
+    mover = models.CharField("yrkande av", max_length=200)
+    kind = models.CharField("yrkande", max_length=20, choices=Kind.choices)
+    text = models.TextField("text", blank=True)
+
+    class Meta:
+        verbose_name = "yrkande"
+        verbose_name_plural = "yrkanden"
+        ordering = ["decision", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mover}: {self.get_kind_display()}"
+
+
+class Vote(models.Model):
+    """Votering: an open vote; each serving member answers ja, nej or avstår."""
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.CASCADE, related_name="vote", verbose_name="beslut"
+    )
+    proposition = models.TextField(
+        "propositionsordning", help_text="Vad ja och nej står för, som ordföranden ställde det."
+    )
+    casting_vote = models.CharField(
+        "ordförandens utslagsröst",
+        max_length=5,
+        blank=True,
+        choices=[("ja", "Ja"), ("nej", "Nej")],
+        help_text="Avgör vid lika röstetal.",
+    )
+
+    class Meta:
+        verbose_name = "votering"
+        verbose_name_plural = "voteringar"
+
+    def __str__(self) -> str:
+        return f"Votering: {self.decision}"
+
+    def counts(self, ballots=None) -> dict[str, int]:
+        ballots = self.ballots.all() if ballots is None else ballots
+        result = {"ja": 0, "nej": 0, "avstår": 0}
+        for ballot in ballots:
+            result[ballot.choice] += 1
+        return result
+
+    def result(self, ballots=None) -> str:
+        """ "ja" or "nej": the majority, or the chair's casting vote on a tie."""
+        counts = self.counts(ballots)
+        if counts["ja"] != counts["nej"]:
+            return "ja" if counts["ja"] > counts["nej"] else "nej"
+        return self.casting_vote
+
+
+class Ballot(models.Model):
+    """One member's answer in a vote."""
+
+    class Choice(models.TextChoices):
+        YES = "ja", "Ja"
+        NO = "nej", "Nej"
+        ABSTAIN = "avstår", "Avstår"
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ledamot"
+    )
+    choice = models.CharField("röst", max_length=10, choices=Choice.choices)
+
+    class Meta:
+        verbose_name = "röst"
+        verbose_name_plural = "röster"
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.get_full_name()}: {self.get_choice_display()}"
+
+
+class Reservation(models.Model):
+    """Reservation: a member's formal dissent, with written reasons."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="reservations", verbose_name="beslut"
+    )
+    member = models.CharField("reserverar sig", max_length=300)
+    reason = models.TextField("motivering", blank=True)
+
+    class Meta:
+        verbose_name = "reservation"
+        verbose_name_plural = "reservationer"
+        ordering = ["decision", "pk"]
+
+    def __str__(self) -> str:
+        return f"Reservation av {self.member}"
+
+
+class SpecialStatement(models.Model):
+    """Särskilt uttalande: a party's statement in the minutes, without dissent."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="special_statements", verbose_name="beslut"
+    )
+    by = models.CharField("av", max_length=300)
+    text = models.TextField("uttalande")
+
+    class Meta:
+        verbose_name = "särskilt uttalande"
+        verbose_name_plural = "särskilda uttalanden"
+        ordering = ["decision", "pk"]
+
+    def __str__(self) -> str:
+        return f"Särskilt uttalande av {self.by}"
+
+
+class ProtocolNote(models.Model):
+    """Protokollsanteckning: a note entered in the minutes."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="notes", verbose_name="beslut"
+    )
+    by = models.CharField("av", max_length=300)
+    text = models.TextField("anteckning")
+
+    class Meta:
+        verbose_name = "protokollsanteckning"
+        verbose_name_plural = "protokollsanteckningar"
+        ordering = ["decision", "pk"]
+
+    def __str__(self) -> str:
+        return f"Protokollsanteckning av {self.by}"
+
+
+class JustificationSignature(models.Model):
+    """Justering: the chair or a justifier confirming the minutes, each for themselves."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="signatures", verbose_name="sammanträde"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="person"
+    )
+    signed_at = models.DateTimeField("justerat", default=timezone.now)
+
+    class Meta:
+        verbose_name = "justering"
+        verbose_name_plural = "justeringar"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="justify_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name()} justerade {self.signed_at:%Y-%m-%d %H:%M}"
