@@ -22,9 +22,19 @@ NOTICE_WITHIN_DAYS = 2
 APPEAL_WEEKS = 3
 
 MONTHS = [
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-]  # fmt: skip
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 
 
@@ -107,3 +117,34 @@ def appeal_ends(notice: datetime.date) -> datetime.date:
 def in_words(day: datetime.date) -> str:
     """Dates in running text: "den 13 december 2019" (DOMAIN.md §8)."""
     return f"den {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def deadline_advice(
+    *,
+    deadline: datetime.date,
+    today: datetime.date,
+    meeting_dates: list[datetime.date],
+    usual_justification_days: int,
+) -> str | None:
+    """What to do when the council's meetings do not fit the remiss' deadline.
+
+    No meeting before the deadline: ask the sender for an extension. A last meeting too close to
+    the deadline for ordinary justification: justify the paragraph at once (omedelbar justering).
+    """
+    if deadline < today:
+        return None
+    before = sorted(day for day in meeting_dates if today <= day <= deadline)
+    if not before:
+        return (
+            f"Nämnden har inget sammanträde före svarsdatum {deadline:%Y-%m-%d}. "
+            "Begär anstånd hos remittenten."
+        )
+    last = before[-1]
+    ordinary = last + datetime.timedelta(days=usual_justification_days)
+    if ordinary > deadline:
+        return (
+            f"Nämndens sista sammanträde före svarsdatum är {last:%Y-%m-%d}. Med vanlig justering "
+            f"({usual_justification_days} dagar) hinner svaret inte fram till "
+            f"{deadline:%Y-%m-%d}: föreslå att paragrafen justeras omedelbart."
+        )
+    return None

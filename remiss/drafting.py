@@ -124,9 +124,19 @@ def _join(items: list[str]) -> str:
 
 
 MONTHS = [
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-]  # fmt: skip
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def _in_words(date: datetime.date | None) -> str:
@@ -315,9 +325,13 @@ def restore_version(
 
 
 def add_attachment(
-    *, statement: Statement, user: AbstractBaseUser, checked: CheckedUpload,
-    upload: UploadedFile, title: str,
-) -> Attachment:  # fmt: skip
+    *,
+    statement: Statement,
+    user: AbstractBaseUser,
+    checked: CheckedUpload,
+    upload: UploadedFile,
+    title: str,
+) -> Attachment:
     permissions.require(user, "attach", statement)
     position = statement.attachments.count() + 1
     attachment = Attachment(

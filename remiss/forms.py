@@ -92,9 +92,12 @@ class FocusAreaViewForm(forms.Form):
         label="Fokusområde", queryset=None, required=False, empty_label="– välj fokusområde –"
     )
     text = forms.CharField(
-        label="Synpunkter", required=False, max_length=SECTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}), help_text=MARKUP_HELP,
-    )  # fmt: skip
+        label="Synpunkter",
+        required=False,
+        max_length=SECTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=MARKUP_HELP,
+    )
 
     def __init__(self, *args, focus_areas=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,9 +137,10 @@ FocusAreaViewFormSet = formset_factory(
 
 class PreparationStepForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Typ", required=False,
+        label="Typ",
+        required=False,
         choices=[("", "– välj typ –"), *PreparationStep.Kind.choices],
-    )  # fmt: skip
+    )
     who = forms.CharField(label="Vem", required=False, max_length=300)
     date = forms.DateField(label="Datum", required=False, widget=DateInput)
 
@@ -161,9 +165,11 @@ class AttachmentForm(forms.Form):
         help_text="PDF, Word (DOCX), OpenDocument-text (ODT) eller Excel (XLSX).",
     )
     attachment_title = forms.CharField(
-        label="Bilagans rubrik", required=False, max_length=300,
+        label="Bilagans rubrik",
+        required=False,
+        max_length=300,
         help_text="Lämna tomt för att använda filens namn.",
-    )  # fmt: skip
+    )
     remove = forms.MultipleChoiceField(
         label="Ta bort bilagor", required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -276,16 +282,19 @@ class StatementEditor:
                 if form.cleaned_data.get("focus_area") and not form.cleaned_data.get("DELETE")
             ],
             preparation_steps=self.preparation_steps(),
-        )  # fmt: skip
+        )
 
     def preparation_steps(self) -> list[tuple[str, str, object]]:
         """The steps as entered (the steps formset must be valid): kind, who, date."""
         return [
-            (form.cleaned_data["kind"], form.cleaned_data["who"].strip(),
-             form.cleaned_data.get("date"))
+            (
+                form.cleaned_data["kind"],
+                form.cleaned_data["who"].strip(),
+                form.cleaned_data.get("date"),
+            )
             for form in self.steps.forms
             if form.cleaned_data.get("kind") and not form.cleaned_data.get("DELETE")
-        ]  # fmt: skip
+        ]
 
     @property
     def base_version(self) -> int:

@@ -4,6 +4,8 @@ Mail is sent after the transaction commits, so a refused or rolled-back step nev
 The first line of each template in templates/email/ is the subject.
 """
 
+import contextlib
+import contextvars
 import logging
 
 from django.conf import settings
@@ -16,6 +18,17 @@ from django.urls import reverse
 from remiss.models import Membership, Recipient, Statement
 
 logger = logging.getLogger(__name__)
+_quiet = contextvars.ContextVar("quiet", default=False)
+
+
+@contextlib.contextmanager
+def suppressed():
+    """No mail inside this block: for replaying past cases (the demo data), not for real work."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def link(name: str, *args) -> str:
@@ -24,7 +37,7 @@ def link(name: str, *args) -> str:
 
 def send(template: str, recipients, context: dict) -> None:
     addresses = sorted({user.email for user in recipients if user.email})
-    if not addresses:
+    if not addresses or _quiet.get():
         return
     subject, _, body = render_to_string(f"email/{template}.txt", context).strip().partition("\n")
 

@@ -111,3 +111,59 @@ def require(user: AbstractBaseUser, action: str, statement: Statement) -> None:
                 f"Utlåtandet är {statement.get_status_display().lower()} och kan inte ändras."
             )
         raise PermissionDenied("Din roll ger inte behörighet att ändra tjänsteutlåtandet.")
+
+
+def get_meeting(user: AbstractBaseUser, pk: int):
+    """A meeting of one of the person's organisations (the agenda is open to every member)."""
+    from remiss.models import Meeting
+
+    try:
+        return (
+            Meeting.objects.filter(organisation_id__in=member_organisations(user))
+            .select_related("organisation", "chair", "secretary")
+            .get(pk=pk)
+        )
+    except Meeting.DoesNotExist:
+        raise Http404("Sammanträdet finns inte.") from None
+
+
+def is_secretary(user: AbstractBaseUser, organisation_id: int) -> bool:
+    return Membership.Role.SECRETARY in roles_in(user, organisation_id)
+
+
+def require_secretary(user: AbstractBaseUser, organisation_id: int) -> None:
+    if not is_secretary(user, organisation_id):
+        raise PermissionDenied("Bara nämndsekreteraren kan göra det här.")
+
+
+def get_sent_remiss(user: AbstractBaseUser, pk: int):
+    """A remiss the person's organisations sent, else 404."""
+    from remiss.models import Remiss
+
+    try:
+        return (
+            Remiss.objects.filter(sender_id__in=member_organisations(user))
+            .select_related("sender", "programme")
+            .get(pk=pk)
+        )
+    except Remiss.DoesNotExist:
+        raise Http404("Remissen finns inte.") from None
+
+
+def get_delivered_reply(user: AbstractBaseUser, remiss, recipient_pk: int) -> Recipient:
+    """A delivered reply to the person's remiss. Before delivery the sender sees nothing of a
+    recipient's work: an undelivered reply answers 404 like one that does not exist."""
+    try:
+        return remiss.recipients.select_related("organisation").get(
+            pk=recipient_pk, status=Recipient.Status.DELIVERED
+        )
+    except Recipient.DoesNotExist:
+        raise Http404("Svaret finns inte.") from None
+
+
+def can_decline(user: AbstractBaseUser, organisation_id: int) -> bool:
+    """Avstå is a delegated decision: the head of administration or the council's secretary."""
+    return bool(
+        roles_in(user, organisation_id)
+        & {Membership.Role.HEAD_OF_ADMINISTRATION, Membership.Role.SECRETARY}
+    )

@@ -1,10 +1,13 @@
 """Reads: what a person may see, as querysets scoped to their organisations."""
 
+from collections import defaultdict
+
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from remiss.models import Membership, Recipient, Remiss
+from remiss import deadlines
+from remiss.models import AgendaItem, Meeting, Membership, Recipient, Remiss, Statement
 
 
 def organisation_ids(user: AbstractBaseUser) -> QuerySet:
@@ -45,3 +48,117 @@ def sent_remisses(user: AbstractBaseUser) -> QuerySet[Remiss]:
         )
         .order_by("deadline", "registration_number")
     )
+
+
+def deadline_advice(recipients: list[Recipient], today) -> dict[int, str]:
+    """Advice per recipient still to answer whose council's meetings do not fit its deadline
+    (deadlines.deadline_advice), read in one query whatever the number of recipients."""
+    open_ones = [
+        r
+        for r in recipients
+        if r.status == Recipient.Status.AWAITING
+        and r.deadline >= today
+        and getattr(_statement_of(r), "status", Statement.Status.DRAFT) in UNDECIDED
+    ]
+    if not open_ones:
+        return {}
+    meetings = Meeting.objects.filter(
+        organisation_id__in={r.organisation_id for r in open_ones},
+        date__gte=today,
+        date__lte=max(r.deadline for r in open_ones),
+    ).values_list("organisation_id", "date")
+    by_organisation = defaultdict(list)
+    for organisation_id, day in meetings:
+        by_organisation[organisation_id].append(day)
+    advice = {}
+    for recipient in open_ones:
+        text = deadlines.deadline_advice(
+            deadline=recipient.deadline,
+            today=today,
+            meeting_dates=by_organisation[recipient.organisation_id],
+            usual_justification_days=recipient.organisation.usual_justification_days,
+        )
+        if text:
+            advice[recipient.pk] = text
+    return advice
+
+
+def _statement_of(recipient: Recipient):
+    try:
+        return recipient.statement
+    except Statement.DoesNotExist:
+        return None
+
+
+UNDECIDED = {
+    Statement.Status.DRAFT,
+    Statement.Status.IN_REVIEW,
+    Statement.Status.READY,
+    Statement.Status.ON_AGENDA,
+}
+
+
+def _organisations_where(user: AbstractBaseUser, *roles: str) -> QuerySet:
+    return Membership.objects.filter(user=user, role__in=roles).values("organisation_id")
+
+
+def work_waiting(user: AbstractBaseUser) -> dict[str, list]:
+    """Att göra: what waits for this person, by their roles."""
+    Role = Membership.Role
+    S = Statement.Status
+    statements = Statement.objects.select_related(
+        "recipient__remiss", "recipient__organisation", "case_officer"
+    )
+    undecided = AgendaItem.objects.filter(meeting=OuterRef("pk"), decision__isnull=True)
+    return {
+        "returned": list(
+            statements.filter(status=S.DRAFT, case_officer=user, review_comments__isnull=False)
+            .distinct()
+            .order_by("recipient__remiss__deadline")
+        ),
+        "to_review": list(
+            statements.filter(
+                status=S.IN_REVIEW,
+                recipient__organisation_id__in=_organisations_where(
+                    user, Role.HEAD_OF_ADMINISTRATION
+                ),
+            ).order_by("recipient__remiss__deadline")
+        ),
+        "to_agenda": list(
+            statements.filter(
+                status=S.READY,
+                recipient__organisation_id__in=_organisations_where(user, Role.SECRETARY),
+            ).order_by("recipient__remiss__deadline")
+        ),
+        "to_decide": list(
+            AgendaItem.objects.filter(
+                decision__isnull=True,
+                meeting__organisation_id__in=_organisations_where(user, Role.SECRETARY),
+            )
+            .select_related("meeting__organisation")
+            .order_by("meeting__date", "number")
+        ),
+        "to_justify": list(
+            Meeting.objects.filter(Q(chair=user) | Q(justifiers=user))
+            .filter(minutes_justified_on__isnull=True, items__isnull=False)
+            .exclude(signatures__user=user)
+            .exclude(Exists(undecided))
+            .select_related("organisation")
+            .distinct()
+            .order_by("date")
+        ),
+    }
+
+
+def latest_review_comments(statement: Statement) -> list:
+    """The comments of the latest return, while the statement is back in draft."""
+    if statement.status != Statement.Status.DRAFT:
+        return []
+    latest = (
+        statement.review_comments.order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if latest is None:
+        return []
+    return list(statement.review_comments.filter(created_at=latest).select_related("author"))

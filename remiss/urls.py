@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from remiss import views
+from remiss.views import drafting, meetings, review, sender
 
 admin.site.site_header = "Remissportalen – administration"
 admin.site.site_title = "Remissportalen"
@@ -11,29 +11,62 @@ admin.site.index_title = "Administration"
 # Uploaded files are never served from MEDIA_URL: every download goes through a view that
 # checks who is asking.
 urlpatterns = [
-    path("", views.start, name="start"),
+    path("", drafting.start, name="start"),
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("arenden/<int:pk>/", views.recipient_detail, name="recipient"),
-    path("arenden/<int:pk>/paborja/", views.start_statement, name="statement_start"),
-    path("utlatanden/<int:pk>/", views.statement_detail, name="statement"),
-    path("utlatanden/<int:pk>/redigera/", views.statement_edit, name="statement_edit"),
-    path("utlatanden/<int:pk>/autospara/", views.statement_autosave, name="statement_autosave"),
+    # The recipient's case and its statement
+    path("arenden/<int:pk>/", drafting.recipient_detail, name="recipient"),
+    path("arenden/<int:pk>/paborja/", drafting.start_statement, name="statement_start"),
+    path("arenden/<int:pk>/avsta/", review.recipient_decline, name="recipient_decline"),
+    path("utlatanden/<int:pk>/", drafting.statement_detail, name="statement"),
+    path("utlatanden/<int:pk>/redigera/", drafting.statement_edit, name="statement_edit"),
+    path("utlatanden/<int:pk>/autospara/", drafting.statement_autosave, name="statement_autosave"),
     path(
         "utlatanden/<int:pk>/autospara/kasta/",
-        views.statement_autosave_discard,
+        drafting.statement_autosave_discard,
         name="statement_autosave_discard",
     ),
-    path("utlatanden/<int:pk>/forhandsgranska/", views.statement_preview, name="statement_preview"),
-    path("utlatanden/<int:pk>/versioner/", views.statement_versions, name="statement_versions"),
     path(
-        "utlatanden/<int:pk>/versioner/jamfor/", views.statement_compare, name="statement_compare"
+        "utlatanden/<int:pk>/forhandsgranska/",
+        drafting.statement_preview,
+        name="statement_preview",
+    ),
+    path("utlatanden/<int:pk>/versioner/", drafting.statement_versions, name="statement_versions"),
+    path(
+        "utlatanden/<int:pk>/versioner/jamfor/",
+        drafting.statement_compare,
+        name="statement_compare",
     ),
     path(
         "utlatanden/<int:pk>/versioner/<int:number>/aterstall/",
-        views.statement_restore,
+        drafting.statement_restore,
         name="statement_restore",
     ),
-    path("bilagor/<int:pk>/", views.attachment_download, name="attachment"),
+    path("utlatanden/<int:pk>/<slug:move>/", review.statement_move, name="statement_move"),
+    path("bilagor/<int:pk>/", drafting.attachment_download, name="attachment"),
+    # Meetings
+    path("sammantraden/", meetings.meeting_list, name="meetings"),
+    path("sammantraden/nytt/", meetings.meeting_create, name="meeting_create"),
+    path("sammantraden/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path(
+        "sammantraden/<int:pk>/utlatande/",
+        meetings.meeting_add_statement,
+        name="meeting_add_statement",
+    ),
+    path("sammantraden/<int:pk>/punkt/", meetings.meeting_add_item, name="meeting_add_item"),
+    path("sammantraden/<int:pk>/justera/", meetings.meeting_justify, name="meeting_justify"),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/",
+        meetings.paragraph_detail,
+        name="paragraph",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/beslut/",
+        meetings.decision_record,
+        name="decision_record",
+    ),
+    # The sender's side
+    path("remisser/<int:pk>/", sender.remiss_status, name="remiss_status"),
+    path("remisser/<int:pk>/svar/<int:recipient_pk>/", sender.reply_detail, name="reply"),
     path("admin/", admin.site.urls),
 ]

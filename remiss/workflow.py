@@ -44,7 +44,7 @@ from remiss.models import (
     StatusEvent,
     Vote,
 )
-from remiss.permissions import roles_in
+from remiss.permissions import can_decline, roles_in
 
 S = Statement.Status
 Role = Membership.Role
@@ -150,33 +150,50 @@ def _move(
 def submit(*, statement: Statement, user: AbstractBaseUser, comment: str = "", at=None):
     """Lämna till granskning: the handläggare hands the statement to the head of administration."""
     statement = _move(
-        statement, "submit", user=user, at=at,
+        statement,
+        "submit",
+        user=user,
+        at=at,
         comment=comment or "Lämnat till granskning.",
-    )  # fmt: skip
+    )
     notifications.submitted(statement, user)
     return statement
 
 
 @transaction.atomic
 def return_to_draft(
-    *, statement: Statement, user: AbstractBaseUser, comment: str,
-    section_comments: dict[str, str] | None = None, at=None,
-) -> Statement:  # fmt: skip
+    *,
+    statement: Statement,
+    user: AbstractBaseUser,
+    comment: str,
+    section_comments: dict[str, str] | None = None,
+    at=None,
+) -> Statement:
     """Returnera: back to the handläggare, with a comment and comments on sections."""
     section_comments = {k: v.strip() for k, v in (section_comments or {}).items() if v.strip()}
     if not comment.strip() and not section_comments:
         raise TransitionError("Skriv en kommentar som säger vad som behöver ändras.")
     statement = _move(
-        statement, "return_to_draft", user=user, at=at,
+        statement,
+        "return_to_draft",
+        user=user,
+        at=at,
         comment=comment.strip() or "Returnerat med kommentarer till avsnitten.",
-    )  # fmt: skip
+    )
     if comment.strip():
         section_comments = {ReviewComment.GENERAL: comment.strip(), **section_comments}
-    for section, text in section_comments.items():
-        ReviewComment.objects.create(
-            statement=statement, section=section, text=text, author=user,
-            version=statement.version, created_at=at or timezone.now(),
-        )  # fmt: skip
+    when = at or timezone.now()  # one time for the whole return: the comments belong together
+    ReviewComment.objects.bulk_create(
+        ReviewComment(
+            statement=statement,
+            section=section,
+            text=text,
+            author=user,
+            version=statement.version,
+            created_at=when,
+        )
+        for section, text in section_comments.items()
+    )
     notifications.returned(statement, user, comment.strip())
     return statement
 
@@ -189,7 +206,10 @@ def sign(*, statement: Statement, user: AbstractBaseUser, at=None) -> Statement:
     ).first()
     when = at or timezone.now()
     return _move(
-        statement, "sign", user=user, at=at,
+        statement,
+        "sign",
+        user=user,
+        at=at,
         comment=f"Signerat av {user.get_full_name()}.",
         changes={
             "signer_name": user.get_full_name() or user.get_username(),
@@ -197,7 +217,7 @@ def sign(*, statement: Statement, user: AbstractBaseUser, at=None) -> Statement:
             "signed_by": user,
             "signed_at": when,
         },
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -208,9 +228,13 @@ def withdraw(*, statement: Statement, user: AbstractBaseUser, comment: str = "",
         if current.signed_by_id != user.pk:
             raise PermissionDenied("Bara den som signerade kan ta tillbaka signeringen.")
     return _move(
-        statement, "withdraw", user=user, at=at,
-        comment=comment or "Signeringen togs tillbaka.", changes=_unsigned(),
-    )  # fmt: skip
+        statement,
+        "withdraw",
+        user=user,
+        at=at,
+        comment=comment or "Signeringen togs tillbaka.",
+        changes=_unsigned(),
+    )
 
 
 def _unsigned() -> dict:
@@ -241,9 +265,12 @@ def put_on_agenda(
     if meeting.minutes_justified_on:
         raise TransitionError("Sammanträdets protokoll är redan justerat.")
     statement = _move(
-        statement, "put_on_agenda", user=user, at=at,
+        statement,
+        "put_on_agenda",
+        user=user,
+        at=at,
         comment=f"Uppsatt på föredragningslistan för sammanträdet {meeting.date:%Y-%m-%d}.",
-    )  # fmt: skip
+    )
     return AgendaItem.objects.create(
         meeting=meeting, number=next_paragraph(meeting), title=statement.title, statement=statement
     )
@@ -307,10 +334,14 @@ def record_decision(
             raise TransitionError("Ett bordlagt ärende flyttas till ett senare sammanträde.")
     when = at or timezone.now()
     decision = Decision.objects.create(
-        item=item, outcome=record.outcome, text=record.text, changes=record.changes,
+        item=item,
+        outcome=record.outcome,
+        text=record.text,
+        changes=record.changes,
         immediate=record.immediate and record.outcome not in (Outcome.TABLED,),
-        decided_at=when, recorded_by=user,
-    )  # fmt: skip
+        decided_at=when,
+        recorded_by=user,
+    )
     _record_details(decision, record)
 
     statement = item.statement
@@ -318,24 +349,37 @@ def record_decision(
         label = f"§ {item.number}, sammanträdet {meeting.date:%Y-%m-%d}"
         if record.outcome == Outcome.REFERRED_BACK:
             statement = _move(
-                statement, "refer_back", user=user, at=at,
-                comment=f"Återremitterat ({label}).", changes=_unsigned(),
-            )  # fmt: skip
+                statement,
+                "refer_back",
+                user=user,
+                at=at,
+                comment=f"Återremitterat ({label}).",
+                changes=_unsigned(),
+            )
         elif record.outcome == Outcome.TABLED:
             target = record.table_to
             statement = _move(
-                statement, "table", user=user, at=at,
+                statement,
+                "table",
+                user=user,
+                at=at,
                 comment=f"Bordlagt ({label}) till sammanträdet {target.date:%Y-%m-%d}.",
-            )  # fmt: skip
+            )
             AgendaItem.objects.create(
-                meeting=target, number=next_paragraph(target), title=item.title,
-                statement=statement, tabled_from=item,
-            )  # fmt: skip
+                meeting=target,
+                number=next_paragraph(target),
+                title=item.title,
+                statement=statement,
+                tabled_from=item,
+            )
         else:
             statement = _move(
-                statement, "decide", user=user, at=at,
+                statement,
+                "decide",
+                user=user,
+                at=at,
                 comment=f"Beslut: {decision.get_outcome_display().lower()} ({label}).",
-            )  # fmt: skip
+            )
         notifications.decided(statement, decision)
     if decision.immediate and decision.is_final:
         _justify_decision(decision, user=user, day=meeting.date, at=at, immediate=True)
@@ -349,9 +393,10 @@ def _record_details(decision: Decision, record: DecisionRecord) -> None:
     )
     if record.vote is not None:
         vote = Vote.objects.create(
-            decision=decision, proposition=record.vote.proposition,
+            decision=decision,
+            proposition=record.vote.proposition,
             casting_vote=record.vote.casting_vote,
-        )  # fmt: skip
+        )
         Ballot.objects.bulk_create(
             Ballot(vote=vote, member_id=member, choice=choice)
             for member, choice in record.vote.ballots.items()
@@ -387,9 +432,13 @@ def _justify_decision(
         return
     how = "Paragrafen justerades omedelbart" if immediate else "Protokollet justerades"
     statement = _move(
-        statement, "justify", user=user, at=at, check_person=False,
+        statement,
+        "justify",
+        user=user,
+        at=at,
+        check_person=False,
         comment=f"{how} {day:%Y-%m-%d}. Anslaget {decision.notice_date:%Y-%m-%d}.",
-    )  # fmt: skip
+    )
     deliver(statement=statement, user=user, at=at)
 
 
@@ -397,9 +446,13 @@ def deliver(*, statement: Statement, user, at=None) -> Statement:
     """Expediera: the justified reply is sent to the remiss' sender, and recorded as sent."""
     when = at or timezone.now()
     statement = _move(
-        statement, "deliver", user=user, at=at, check_person=False,
+        statement,
+        "deliver",
+        user=user,
+        at=at,
+        check_person=False,
         comment=f"Svaret skickat till {statement.recipient.remiss.sender}.",
-    )  # fmt: skip
+    )
     recipient = Recipient.objects.select_for_update().get(pk=statement.recipient_id)
     previous = recipient.status
     recipient.status = Recipient.Status.DELIVERED
@@ -407,10 +460,14 @@ def deliver(*, statement: Statement, user, at=None) -> Statement:
     recipient._change_reason = "Svar expedierat"
     recipient.save()
     StatusEvent.objects.create(
-        recipient=recipient, statement=statement, actor=user, created_at=when,
-        from_status=previous, to_status=recipient.status,
+        recipient=recipient,
+        statement=statement,
+        actor=user,
+        created_at=when,
+        from_status=previous,
+        to_status=recipient.status,
         comment=f"Svar inkommet till {recipient.remiss.sender}.",
-    )  # fmt: skip
+    )
     notifications.delivered(recipient)
     return statement
 
@@ -460,8 +517,7 @@ def justify_minutes(*, meeting: Meeting, user: AbstractBaseUser, at=None) -> boo
 @transaction.atomic
 def decline(*, recipient: Recipient, user: AbstractBaseUser, reason: str, at=None) -> Recipient:
     """Avstå: the recipient will not answer (usually a delegated decision), with a reason."""
-    allowed = {Role.HEAD_OF_ADMINISTRATION, Role.SECRETARY}
-    if not roles_in(user, recipient.organisation_id) & allowed:
+    if not can_decline(user, recipient.organisation_id):
         raise PermissionDenied(
             "Bara förvaltningschefen eller nämndsekreteraren kan avstå från att svara."
         )
@@ -478,9 +534,13 @@ def decline(*, recipient: Recipient, user: AbstractBaseUser, reason: str, at=Non
     recipient._change_reason = "Avstår från att svara"
     recipient.save()
     StatusEvent.objects.create(
-        recipient=recipient, statement=statement, actor=user, created_at=at or timezone.now(),
-        from_status=Recipient.Status.AWAITING, to_status=Recipient.Status.DECLINED,
+        recipient=recipient,
+        statement=statement,
+        actor=user,
+        created_at=at or timezone.now(),
+        from_status=Recipient.Status.AWAITING,
+        to_status=Recipient.Status.DECLINED,
         comment=f"Avstår från att svara: {reason.strip()}",
-    )  # fmt: skip
+    )
     notifications.declined(recipient, user)
     return recipient

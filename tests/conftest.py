@@ -211,9 +211,12 @@ def meeting(sodermalm, ordforande, justerare, sekreterare):
     from remiss.models import Meeting
 
     meeting = Meeting.objects.create(
-        organisation=sodermalm, date=datetime.date(2019, 12, 12), place="Södermalmsrummet",
-        chair=ordforande, secretary=sekreterare,
-    )  # fmt: skip
+        organisation=sodermalm,
+        date=datetime.date(2019, 12, 12),
+        place="Södermalmsrummet",
+        chair=ordforande,
+        secretary=sekreterare,
+    )
     meeting.justifiers.add(justerare)
     return meeting
 

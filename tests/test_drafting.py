@@ -113,15 +113,19 @@ class TestSave:
         self, started, handlaggare, direktor
     ):
         drafting.save_statement(
-            statement=started, user=direktor, base_version=1,
+            statement=started,
+            user=direktor,
+            base_version=1,
             text=text_of(started, summary="Direktörens text."),
-        )  # fmt: skip
+        )
 
         with pytest.raises(drafting.StaleVersion) as stale:
             drafting.save_statement(
-                statement=started, user=handlaggare, base_version=1,
+                statement=started,
+                user=handlaggare,
+                base_version=1,
                 text=text_of(started, summary="Handläggarens text."),
-            )  # fmt: skip
+            )
 
         assert stale.value.current.number == 2
         assert stale.value.current.author == direktor
@@ -135,9 +139,11 @@ class TestSave:
 
         with pytest.raises(PermissionDenied):
             drafting.save_statement(
-                statement=started, user=handlaggare, base_version=1,
+                statement=started,
+                user=handlaggare,
+                base_version=1,
                 text=text_of(started, summary="Sent ändrad."),
-            )  # fmt: skip
+            )
 
         started.refresh_from_db()
         assert started.summary == ""
@@ -152,9 +158,11 @@ class TestSave:
         history_rows = view.history.count()
 
         drafting.save_statement(
-            statement=saved, user=handlaggare, base_version=2,
+            statement=saved,
+            user=handlaggare,
+            base_version=2,
             text=text_of(saved, summary="Bara sammanfattningen ändras."),
-        )  # fmt: skip
+        )
 
         assert FocusAreaView.objects.get().pk == view.pk
         assert view.history.count() == history_rows
@@ -172,13 +180,17 @@ class TestSave:
 class TestRestore:
     def test_restoring_writes_the_old_text_as_a_new_version(self, started, handlaggare):
         drafting.save_statement(
-            statement=started, user=handlaggare, base_version=1,
+            statement=started,
+            user=handlaggare,
+            base_version=1,
             text=text_of(started, summary="Första utkastet."),
-        )  # fmt: skip
+        )
         drafting.save_statement(
-            statement=started, user=handlaggare, base_version=2,
+            statement=started,
+            user=handlaggare,
+            base_version=2,
             text=text_of(started, summary="Andra utkastet."),
-        )  # fmt: skip
+        )
 
         restored = drafting.restore_version(
             statement=started, user=handlaggare, number=2, base_version=3

@@ -109,14 +109,8 @@ def test_it_loads_the_expected_counts(seeded):
     assert not Statement.objects.filter(recipient=sodermalm).exists()
     assert open_remiss.recipients.count() == 26  # 11 districts, 14 boards, the fire brigade
     assert set(get_user_model().objects.values_list("username", flat=True)) == {
-        "handlaggare",
-        "direktor",
-        "sekreterare",
-        "ordforande",
-        "justerare",
-        "ks",
-        "kungsholmen",
-        "admin",
+        *["handlaggare", "direktor", "sekreterare", "ordforande", "justerare", "ks"],
+        *["kungsholmen", "admin", "ledamot", "ledamot2", "ledamot3", "ersattare"],
     }
 
 
@@ -145,14 +139,14 @@ def test_a_second_run_changes_nothing(seeded):
 
 
 def test_a_second_run_keeps_edits_made_in_the_portal(seeded):
-    statement = Statement.objects.get()
-    statement.summary = "Omskriven sammanfattning."
-    statement.save()
+    sodermalm = Organisation.objects.get(registry_prefix="SÖD")
+    sodermalm.administration = "Södermalms stadsdelsförvaltning (ny adress)"
+    sodermalm.save()
 
     seed()
 
-    statement.refresh_from_db()
-    assert statement.summary == "Omskriven sammanfattning."
+    sodermalm.refresh_from_db()
+    assert sodermalm.administration == "Södermalms stadsdelsförvaltning (ny adress)"
 
 
 def fixture_sections() -> dict[str, str]:
@@ -191,7 +185,7 @@ def test_the_sodermalm_statement_equals_the_fixture_section_by_section(seeded):
     )
     assert statement.case_officer.get_full_name() == "Eva-Lena Eirefelt"
     assert statement.recipient.registration_number == "SÖD 2019/1102"
-    assert statement.status == Statement.Status.DRAFT
+    assert statement.status == Statement.Status.DELIVERED
     version = statement.versions.get()
     assert (version.number, statement.version) == (1, 1)
     assert version.content["sections"]["matter"] == expected["Ärendet"]
@@ -230,3 +224,42 @@ def test_every_demo_user_logs_in_with_the_password_demo(seeded, client):
     eva = get_user_model().objects.get(username="handlaggare")
     assert eva.memberships.get().get_role_display() == "Handläggare"
     assert eva.memberships.get().organisation.registry_prefix == "SÖD"
+
+
+def test_the_decision_of_12_december_2019_is_replayed_through_the_workflow(seeded):
+    from remiss.models import Decision, Meeting, StatusEvent
+
+    statement = Statement.objects.get()
+    meeting = Meeting.objects.get()
+    decision = Decision.objects.get(item__statement=statement)
+
+    assert (meeting.date, meeting.organisation.name) == (
+        datetime.date(2019, 12, 12),
+        "Södermalms stadsdelsnämnd",
+    )
+    assert (decision.item.number, decision.get_outcome_display(), decision.immediate) == (
+        2,
+        "Bifall",
+        True,
+    )
+    assert decision.justified_on == datetime.date(2019, 12, 12)
+    assert (statement.signer_name, statement.signer_title) == (
+        "Ann-Christine Jenvén",
+        "Stadsdelsdirektör",
+    )
+    recipient = statement.recipient
+    assert recipient.status == Recipient.Status.DELIVERED
+    delivered = recipient.delivered_at.astimezone(datetime.timezone(datetime.timedelta(hours=1)))
+    assert delivered.date() == datetime.date(2019, 12, 12) < recipient.deadline
+    assert list(
+        StatusEvent.objects.filter(statement=statement).values_list("from_status", "to_status")
+    ) == [
+        ("draft", "in_review"),
+        ("in_review", "ready"),
+        ("ready", "on_agenda"),
+        ("on_agenda", "decided"),
+        ("decided", "justified"),
+        ("justified", "delivered"),
+        ("awaiting", "delivered"),
+    ]
+    assert meeting.minutes_justified_on == datetime.date(2019, 12, 17)

@@ -131,9 +131,13 @@ class TestWhoMayOpenThePages:
     ):
         TestVersions().save(started, handlaggare, summary="Andra.")
         remiss_attachment = Attachment.objects.create(
-            remiss=started.recipient.remiss, title="Remissversion", file="bilagor/x.pdf",
-            content_type="application/pdf", size=1, sha256="0" * 64,
-        )  # fmt: skip
+            remiss=started.recipient.remiss,
+            title="Remissversion",
+            file="bilagor/x.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+        )
         compare_url = reverse("statement_compare", args=[started.pk]) + "?fran=1&till=2"
         client.force_login(outsider)
 
@@ -153,9 +157,12 @@ class TestWhoMayOpenThePages:
         from django.core.files.base import ContentFile
 
         attachment = Attachment(
-            remiss=remiss, title="Remissversion", content_type="application/pdf", size=3,
+            remiss=remiss,
+            title="Remissversion",
+            content_type="application/pdf",
+            size=3,
             sha256="a" * 64,
-        )  # fmt: skip
+        )
         attachment.file.save("remissversion.pdf", ContentFile(b"%PDF"), save=True)
         stranger = make_user("farsta", make_organisation("Farsta stadsdelsnämnd"), "case_officer")
         url = reverse("attachment", args=[attachment.pk])
@@ -245,10 +252,16 @@ class TestSave:
     ):
         client.force_login(handlaggare)
         data = editor_post(
-            started, title="", date="13/12/2019", summary="Texten jag skrev.",
-            **{"proposals-0-text": "", "focusviews-TOTAL_FORMS": 1,
-               "focusviews-0-text": "Synpunkt utan område."},
-        )  # fmt: skip
+            started,
+            title="",
+            date="13/12/2019",
+            summary="Texten jag skrev.",
+            **{
+                "proposals-0-text": "",
+                "focusviews-TOTAL_FORMS": 1,
+                "focusviews-0-text": "Synpunkt utan område.",
+            },
+        )
 
         response = client.post(reverse("statement_edit", args=[started.pk]), data)
 
@@ -447,9 +460,11 @@ class TestVersions:
         snap = drafting.snapshot(statement)
         snap["sections"].update(sections)
         return drafting.save_statement(
-            statement=statement, user=user, base_version=statement.version,
+            statement=statement,
+            user=user,
+            base_version=statement.version,
             text=drafting.text_from_snapshot(snap),
-        )  # fmt: skip
+        )
 
     def test_the_version_list_shows_who_saved_what_and_when(self, client, started, handlaggare):
         self.save(started, handlaggare, summary="Andra versionen.")
@@ -504,9 +519,11 @@ class TestQueryCounts:
         def add(count):
             for n in range(count):
                 more = Remiss.objects.create(
-                    sender=ks, registration_number=f"KS 2020/{Remiss.objects.count()}",
-                    title=f"Remiss {n}", deadline=datetime.date(2020, 6, 1),
-                )  # fmt: skip
+                    sender=ks,
+                    registration_number=f"KS 2020/{Remiss.objects.count()}",
+                    title=f"Remiss {n}",
+                    deadline=datetime.date(2020, 6, 1),
+                )
                 recipient = Recipient.objects.create(remiss=more, organisation=sodermalm)
                 drafting.start_statement(recipient=recipient, user=handlaggare)
 

@@ -68,9 +68,11 @@ class TestReview:
         with pytest.raises(workflow.TransitionError, match="Skriv en kommentar"):
             workflow.return_to_draft(statement=started, user=direktor, comment=" ")
         result = workflow.return_to_draft(
-            statement=started, user=direktor, comment="Förtydliga synpunkterna.",
+            statement=started,
+            user=direktor,
+            comment="Förtydliga synpunkterna.",
             section_comments={"views": "Nämn informationssäkerheten.", "summary": ""},
-        )  # fmt: skip
+        )
 
         assert result.status == S.DRAFT
         assert events(started)[-1] == ("in_review", "draft")
@@ -277,12 +279,14 @@ class TestDecision:
 
     def test_referral_back_returns_the_statement_to_draft_unsigned(self, on_agenda, sekreterare):
         workflow.record_decision(
-            item=on_agenda, user=sekreterare,
+            item=on_agenda,
+            user=sekreterare,
             record=workflow.DecisionRecord(
-                outcome=Decision.Outcome.REFERRED_BACK, text="Ärendet återremitteras.",
+                outcome=Decision.Outcome.REFERRED_BACK,
+                text="Ärendet återremitteras.",
                 proposals=[("Lena Ek (V)", "refer_back", "Komplettera med en analys.")],
             ),
-        )  # fmt: skip
+        )
 
         statement = Statement.objects.get()
         assert statement.status == S.DRAFT
@@ -294,11 +298,12 @@ class TestDecision:
         later = Meeting.objects.create(organisation=sodermalm, date=datetime.date(2019, 12, 19))
 
         workflow.record_decision(
-            item=on_agenda, user=sekreterare,
+            item=on_agenda,
+            user=sekreterare,
             record=workflow.DecisionRecord(
                 outcome=Decision.Outcome.TABLED, text="Ärendet bordläggs.", table_to=later
             ),
-        )  # fmt: skip
+        )
 
         statement = Statement.objects.get()
         assert statement.status == S.ON_AGENDA
@@ -309,11 +314,12 @@ class TestDecision:
     def test_tabling_needs_a_later_meeting(self, on_agenda, sekreterare, meeting):
         with pytest.raises(workflow.TransitionError, match="senare sammanträde"):
             workflow.record_decision(
-                item=on_agenda, user=sekreterare,
+                item=on_agenda,
+                user=sekreterare,
                 record=workflow.DecisionRecord(
                     outcome=Decision.Outcome.TABLED, text="Bordläggs.", table_to=meeting
                 ),
-            )  # fmt: skip
+            )
 
         assert Decision.objects.count() == 0
         assert Statement.objects.get().status == S.ON_AGENDA
@@ -323,7 +329,8 @@ class TestDecision:
     ):
         third = make_user("ledamot", sodermalm, "member")
         workflow.record_decision(
-            item=on_agenda, user=sekreterare,
+            item=on_agenda,
+            user=sekreterare,
             record=adopted(
                 outcome=Decision.Outcome.ADOPTED_WITH_CHANGES,
                 changes="Tillägg: nämnden vill se en plan för övningar.",
@@ -336,7 +343,7 @@ class TestDecision:
                 special_statements=[("Miljöpartiet", "Vi välkomnar programmet.")],
                 notes=[("Per Holm (M)", "Ordföranden noterar att svaret är sent.")],
             ),
-        )  # fmt: skip
+        )
 
         decision = Decision.objects.get()
         assert decision.vote.counts() == {"ja": 1, "nej": 1, "avstår": 1}
@@ -351,12 +358,15 @@ class TestDecision:
     ):
         with pytest.raises(workflow.TransitionError, match="utslagsröst"):
             workflow.record_decision(
-                item=on_agenda, user=sekreterare,
-                record=adopted(vote=workflow.VoteRecord(
-                    proposition="Ja för bifall.",
-                    ballots={ordforande.pk: "ja", justerare.pk: "nej"},
-                )),
-            )  # fmt: skip
+                item=on_agenda,
+                user=sekreterare,
+                record=adopted(
+                    vote=workflow.VoteRecord(
+                        proposition="Ja för bifall.",
+                        ballots={ordforande.pk: "ja", justerare.pk: "nej"},
+                    )
+                ),
+            )
 
         assert Decision.objects.count() == 0
         assert Statement.objects.get().status == S.ON_AGENDA

@@ -11,7 +11,7 @@ from django.db import migrations
 TEXT_COLUMNS = [
     "title", "reference_line", "addressed_to", "date", "phone", "proposals", "summary",
     "background", "preparation", "matter", "views", "recipient_id", "case_officer_id",
-]  # fmt: skip
+]
 CHILD_TABLES = ["remiss_focusareaview", "remiss_preparationstep", "remiss_attachment"]
 MESSAGE = "the text of a signed statement cannot change"
 

@@ -1,14 +1,11 @@
 // Remissportalen: the statement editor, improved where JavaScript runs. The page works without it.
 // - saves a draft of the form while the person writes (never a version);
 // - keeps a copy in the browser if the server cannot be reached or the session has ended;
-// - adds rows to the lists and moves proposals up and down;
-// - moves focus to the error summary, and warns before leaving with unsaved text.
+// - warns before leaving with unsaved text.
 (function () {
   "use strict";
 
   var form = document.getElementById("statement-form");
-  var summary = document.querySelector("[data-error-summary]");
-  if (summary) summary.focus();
   if (!form) return;
 
   var status = document.getElementById("autosave-status");
@@ -78,63 +75,4 @@
     }
   });
 
-  // Rows: "Lägg till" clones the formset's empty row; proposals get up and down buttons.
-  function renumber(container) {
-    var rows = container.querySelectorAll("[data-rows] > [data-row]");
-    rows.forEach(function (row, index) {
-      var number = row.querySelector("[data-number]");
-      if (number) number.textContent = String(index + 1);
-      var order = row.querySelector("input[name$='-ORDER']");
-      if (order) order.value = String(index + 1);
-    });
-  }
-
-  function addMoveButtons(row, container) {
-    if (container.dataset.formset !== "proposals" || row.querySelector("[data-move]")) return;
-    var controls = row.querySelector(".row-controls");
-    [["upp", -1], ["ned", 1]].forEach(function (pair) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "button button--secondary button--small";
-      button.dataset.move = pair[0];
-      button.textContent = "Flytta " + pair[0];
-      button.addEventListener("click", function () {
-        var sibling = pair[1] < 0 ? row.previousElementSibling : row.nextElementSibling;
-        if (!sibling) return;
-        if (pair[1] < 0) sibling.before(row);
-        else sibling.after(row);
-        renumber(container);
-        dirty = true;
-        button.focus();
-      });
-      controls.appendChild(button);
-    });
-  }
-
-  document.querySelectorAll("[data-formset]").forEach(function (container) {
-    var prefix = container.dataset.formset;
-    var template = container.querySelector("template[data-empty-row]");
-    var rows = container.querySelector("[data-rows]");
-    var total = container.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
-    rows.querySelectorAll("[data-row]").forEach(function (row) {
-      addMoveButtons(row, container);
-    });
-    if (!template || !total) return;
-    var add = document.createElement("button");
-    add.type = "button";
-    add.className = "button button--secondary";
-    add.textContent = { proposals: "Lägg till förslag", steps: "Lägg till steg", focusviews: "Lägg till fokusområde" }[prefix] || "Lägg till rad";
-    add.addEventListener("click", function () {
-      var index = parseInt(total.value, 10);
-      var html = template.innerHTML.replace(/__prefix__/g, String(index));
-      rows.insertAdjacentHTML("beforeend", html);
-      total.value = String(index + 1);
-      var row = rows.lastElementChild;
-      addMoveButtons(row, container);
-      renumber(container);
-      var first = row.querySelector("textarea, input:not([type=hidden]), select");
-      if (first) first.focus();
-    });
-    rows.after(add);
-  });
 })();

@@ -124,3 +124,18 @@ def log_in(page, username: str) -> None:
     page.get_by_label("Lösenord").fill("demo")
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url("**/")
+
+
+@pytest.fixture
+def draft(seeded):
+    """A statement in draft: Södermalm's answer to the open demo remiss, started by handlaggare."""
+    from django.contrib.auth import get_user_model
+
+    from remiss import drafting
+    from remiss.models import Recipient
+
+    recipient = Recipient.objects.get(
+        remiss__title__startswith="Uppföljning", organisation__registry_prefix="SÖD"
+    )
+    user = get_user_model().objects.get(username="handlaggare")
+    return drafting.start_statement(recipient=recipient, user=user)

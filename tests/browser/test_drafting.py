@@ -111,9 +111,9 @@ def test_a_case_officer_drafts_saves_compares_and_restores(
     colleague.context.close()
 
 
-def test_the_editor_works_from_the_keyboard_alone(page, seeded, assert_accessible):
+def test_the_editor_works_from_the_keyboard_alone(page, draft, assert_accessible):
     log_in(page, "handlaggare")
-    statement = Statement.objects.get()
+    statement = draft
     page.goto(f"/utlatanden/{statement.pk}/redigera/")
 
     page.get_by_label("Rubrik", exact=True).focus()
@@ -131,9 +131,9 @@ def test_the_editor_works_from_the_keyboard_alone(page, seeded, assert_accessibl
     assert_accessible(page, name="editor-seed")
 
 
-def test_an_error_summary_leads_to_the_field(page, seeded):
+def test_an_error_summary_leads_to_the_field(page, draft):
     log_in(page, "handlaggare")
-    statement = Statement.objects.get()
+    statement = draft
     page.goto(f"/utlatanden/{statement.pk}/redigera/")
 
     page.get_by_label("Rubrik", exact=True).fill("")
@@ -147,11 +147,11 @@ def test_an_error_summary_leads_to_the_field(page, seeded):
 
 
 def test_a_draft_is_saved_while_writing_and_offered_back(
-    browser, live_server, seeded, assert_accessible
+    browser, live_server, draft, assert_accessible
 ):
     from remiss.models import AutosavedDraft
 
-    statement = Statement.objects.get()
+    statement = draft
     page = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
     log_in(page, "handlaggare")
     page.goto(f"/utlatanden/{statement.pk}/redigera/")

@@ -17,12 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.models import FocusArea, Programme
+from remiss import notifications, workflow
 from remiss.demo import statement_text
 from remiss.demo.stockholm import organisation_rows
 from remiss.drafting import snapshot
 from remiss.models import (
     Attachment,
+    Attendance,
+    Decision,
     FocusAreaView,
+    Meeting,
     Membership,
     Organisation,
     PreparationStep,
@@ -101,6 +105,10 @@ DEMO_USERS = [
         "Handläggare",
         "",
     ),
+    ("ledamot", "Sara", "Lind", SODERMALM, Role.MEMBER, "Ledamot", ""),
+    ("ledamot2", "Omar", "Haddad", SODERMALM, Role.MEMBER, "Ledamot", ""),
+    ("ledamot3", "Karin", "Nyström", SODERMALM, Role.MEMBER, "Ledamot", ""),
+    ("ersattare", "Erik", "Sjöberg", SODERMALM, Role.SUBSTITUTE, "Ersättare", ""),
 ]
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, refused when DEBUG is off
 
@@ -319,6 +327,82 @@ class Command(BaseCommand):
             note="Inläst från demodata (tjänsteutlåtandet 2019-12-12)",
             content=snapshot(statement),
         )
+        self.created += 1
+        self.replay_decision(statement)
+
+    def replay_decision(self, statement: Statement) -> None:
+        """The case as it went in December 2019, through the workflow like any case: signed,
+        on the agenda of the meeting of 12 December, adopted and justified at once, delivered
+        the same evening, a day before the deadline. No mail is sent for the past."""
+        users = get_user_model().objects.in_bulk(
+            [
+                "handlaggare",
+                "direktor",
+                "sekreterare",
+                "ordforande",
+                "justerare",
+                "ledamot",
+                "ledamot2",
+                "ledamot3",
+            ],
+            field_name="username",
+        )
+        council = statement.recipient.organisation
+
+        def at(day: int, hour: int, minute: int = 0) -> datetime.datetime:
+            return timezone.make_aware(datetime.datetime(2019, 12, day, hour, minute))
+
+        with notifications.suppressed():
+            workflow.submit(statement=statement, user=users["handlaggare"], at=at(4, 10))
+            workflow.sign(statement=statement, user=users["direktor"], at=at(4, 15))
+            meeting = Meeting.objects.create(
+                organisation=council,
+                date=datetime.date(2019, 12, 12),
+                starts_at=datetime.time(18, 0),
+                place="Södermalms stadsdelsförvaltning",
+                chair=users["ordforande"],
+                secretary=users["sekreterare"],
+            )
+            meeting.justifiers.add(users["justerare"])
+            Attendance.objects.bulk_create(
+                Attendance(meeting=meeting, user=users[name], role=role)
+                for name, role in [
+                    ("ordforande", Role.CHAIR),
+                    ("justerare", Role.JUSTIFIER),
+                    ("ledamot", Role.MEMBER),
+                    ("ledamot2", Role.MEMBER),
+                    ("ledamot3", Role.MEMBER),
+                ]
+            )
+            workflow.add_agenda_item(
+                meeting=meeting, user=users["sekreterare"], title="Val av justerare"
+            )
+            item = workflow.put_on_agenda(
+                statement=statement, meeting=meeting, user=users["sekreterare"], at=at(5, 9)
+            )
+            workflow.record_decision(
+                item=meeting.items.get(number=1),
+                user=users["sekreterare"],
+                at=at(12, 18, 5),
+                record=workflow.DecisionRecord(
+                    outcome=Decision.Outcome.ADOPTED,
+                    text="Lena Ek utses att jämte ordföranden justera protokollet.",
+                ),
+            )
+            workflow.record_decision(
+                item=item,
+                user=users["sekreterare"],
+                at=at(12, 18, 40),
+                record=workflow.DecisionRecord(
+                    outcome=Decision.Outcome.ADOPTED,
+                    text="\n".join(
+                        f"{n}. {text}" for n, text in enumerate(statement.proposals, start=1)
+                    ),
+                    immediate=True,
+                ),
+            )
+            for name in ["ordforande", "justerare"]:
+                workflow.justify_minutes(meeting=meeting, user=users[name], at=at(17, 10))
         self.created += 1
 
     def attach(self, *, title: str, content: bytes, position: int = 1, **owner) -> None:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from remiss import compare, drafting, permissions, selectors
+from remiss import compare, drafting, permissions, selectors, workflow
 from remiss.forms import StatementEditor
 from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
 from remiss.models import AutosavedDraft, Statement, StatementVersion
@@ -16,14 +16,21 @@ from remiss.models import AutosavedDraft, Statement, StatementVersion
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    """Mina ärenden: the remisses the person's organisations have received or sent."""
+    """Mina ärenden: what waits for the person, and the remisses their organisations have
+    received or sent."""
+    today = timezone.localdate()
+    received = list(selectors.received_remisses(request.user))
+    advice = selectors.deadline_advice(received, today)
+    for recipient in received:
+        recipient.advice = advice.get(recipient.pk)
     return render(
         request,
         "remiss/start.html",
         {
-            "received": list(selectors.received_remisses(request.user)),
+            "received": received,
             "sent": list(selectors.sent_remisses(request.user)),
-            "today": timezone.localdate(),
+            "work": selectors.work_waiting(request.user),
+            "today": today,
             "has_membership": request.user.memberships.exists(),
         },
     )
@@ -47,6 +54,11 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_start": statement is None
             and recipient.status == recipient.Status.AWAITING
             and permissions.can_write(request.user, recipient.organisation_id),
+            "can_decline": recipient.status == recipient.Status.AWAITING
+            and permissions.can_decline(request.user, recipient.organisation_id),
+            "advice": selectors.deadline_advice([recipient], timezone.localdate()).get(
+                recipient.pk
+            ),
             "today": timezone.localdate(),
         },
     )
@@ -69,6 +81,7 @@ def start_statement(request: HttpRequest, pk: int) -> HttpResponse:
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = permissions.get_statement(request.user, pk)
     latest = statement.versions.select_related("author").first()
+    recipient = statement.recipient
     return render(
         request,
         "remiss/statement_detail.html",
@@ -76,6 +89,17 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statement": statement,
             "latest": latest,
             "actions": permissions.allowed_actions(request.user, statement),
+            "moves": workflow.allowed_moves(request.user, statement),
+            "sections": Statement.SECTIONS,
+            "agenda_items": list(
+                statement.agenda_items.select_related("meeting", "decision").order_by(
+                    "meeting__date"
+                )
+            ),
+            "review_comments": selectors.latest_review_comments(statement),
+            "advice": selectors.deadline_advice([recipient], timezone.localdate()).get(
+                recipient.pk
+            ),
             **_document_context(statement),
             "events": list(statement.events.select_related("actor")),
         },
@@ -149,6 +173,7 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "remiss/statement_edit.html",
         {
             "statement": statement,
+            "review_comments": selectors.latest_review_comments(statement),
             "editor": editor,
             "conflict": conflict,
             "conflict_text": conflict and _conflict_text(conflict),

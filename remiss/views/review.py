@@ -1,0 +1,79 @@
+"""The workflow's moves on a statement, and declining a remiss. Each is a POST that calls the
+workflow and redirects; a move that is not possible now becomes a message, a person without the
+role gets 403 (STYLE.md §4)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from remiss import permissions, workflow
+from remiss.models import Statement
+
+
+def _submit(statement, request):
+    workflow.submit(statement=statement, user=request.user, comment=request.POST.get("comment", ""))
+    return "Utlåtandet är lämnat till granskning. Förvaltningschefen har fått ett e-postmeddelande."
+
+
+def _return(statement, request):
+    sections = {name: request.POST.get(f"comment-{name}", "") for name, _ in Statement.SECTIONS}
+    workflow.return_to_draft(
+        statement=statement,
+        user=request.user,
+        comment=request.POST.get("comment", ""),
+        section_comments=sections,
+    )
+    return "Utlåtandet är returnerat till handläggaren med dina kommentarer."
+
+
+def _sign(statement, request):
+    workflow.sign(statement=statement, user=request.user)
+    return "Utlåtandet är signerat. Texten kan inte längre ändras."
+
+
+def _withdraw(statement, request):
+    workflow.withdraw(
+        statement=statement, user=request.user, comment=request.POST.get("comment", "")
+    )
+    return "Signeringen är tillbakatagen; utlåtandet är ett utkast igen."
+
+
+MOVES = {
+    "lamna-till-granskning": _submit,
+    "returnera": _return,
+    "signera": _sign,
+    "ta-tillbaka": _withdraw,
+}
+
+
+@require_POST
+@login_required
+def statement_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    statement = permissions.get_statement(request.user, pk)
+    action = MOVES.get(move)
+    if action is None:
+        raise Http404("Det steget finns inte.")
+    try:
+        message = action(statement, request)
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect("statement", pk=statement.pk)
+
+
+@require_POST
+@login_required
+def recipient_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = permissions.get_recipient(request.user, pk)
+    try:
+        workflow.decline(
+            recipient=recipient, user=request.user, reason=request.POST.get("reason", "")
+        )
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Remissen är markerad som avböjd. Remittenten har meddelats.")
+    return redirect("recipient", pk=recipient.pk)
