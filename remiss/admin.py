@@ -7,8 +7,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from remiss.models import (
+    AgendaItem,
     Attachment,
+    Decision,
     FocusAreaView,
+    Meeting,
     Membership,
     Organisation,
     PreparationStep,
@@ -78,17 +81,34 @@ class RecipientAdmin(SimpleHistoryAdmin):
     list_select_related = ["organisation", "remiss"]
 
 
-class PreparationStepInline(admin.TabularInline):
+class FrozenWithStatementMixin:
+    """Once the statement is signed its parts are read-only here too (the database refuses
+    changes anyway; this says so before anyone tries)."""
+
+    def _frozen(self, obj) -> bool:
+        return obj is not None and obj.is_frozen
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class PreparationStepInline(FrozenWithStatementMixin, admin.TabularInline):
     model = PreparationStep
     extra = 0
 
 
-class FocusAreaViewInline(admin.StackedInline):
+class FocusAreaViewInline(FrozenWithStatementMixin, admin.StackedInline):
     model = FocusAreaView
     extra = 0
 
 
-class StatementAttachmentInline(admin.TabularInline):
+class StatementAttachmentInline(FrozenWithStatementMixin, admin.TabularInline):
     model = Attachment
     fk_name = "statement"
     extra = 0
@@ -101,10 +121,27 @@ class StatementAdmin(SimpleHistoryAdmin):
     list_display = ["title", "recipient", "case_officer", "date", "status"]
     list_filter = ["status"]
     search_fields = ["title", "recipient__registration_number", "recipient__organisation__name"]
-    readonly_fields = ["status", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "version",
+        "signer_name",
+        "signer_title",
+        "signed_by",
+        "signed_at",
+        "created_at",
+        "updated_at",
+    ]
     autocomplete_fields = ["recipient", "case_officer"]
     list_select_related = ["recipient__organisation", "case_officer"]
     inlines = [PreparationStepInline, FocusAreaViewInline, StatementAttachmentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return [field.name for field in obj._meta.fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # statements are never deleted: the event log refers to them
 
 
 @admin.register(StatusEvent)
@@ -114,6 +151,42 @@ class StatusEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "from_status", "to_status", "actor"]
     list_filter = ["to_status"]
     list_select_related = ["recipient__organisation", "recipient__remiss", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["number", "title", "statement"]
+    readonly_fields = ["statement"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "organisation", "place", "minutes_justified_on"]
+    list_filter = ["organisation"]
+    date_hierarchy = "date"
+    readonly_fields = ["minutes_justified_on", "notice_date"]
+    autocomplete_fields = ["organisation", "chair", "secretary"]
+    filter_horizontal = ["justifiers"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    """Decisions are recorded by the secretary in the portal; here they are read only."""
+
+    list_display = ["item", "outcome", "immediate", "justified_on"]
+    list_filter = ["outcome"]
+    list_select_related = ["item__meeting__organisation"]
 
     def has_add_permission(self, request):
         return False
