@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from remiss import deadlines
 from remiss.models import AgendaItem, Meeting, Membership, Recipient, Remiss, Statement
@@ -133,6 +134,7 @@ def work_waiting(user: AbstractBaseUser) -> dict[str, list]:
         "to_decide": list(
             AgendaItem.objects.filter(
                 decision__isnull=True,
+                meeting__date__lte=timezone.localdate(),
                 meeting__organisation_id__in=_organisations_where(user, Role.SECRETARY),
             )
             .select_related("meeting__organisation")

@@ -324,6 +324,11 @@ def record_decision(
         raise TransitionError(
             f"§ {item.number} har redan ett beslut; ett nytt beslut tas som en ny paragraf."
         )
+    if meeting.date > timezone.localdate(at or timezone.now()):
+        raise TransitionError(
+            f"Sammanträdet {meeting.date:%Y-%m-%d} har inte hållits ännu; beslut protokollförs "
+            "när det har hållits."
+        )
     Outcome = Decision.Outcome
     if record.outcome == Outcome.ADOPTED_WITH_CHANGES and not record.changes.strip():
         raise TransitionError("Skriv vilka ändringar nämnden beslutade.")

@@ -371,6 +371,18 @@ class TestDecision:
         assert Decision.objects.count() == 0
         assert Statement.objects.get().status == S.ON_AGENDA
 
+    def test_a_meeting_not_yet_held_has_no_decisions(self, signed, sekreterare, sodermalm):
+        future = Meeting.objects.create(
+            organisation=sodermalm, date=datetime.date.today() + datetime.timedelta(days=7)
+        )
+        item = workflow.put_on_agenda(statement=signed, meeting=future, user=sekreterare)
+
+        with pytest.raises(workflow.TransitionError, match="har inte hållits ännu"):
+            workflow.record_decision(item=item, user=sekreterare, record=adopted())
+
+        assert Decision.objects.count() == 0
+        assert Statement.objects.get().status == S.ON_AGENDA
+
     def test_one_decision_per_paragraph(self, on_agenda, sekreterare):
         workflow.record_decision(item=on_agenda, user=sekreterare, record=adopted())
 

@@ -113,6 +113,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if not meeting.minutes_justified_on
             else [],
             "warning": meeting.justification_warning(),
+            "held": meeting.date <= timezone.localdate(),
         },
     )
 
