@@ -98,7 +98,7 @@ class Attendance(models.Model):
             (Membership.Role.CHAIR, Membership.Role.CHAIR.label),
             (Membership.Role.MEMBER, Membership.Role.MEMBER.label),
             (Membership.Role.SUBSTITUTE, Membership.Role.SUBSTITUTE.label),
-            (Membership.Role.JUSTIFIER, "Ledamot (justerare)"),
+            (Membership.Role.JUSTIFIER, "Ledamot, justerare"),
         ],
     )
     serving = models.BooleanField("tjänstgörande", default=True)
