@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test install lint format migrate seed lock clean
+.PHONY: run test install lint format migrate seed lock clean bench-pdf worker
 
 # The portal needs Python only; node is for the test suite's accessibility checks (make install).
 run: $(VENV)/.installed
@@ -56,6 +56,14 @@ $(AXE): package-lock.json
 	else \
 		echo "npm is missing, so the accessibility checks (axe-core) will be skipped: sudo apt-get install npm"; \
 	fi
+
+# PDF rendering benchmark (not a test): render times as ratios to a minimal render, and memory.
+bench-pdf: $(VENV)/.installed
+	$(PY) bench/pdf_render.py
+
+# The background worker for TASKS_BACKEND=database (production): renders the archived PDFs.
+worker: $(VENV)/.installed
+	$(PY) manage.py db_worker
 
 # Refresh the pinned versions after changing pyproject.toml.
 lock: install

@@ -167,3 +167,22 @@ def can_decline(user: AbstractBaseUser, organisation_id: int) -> bool:
         roles_in(user, organisation_id)
         & {Membership.Role.HEAD_OF_ADMINISTRATION, Membership.Role.SECRETARY}
     )
+
+
+def get_document(user: AbstractBaseUser, pk: int):
+    """An archived document: for the council's organisation, and for the sender once the reply
+    has been delivered (a statement's documents exist only after justification)."""
+    from remiss.models import StoredDocument
+
+    organisations = member_organisations(user)
+    visible = StoredDocument.objects.filter(
+        Q(decision__item__meeting__organisation_id__in=organisations)
+        | Q(
+            decision__item__statement__recipient__remiss__sender_id__in=organisations,
+            decision__item__statement__recipient__status=Recipient.Status.DELIVERED,
+        )
+    ).select_related("decision__item__meeting")
+    try:
+        return visible.get(pk=pk)
+    except StoredDocument.DoesNotExist:
+        raise Http404("Handlingen finns inte.") from None

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from remiss.views import drafting, meetings, review, sender
+from remiss.views import documents, drafting, meetings, review, sender
 
 admin.site.site_header = "Remissportalen – administration"
 admin.site.site_title = "Remissportalen"
@@ -42,6 +42,7 @@ urlpatterns = [
         drafting.statement_restore,
         name="statement_restore",
     ),
+    path("utlatanden/<int:pk>/pdf/", documents.statement_pdf, name="statement_pdf"),
     path("utlatanden/<int:pk>/<slug:move>/", review.statement_move, name="statement_move"),
     path("bilagor/<int:pk>/", drafting.attachment_download, name="attachment"),
     # Meetings
@@ -65,6 +66,12 @@ urlpatterns = [
         meetings.decision_record,
         name="decision_record",
     ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/pdf/",
+        documents.extract_pdf,
+        name="extract_pdf",
+    ),
+    path("handlingar/<int:pk>/", documents.stored_document, name="document"),
     # The sender's side
     path("remisser/<int:pk>/", sender.remiss_status, name="remiss_status"),
     path("remisser/<int:pk>/svar/<int:recipient_pk>/", sender.reply_detail, name="reply"),

@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from remiss import deadlines, notifications
+from remiss import deadlines, documents, notifications
 from remiss.models import (
     AgendaItem,
     Ballot,
@@ -432,6 +432,7 @@ def _justify_decision(
     decision.justified_on = day
     decision.notice_date = deadlines.notice_date(day)
     decision.save(update_fields=["justified_on", "notice_date"])
+    documents.schedule(decision)  # rendered once, after commit, and kept
     statement = decision.item.statement
     if statement is None or not decision.is_final:
         return

@@ -3,6 +3,7 @@
 English names in code, the Swedish term in each docstring (see the glossary in the README).
 """
 
+from remiss.models.documents import StoredDocument
 from remiss.models.events import StatusEvent
 from remiss.models.meetings import (
     AgendaItem,
@@ -52,6 +53,7 @@ __all__ = [
     "Statement",
     "StatementVersion",
     "StatusEvent",
+    "StoredDocument",
     "Vote",
     "attachment_path",
 ]

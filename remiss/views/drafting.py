@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from remiss import compare, drafting, permissions, selectors, workflow
 from remiss.forms import StatementEditor
 from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
-from remiss.models import AutosavedDraft, Statement, StatementVersion
+from remiss.models import AutosavedDraft, Statement, StatementVersion, StoredDocument
 
 
 @login_required
@@ -97,6 +97,9 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             ),
             "review_comments": selectors.latest_review_comments(statement),
+            "archived": list(
+                StoredDocument.objects.filter(decision__item__statement=statement).order_by("kind")
+            ),
             "advice": selectors.deadline_advice([recipient], timezone.localdate()).get(
                 recipient.pk
             ),

@@ -231,6 +231,7 @@ def paragraph_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse
             "item": item,
             "decision": decision,
             "ballots": ballots,
+            "archived": list(decision.documents.order_by("kind")) if decision else [],
             "justifiers": _people(meeting),
             "is_secretary": permissions.is_secretary(request.user, meeting.organisation_id),
         },

@@ -60,5 +60,6 @@ def reply_detail(request: HttpRequest, pk: int, recipient_pk: int) -> HttpRespon
             if statement
             else [],
             "statement_attachments": list(statement.attachments.all()) if statement else [],
+            "archived": list(decision.documents.order_by("kind")) if decision else [],
         },
     )

@@ -1,0 +1,277 @@
+"""The printed documents: the tjänsteutlåtande and the protokollsutdrag as PDF.
+
+Two steps, kept apart so that each can be tested on its own:
+
+1. `statement_html` and `extract_html` build the print HTML from Django templates
+   (`templates/pdf/`), with the user's text escaped by the template engine and the sections
+   rendered by `remiss.markup.render` (sanitised by nh3). The document's metadata lives in the
+   HTML head: `<title>`, `<meta name="author">`, `<meta name="description">` (the PDF's
+   subject), `<meta name="keywords">` (the registration numbers) and `<html lang="sv">`.
+2. `render_pdf` turns any such HTML into PDF bytes with WeasyPrint, which copies the head into
+   the PDF's document information and XMP metadata.
+
+The choices:
+
+- PDF/A-2a. A public body's published documents must both last (PDF/A: every font embedded,
+  an sRGB output intent, XMP metadata, a file identifier, nothing fetched from outside) and be
+  accessible (conformance level "a": a tagged structure tree of headings, sections, paragraphs
+  and lists, Unicode text, and the document's language), which WeasyPrint builds from the
+  HTML with `pdf_tags=True`. Part 2 (ISO 19005-2, on PDF 1.7) rather than part 1 (on PDF 1.4,
+  which forbids the compressed object streams WeasyPrint writes), and rather than part 3,
+  which only adds embedded files: these documents embed none.
+- One typeface, shipped with the code: Source Sans 3 (SIL Open Font License 1.1) in
+  `static/fonts/source-sans-3/`, loaded with `@font-face` from `static/pdf/print.css`. The
+  output never depends on the fonts installed on the server.
+- A fetcher that serves only our own static folder. WeasyPrint would otherwise fetch any URL
+  or read any local file a document names (an image, a stylesheet, a font). The templates
+  escape what users write, so user text cannot name one; `SafeStaticFetcher` is the second
+  wall: it reads files under `settings.BASE_DIR / "static"` (after resolving symbolic links
+  and "..") with the suffixes the print needs, and refuses everything else, which WeasyPrint
+  then skips with a warning in the log.
+- Page furniture (the header of page 1, the compact header of the pages after it, "Sida k (n)"
+  and the "UTKAST" watermark of an unsigned statement or an unjustified decision) is laid out
+  by CSS paged media: running elements in the page's margin boxes, and a fixed element that
+  WeasyPrint repeats on every page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from remiss.models import Statement
+
+if TYPE_CHECKING:
+    from remiss.models import Decision
+
+PDF_VARIANT = "pdf/a-2a"
+
+# What a print document may load from the static folder: its stylesheet and its fonts.
+ALLOWED_SUFFIXES = {".css": "text/css", ".ttf": "font/ttf"}
+
+# Until the head of administration signs, the statement is a draft and is marked as one.
+UNSIGNED_STATUSES = {Statement.Status.DRAFT, Statement.Status.IN_REVIEW}
+
+
+class UnsafeURLError(ValueError):
+    """A print document named a resource outside the project's static folder."""
+
+
+def static_root() -> Path:
+    """The only folder a print document may read from."""
+    return (Path(settings.BASE_DIR) / "static").resolve()
+
+
+class SafeStaticFetcher(URLFetcher):
+    """WeasyPrint's URL fetcher, narrowed to `file:` URLs inside the static folder.
+
+    Anything else (http, https, ftp, data:, a file elsewhere on the disk, a path that climbs
+    out with ".." or a symbolic link, a suffix other than .css or .ttf) raises
+    `UnsafeURLError`; WeasyPrint logs it and renders the document without the resource.
+    Nothing is opened over the network: `fetch` never calls the parent's opener.
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        super().__init__(timeout=1, allowed_protocols={"file"}, allow_redirects=False)
+        self.root = (root or static_root()).resolve()
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        path = self.resolve(url)
+        return URLFetcherResponse(
+            path.as_uri(),
+            body=path.read_bytes(),
+            headers={"Content-Type": ALLOWED_SUFFIXES[path.suffix.lower()]},
+        )
+
+    def resolve(self, url: str) -> Path:
+        """The file inside the static folder that `url` names, or UnsafeURLError."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file":
+            raise UnsafeURLError(f"Only files in the static folder may be read, not {url[:80]}")
+        if parts.netloc not in ("", "localhost"):
+            raise UnsafeURLError(f"Not a local file: {url[:80]}")
+        try:
+            path = Path(url2pathname(parts.path)).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError) as error:  # ValueError: a NUL in the path
+            raise UnsafeURLError(f"No such file: {url[:80]}") from error
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise UnsafeURLError(f"Outside the static folder: {url[:80]}")
+        if path.suffix.lower() not in ALLOWED_SUFFIXES:
+            raise UnsafeURLError(f"Not a stylesheet or a font: {url[:80]}")
+        return path
+
+
+def render_pdf(html: str) -> bytes:
+    """HTML → PDF/A-2a bytes (tagged), its metadata taken from the HTML head.
+
+    Relative URLs (the templates' `pdf/print.css`, the stylesheet's fonts) resolve against the
+    static folder, and only that folder is read (see `SafeStaticFetcher`).
+    """
+    root = static_root()
+    document = HTML(
+        string=html,
+        base_url=root.as_uri() + "/",
+        url_fetcher=SafeStaticFetcher(root),
+        media_type="print",
+    )
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+
+
+# --- The tjänsteutlåtande ---------------------------------------------------------------------
+
+
+def statement_registration_number(statement: Statement) -> str:
+    """The statement's dnr: the recipient's own, else the remiss' (the sender's)."""
+    recipient = statement.recipient
+    return recipient.registration_number or recipient.remiss.registration_number
+
+
+def statement_context(statement: Statement) -> dict[str, Any]:
+    recipient = statement.recipient
+    organisation = recipient.organisation
+    remiss = recipient.remiss
+    dnr = statement_registration_number(statement)
+    officer = statement.case_officer
+    administration = organisation.administration or organisation.name
+    unsigned = statement.status in UNSIGNED_STATUSES
+    keywords = [dnr]
+    if remiss.registration_number and remiss.registration_number != dnr:
+        keywords.append(remiss.registration_number)
+    return {
+        "statement": statement,
+        "dnr": dnr,
+        "administration": administration,
+        "case_officer_name": officer.get_full_name() or officer.get_username(),
+        "focus_area_views": list(
+            statement.focus_area_views.select_related("focus_area").order_by("focus_area__number")
+        ),
+        "attachments": list(statement.attachments.order_by("position", "pk")),
+        "draft": unsigned,
+        "signed": not unsigned and bool(statement.signer_name),
+        "meta": {
+            "title": f"Tjänsteutlåtande: {statement.title}",
+            "author": administration,
+            "description": statement.reference_line or f"Tjänsteutlåtande, dnr {dnr}",
+            "keywords": keywords,
+            "created": statement.date.isoformat(),
+        },
+    }
+
+
+def statement_html(statement: Statement) -> str:
+    """The print HTML of a tjänsteutlåtande (DOMAIN.md §8)."""
+    return render_to_string("pdf/statement.html", statement_context(statement))
+
+
+def statement_pdf(statement: Statement) -> bytes:
+    return render_pdf(statement_html(statement))
+
+
+def filename_for_statement(statement: Statement) -> str:
+    """ "Tjänsteutlåtande SÖD 2019-1102.pdf": the dnr, with "/" written "-"."""
+    return safe_filename(f"Tjänsteutlåtande {statement_registration_number(statement)}") + ".pdf"
+
+
+# --- The protokollsutdrag ---------------------------------------------------------------------
+
+
+def extract_context(decision: Decision) -> dict[str, Any]:
+    item = decision.item
+    meeting = item.meeting
+    council = meeting.organisation
+    statement = item.statement
+    keywords: list[str] = []
+    reference_line = ""
+    if statement is not None:
+        recipient = statement.recipient
+        reference_line = statement.reference_line
+        for number in (recipient.registration_number, recipient.remiss.registration_number):
+            if number and number not in keywords:
+                keywords.append(number)
+    vote = getattr(decision, "vote", None)
+    ballots = (
+        list(vote.ballots.select_related("member").order_by("member__last_name", "pk"))
+        if vote is not None
+        else []
+    )
+    signers = []
+    if meeting.chair is not None:
+        signers.append((meeting.chair, "Ordförande"))
+    for justifier in meeting.justifiers.order_by("last_name", "first_name", "pk"):
+        if justifier != meeting.chair:
+            signers.append((justifier, "Justerare"))
+    title = extract_title(decision)
+    return {
+        "decision": decision,
+        "item": item,
+        "meeting": meeting,
+        "council": council,
+        "statement": statement,
+        "reference_line": reference_line,
+        "own_dnr": statement.recipient.registration_number if statement is not None else "",
+        "proposals": list(decision.proposals.all()),
+        "vote": vote,
+        "ballots": ballots,
+        "counts": vote.counts(ballots) if vote is not None else None,
+        "vote_result": vote.result(ballots) if vote is not None else "",
+        "reservations": list(decision.reservations.all()),
+        "special_statements": list(decision.special_statements.all()),
+        "notes": list(decision.notes.all()),
+        "signers": [
+            {"name": user.get_full_name() or user.get_username(), "role": role}
+            for user, role in signers
+        ],
+        "secretary_name": (
+            meeting.secretary.get_full_name() or meeting.secretary.get_username()
+            if meeting.secretary is not None
+            else ""
+        ),
+        "justified": decision.justified_on is not None,
+        "draft": decision.justified_on is None,
+        "meta": {
+            "title": title,
+            "author": council.name,
+            "description": " – ".join(part for part in (item.title, reference_line) if part),
+            "keywords": keywords,
+            "created": meeting.date.isoformat(),
+        },
+    }
+
+
+def extract_title(decision: Decision) -> str:
+    """ "Protokollsutdrag Södermalms stadsdelsnämnd 2019-12-12 § 2"."""
+    item = decision.item
+    meeting = item.meeting
+    return f"Protokollsutdrag {meeting.organisation.name} {meeting.date:%Y-%m-%d} § {item.number}"
+
+
+def extract_html(decision: Decision) -> str:
+    """The print HTML of a protokollsutdrag: one paragraph (§) of the council's minutes."""
+    return render_to_string("pdf/extract.html", extract_context(decision))
+
+
+def extract_pdf(decision: Decision) -> bytes:
+    return render_pdf(extract_html(decision))
+
+
+def filename_for_extract(decision: Decision) -> str:
+    """ "Protokollsutdrag Södermalms stadsdelsnämnd 2019-12-12 § 2.pdf"."""
+    return safe_filename(extract_title(decision)) + ".pdf"
+
+
+_UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def safe_filename(name: str) -> str:
+    """A file name that every system accepts: "/" and the other separators and reserved
+    characters become "-", control characters and runs of spaces a single space."""
+    name = _UNSAFE_IN_FILENAME.sub(lambda m: " " if m[0] < " " or m[0] == "\x7f" else "-", name)
+    return re.sub(r"\s+", " ", name).strip(" .") or "Dokument"
