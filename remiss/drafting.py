@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.models import FocusArea
-from remiss import permissions
+from remiss import deadlines, permissions
 from remiss.models import (
     Attachment,
     AutosavedDraft,
@@ -123,24 +123,8 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} och {items[-1]}"
 
 
-MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-
-
 def _in_words(date: datetime.date | None) -> str:
-    return f"den {date.day} {MONTHS[date.month - 1]} {date.year}" if date else ""
+    return deadlines.in_words(date) if date else ""
 
 
 # Writing ------------------------------------------------------------------------------------

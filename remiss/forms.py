@@ -192,6 +192,31 @@ class ErrorLink:
     message: str
 
 
+def error_links(*, forms, formsets) -> list[ErrorLink]:
+    """The error summary's links: one per error, each to its field (WCAG 3.3.1)."""
+    links = []
+    for form in forms:
+        for name, errors in form.errors.items():
+            field = form[name] if name in form.fields else None
+            for error in errors:
+                label = field.label if field else ""
+                anchor = field.id_for_label if field else ""
+                links.append(ErrorLink(anchor, f"{label}: {error}" if label else error))
+    for title, formset in formsets:
+        for error in formset.non_form_errors():
+            links.append(ErrorLink(f"{formset.prefix}-lista", f"{title}: {error}"))
+        for number, form in enumerate(formset.forms, start=1):
+            for name, errors in form.errors.items():
+                for error in errors:
+                    label = form[name].label.lower()
+                    links.append(
+                        ErrorLink(
+                            form[name].id_for_label, f"{title}, rad {number}, {label}: {error}"
+                        )
+                    )
+    return links
+
+
 class StatementEditor:
     """The whole drafting form: the statement's fields, three formsets and the attachments."""
 
@@ -240,31 +265,14 @@ class StatementEditor:
         return all([part.is_valid() for part in self.parts])
 
     def error_links(self) -> list[ErrorLink]:
-        links = []
-        for form in [self.form, self.attachment_form]:
-            for name, errors in form.errors.items():
-                field = form[name] if name in form.fields else None
-                for error in errors:
-                    label = field.label if field else ""
-                    anchor = field.id_for_label if field else ""
-                    links.append(ErrorLink(anchor, f"{label}: {error}" if label else error))
-        for title, formset in [
-            ("Förslag till beslut", self.proposals),
-            ("Synpunkter per fokusområde", self.views),
-            ("Ärendets beredning", self.steps),
-        ]:
-            for error in formset.non_form_errors():
-                links.append(ErrorLink(f"{formset.prefix}-lista", f"{title}: {error}"))
-            for number, form in enumerate(formset.forms, start=1):
-                for name, errors in form.errors.items():
-                    for error in errors:
-                        links.append(
-                            ErrorLink(
-                                form[name].id_for_label,
-                                f"{title}, rad {number}, {form[name].label.lower()}: {error}",
-                            )
-                        )
-        return links
+        return error_links(
+            forms=[self.form, self.attachment_form],
+            formsets=[
+                ("Förslag till beslut", self.proposals),
+                ("Synpunkter per fokusområde", self.views),
+                ("Ärendets beredning", self.steps),
+            ],
+        )
 
     def text(self) -> StatementText:
         data = self.form.cleaned_data

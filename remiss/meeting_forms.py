@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.forms import formset_factory
 
 from remiss import workflow
-from remiss.forms import DateInput, ErrorLink
+from remiss.forms import DateInput, ErrorLink, error_links
 from remiss.models import Ballot, Decision, Meeting, MeetingProposal, Membership, Statement
 
 Role = Membership.Role
@@ -232,30 +232,16 @@ class DecisionEditor:
     def is_valid(self) -> bool:
         return all([part.is_valid() for part in self.parts])
 
-    def error_links(self):
-        links = []
-        for name, errors in self.form.errors.items():
-            field = self.form[name] if name in self.form.fields else None
-            for error in errors:
-                label = field.label if field else ""
-                links.append(
-                    ErrorLink(
-                        field.id_for_label if field else "", f"{label}: {error}" if label else error
-                    )
-                )
-        for title, formset in [
-            ("Yrkanden", self.proposals),
-            ("Reservationer", self.reservations),
-            ("Särskilda uttalanden", self.special_statements),
-            ("Protokollsanteckningar", self.notes),
-        ]:
-            for number, form in enumerate(formset.forms, start=1):
-                for name, errors in form.errors.items():
-                    for error in errors:
-                        links.append(
-                            ErrorLink(form[name].id_for_label, f"{title}, rad {number}: {error}")
-                        )
-        return links
+    def error_links(self) -> list[ErrorLink]:
+        return error_links(
+            forms=[self.form],
+            formsets=[
+                ("Yrkanden", self.proposals),
+                ("Reservationer", self.reservations),
+                ("Särskilda uttalanden", self.special_statements),
+                ("Protokollsanteckningar", self.notes),
+            ],
+        )
 
     @staticmethod
     def _pairs(formset, first: str, second: str) -> list[tuple[str, str]]:
