@@ -114,3 +114,67 @@ def declined(recipient: Recipient, actor) -> None:
         coordinators,
         {"recipient": recipient, "remiss": recipient.remiss, "actor": actor, "url": link("start")},
     )
+
+
+def _writers(organisation_id: int):
+    return members_with_role(
+        organisation_id, Membership.Role.CASE_OFFICER, Membership.Role.HEAD_OF_ADMINISTRATION
+    )
+
+
+def remiss_received(recipient: Recipient) -> None:
+    send(
+        "remiss_received",
+        _writers(recipient.organisation_id),
+        {
+            "recipient": recipient,
+            "remiss": recipient.remiss,
+            "url": link("recipient", recipient.pk),
+        },
+    )
+
+
+def extension_requested(request) -> None:
+    recipient = request.recipient
+    send(
+        "extension_requested",
+        members_with_role(recipient.remiss.sender_id, Membership.Role.REMISS_COORDINATOR),
+        {
+            "request": request,
+            "recipient": recipient,
+            "remiss": recipient.remiss,
+            "url": link("remiss_status", recipient.remiss_id),
+        },
+    )
+
+
+def extension_decided(request) -> None:
+    recipient = request.recipient
+    send(
+        "extension_decided",
+        [request.requested_by],
+        {
+            "request": request,
+            "recipient": recipient,
+            "remiss": recipient.remiss,
+            "url": link("recipient", recipient.pk),
+        },
+    )
+
+
+def reminder(reminder) -> list[str]:
+    """Remind whoever writes the answer: the statement's handläggare, else the writers."""
+    recipient = reminder.recipient
+    statement = Statement.objects.filter(recipient=recipient).select_related("case_officer").first()
+    people = [statement.case_officer] if statement else list(_writers(recipient.organisation_id))
+    send(
+        "reminder",
+        people,
+        {
+            "reminder": reminder,
+            "recipient": recipient,
+            "remiss": recipient.remiss,
+            "url": link("recipient", recipient.pk),
+        },
+    )
+    return sorted({person.email for person in people if person.email})

@@ -186,3 +186,14 @@ def get_document(user: AbstractBaseUser, pk: int):
         return visible.get(pk=pk)
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None
+
+
+def can_request_extension(user: AbstractBaseUser, organisation_id: int) -> bool:
+    return bool(
+        roles_in(user, organisation_id)
+        & {
+            Membership.Role.CASE_OFFICER,
+            Membership.Role.HEAD_OF_ADMINISTRATION,
+            Membership.Role.SECRETARY,
+        }
+    )

@@ -164,3 +164,65 @@ def latest_review_comments(statement: Statement) -> list:
     if latest is None:
         return []
     return list(statement.review_comments.filter(created_at=latest).select_related("author"))
+
+
+# The stage of each recipient on the sender's status board: what the sender may know of the
+# work (how far it has come), never its content.
+STAGES = [
+    ("not_started", "Inte påbörjat"),
+    ("drafting", "Utkast"),
+    ("in_review", "Granskas"),
+    ("on_agenda", "Till nämnden"),
+    ("decided", "Beslutat"),
+    ("delivered", "Besvarad"),
+    ("declined", "Avstår"),
+]
+_STAGE_OF_STATEMENT = {
+    Statement.Status.DRAFT: "drafting",
+    Statement.Status.IN_REVIEW: "in_review",
+    Statement.Status.READY: "on_agenda",
+    Statement.Status.ON_AGENDA: "on_agenda",
+    Statement.Status.DECIDED: "decided",
+    Statement.Status.JUSTIFIED: "decided",
+    Statement.Status.DELIVERED: "delivered",
+}
+
+
+def status_board(remiss: Remiss, today) -> tuple[list[Recipient], list[tuple[str, str, int]]]:
+    """Every recipient with its stage, days left and pending extension request, and the counts
+    per stage: in a fixed number of queries however many recipients there are."""
+    from remiss.models import ExtensionRequest, Reminder
+
+    recipients = list(
+        remiss.recipients.select_related("organisation", "remiss").order_by("organisation__name")
+    )
+    statuses = dict(
+        Statement.objects.filter(recipient__remiss=remiss).values_list("recipient_id", "status")
+    )
+    pending = {
+        request.recipient_id: request
+        for request in ExtensionRequest.objects.filter(
+            recipient__remiss=remiss, state=ExtensionRequest.State.PENDING
+        ).select_related("requested_by")
+    }
+    last_reminder = dict(
+        Reminder.objects.filter(recipient__remiss=remiss)
+        .order_by("recipient_id", "sent_at")
+        .values_list("recipient_id", "sent_on")
+    )
+    labels = dict(STAGES)
+    counts = dict.fromkeys(labels, 0)
+    for recipient in recipients:
+        if recipient.status == Recipient.Status.DECLINED:
+            stage = "declined"
+        elif recipient.status == Recipient.Status.DELIVERED:
+            stage = "delivered"
+        else:
+            stage = _STAGE_OF_STATEMENT.get(statuses.get(recipient.pk), "not_started")
+        recipient.stage, recipient.stage_label = stage, labels[stage]
+        recipient.days_left = (recipient.deadline - today).days
+        recipient.late = recipient.status == Recipient.Status.AWAITING and recipient.days_left < 0
+        recipient.pending_extension = pending.get(recipient.pk)
+        recipient.last_reminder = last_reminder.get(recipient.pk)
+        counts[stage] += 1
+    return recipients, [(key, label, counts[key]) for key, label in STAGES]

@@ -113,6 +113,9 @@ TASKS = {
     }
 }
 
+# Automatic reminders (manage.py send_reminders, run daily): this many days before a deadline.
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 3, minimum=1)
+
 # Uploads: the limit users see on the attachment form; larger bodies are refused by Django.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from remiss.views import documents, drafting, meetings, review, sender
+from remiss.views import compilation, documents, drafting, meetings, public, review, sender
 
 admin.site.site_header = "Remissportalen – administration"
 admin.site.site_title = "Remissportalen"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("arenden/<int:pk>/", drafting.recipient_detail, name="recipient"),
     path("arenden/<int:pk>/paborja/", drafting.start_statement, name="statement_start"),
     path("arenden/<int:pk>/avsta/", review.recipient_decline, name="recipient_decline"),
+    path("arenden/<int:pk>/anstand/", review.extension_request, name="extension_request"),
     path("utlatanden/<int:pk>/", drafting.statement_detail, name="statement"),
     path("utlatanden/<int:pk>/redigera/", drafting.statement_edit, name="statement_edit"),
     path("utlatanden/<int:pk>/autospara/", drafting.statement_autosave, name="statement_autosave"),
@@ -73,7 +74,36 @@ urlpatterns = [
     ),
     path("handlingar/<int:pk>/", documents.stored_document, name="document"),
     # The sender's side
+    path("remisser/ny/", sender.remiss_create, name="remiss_create"),
     path("remisser/<int:pk>/", sender.remiss_status, name="remiss_status"),
+    path(
+        "remisser/<int:pk>/anstand/<int:request_pk>/",
+        sender.extension_decide,
+        name="extension_decide",
+    ),
+    path("remisser/<int:pk>/paminn/", sender.remind, name="remind"),
     path("remisser/<int:pk>/svar/<int:recipient_pk>/", sender.reply_detail, name="reply"),
+    path("remisser/<int:pk>/sammanstallning/", compilation.compilation, name="compilation"),
+    path(
+        "remisser/<int:pk>/sammanstallning.csv", compilation.compilation_csv, name="compilation_csv"
+    ),
+    path(
+        "remisser/<int:pk>/sammanstallning.xlsx",
+        compilation.compilation_xlsx,
+        name="compilation_xlsx",
+    ),
+    path(
+        "remisser/<int:pk>/sammanstallning.pdf", compilation.compilation_pdf, name="compilation_pdf"
+    ),
+    path("sok/", public.search, name="search"),
+    # Public pages: no login; only what is public (sent remisses, delivered replies)
+    path("offentligt/", public.public_remisses, name="public_remisses"),
+    path("offentligt/remisser/<int:pk>/", public.public_remiss, name="public_remiss"),
+    path(
+        "offentligt/remisser/<int:pk>/svar/<int:recipient_pk>/",
+        public.public_reply,
+        name="public_reply",
+    ),
+    path("offentligt/handlingar/<int:pk>/", public.public_document, name="public_document"),
     path("admin/", admin.site.urls),
 ]

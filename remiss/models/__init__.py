@@ -20,6 +20,7 @@ from remiss.models.meetings import (
 )
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
 from remiss.models.remisses import Attachment, Recipient, Remiss, attachment_path
+from remiss.models.sending import ExtensionRequest, Reminder
 from remiss.models.statements import (
     AutosavedDraft,
     FocusAreaView,
@@ -36,6 +37,7 @@ __all__ = [
     "AutosavedDraft",
     "Ballot",
     "Decision",
+    "ExtensionRequest",
     "FocusAreaView",
     "JustificationSignature",
     "Meeting",
@@ -46,6 +48,7 @@ __all__ = [
     "PreparationStep",
     "ProtocolNote",
     "Recipient",
+    "Reminder",
     "Remiss",
     "Reservation",
     "ReviewComment",

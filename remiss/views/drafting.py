@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from remiss import compare, drafting, permissions, selectors, workflow
 from remiss.forms import StatementEditor
 from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
-from remiss.models import AutosavedDraft, Statement, StatementVersion, StoredDocument
+from remiss.models import AutosavedDraft, Membership, Statement, StatementVersion, StoredDocument
 
 
 @login_required
@@ -30,6 +30,9 @@ def start(request: HttpRequest) -> HttpResponse:
             "received": received,
             "sent": list(selectors.sent_remisses(request.user)),
             "work": selectors.work_waiting(request.user),
+            "can_send": request.user.memberships.filter(
+                role=Membership.Role.REMISS_COORDINATOR
+            ).exists(),
             "today": today,
             "has_membership": request.user.memberships.exists(),
         },
@@ -56,6 +59,11 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and permissions.can_write(request.user, recipient.organisation_id),
             "can_decline": recipient.status == recipient.Status.AWAITING
             and permissions.can_decline(request.user, recipient.organisation_id),
+            "extension_requests": list(
+                recipient.extension_requests.select_related("requested_by", "decided_by")
+            ),
+            "can_request_extension": recipient.status == recipient.Status.AWAITING
+            and permissions.can_request_extension(request.user, recipient.organisation_id),
             "advice": selectors.deadline_advice([recipient], timezone.localdate()).get(
                 recipient.pk
             ),

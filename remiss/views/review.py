@@ -8,8 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from remiss import permissions, workflow
+from remiss import permissions, sending, workflow
 from remiss.models import Statement
+from remiss.sending_forms import ExtensionRequestForm
 
 
 def _submit(statement, request):
@@ -76,4 +77,27 @@ def recipient_decline(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, "Remissen är markerad som avböjd. Remittenten har meddelats.")
+    return redirect("recipient", pk=recipient.pk)
+
+
+@require_POST
+@login_required
+def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Begär anstånd, from the recipient's page."""
+    recipient = permissions.get_recipient(request.user, pk)
+    form = ExtensionRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange ett nytt svarsdatum och skälet till att ni behöver anstånd.")
+        return redirect("recipient", pk=recipient.pk)
+    try:
+        sending.request_extension(
+            recipient=recipient,
+            user=request.user,
+            deadline=form.cleaned_data["deadline"],
+            reason=form.cleaned_data["reason"],
+        )
+    except sending.SendingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Begäran om anstånd är skickad till remittenten.")
     return redirect("recipient", pk=recipient.pk)

@@ -1,33 +1,164 @@
 """The sender's side (remissamordnare): who has answered a remiss, and each delivered reply."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from remiss import permissions
-from remiss.models import Decision, Statement
+from remiss import permissions, selectors, sending
+from remiss.models import (
+    Decision,
+    ExtensionRequest,
+    Membership,
+    Organisation,
+    Recipient,
+    Reminder,
+    Statement,
+    StoredDocument,
+)
+from remiss.sending_forms import SendRemissForm
 
 
 @login_required
 def remiss_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status board: every recipient's stage, deadline and reply, with the follow-up."""
     remiss = permissions.get_sent_remiss(request.user, pk)
-    recipients = list(
-        remiss.recipients.select_related("organisation").order_by("organisation__name")
-    )
-    counts = {}
+    today = timezone.localdate()
+    recipients, stages = selectors.status_board(remiss, today)
+    replies = {
+        document.decision.item.statement.recipient_id: document
+        for document in StoredDocument.objects.filter(
+            kind=StoredDocument.Kind.REPLY,
+            decision__item__statement__recipient__remiss=remiss,
+            decision__item__statement__recipient__status=Recipient.Status.DELIVERED,
+        ).select_related("decision__item__statement")
+    }
     for recipient in recipients:
-        counts[recipient.status] = counts.get(recipient.status, 0) + 1
+        recipient.reply_document = replies.get(recipient.pk)
     return render(
         request,
         "remiss/remiss_status.html",
         {
             "remiss": remiss,
             "recipients": recipients,
-            "counts": counts,
-            "today": timezone.localdate(),
+            "stages": stages,
+            "late": [r for r in recipients if r.late],
+            "pending": [r for r in recipients if r.pending_extension],
+            "is_coordinator": Membership.Role.REMISS_COORDINATOR
+            in permissions.roles_in(request.user, remiss.sender_id),
+            "attachments": list(remiss.attachments.all()),
+            "today": today,
         },
     )
+
+
+@login_required
+def remiss_create(request: HttpRequest) -> HttpResponse:
+    """Ny remiss: the coordinator writes it, picks the recipients and sends it."""
+    senders = list(
+        Organisation.objects.filter(
+            memberships__user=request.user,
+            memberships__role=Membership.Role.REMISS_COORDINATOR,
+        ).distinct()
+    )
+    if not senders:
+        raise Http404("Du är inte remissamordnare.")
+    sender = senders[0]
+    form = SendRemissForm(request.POST or None, request.FILES or None, sender=sender)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        checked = data.get("file")
+        new = sending.NewRemiss(
+            sender=sender,
+            registration_number=data["registration_number"],
+            title=data["title"],
+            programme=data["programme"],
+            description=data["description"],
+            deadline=data["deadline"],
+            recipients=data["all_recipients"],
+            attachments=[(checked[1], checked[0], data["attachment_title"].strip())]
+            if checked
+            else [],
+        )
+        try:
+            remiss, moved = sending.send_remiss(new=new, user=request.user)
+        except sending.SendingError as error:
+            messages.error(request, str(error))
+        else:
+            if moved:
+                messages.warning(request, moved)
+            messages.success(
+                request,
+                f"Remissen är skickad till {remiss.recipients.count()} remissinstanser, "
+                "som har fått ett e-postmeddelande.",
+            )
+            return redirect("remiss_status", pk=remiss.pk)
+    organisations = form.fields["recipients"].queryset
+    return render(
+        request,
+        "remiss/remiss_form.html",
+        {
+            "form": form,
+            "sender": sender,
+            "kinds": [
+                (label, [f for f in form["recipients"] if f.data["value"].instance.kind == kind])
+                for kind, label in Organisation.Kind.choices
+                if organisations.filter(kind=kind).exists()
+            ],
+        },
+    )
+
+
+@require_POST
+@login_required
+def extension_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    remiss = permissions.get_sent_remiss(request.user, pk)
+    extension = get_object_or_404(
+        ExtensionRequest.objects.select_related("recipient"),
+        pk=request_pk,
+        recipient__remiss=remiss,
+    )
+    grant = request.POST.get("decision") == "grant"
+    try:
+        sending.decide_extension(
+            request=extension, user=request.user, grant=grant, answer=request.POST.get("answer", "")
+        )
+    except sending.SendingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Anståndet för {extension.recipient.organisation} är "
+            f"{'beviljat' if grant else 'avslaget'}; de har fått besked.",
+        )
+    return redirect("remiss_status", pk=remiss.pk)
+
+
+@require_POST
+@login_required
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Påminn: one recipient (recipient=<id>) or every late one."""
+    remiss = permissions.get_sent_remiss(request.user, pk)
+    if request.POST.get("recipient"):
+        recipient = get_object_or_404(
+            remiss.recipients.select_related("remiss", "organisation"),
+            pk=request.POST["recipient"],
+        )
+        sent = sending.remind(recipient=recipient, kind=Reminder.Kind.MANUAL, user=request.user)
+        if sent:
+            messages.success(request, f"Påminnelse skickad till {recipient.organisation}.")
+        else:
+            messages.info(request, f"{recipient.organisation} har redan fått en påminnelse i dag.")
+    else:
+        count = sending.remind_late(remiss=remiss, user=request.user)
+        messages.success(
+            request,
+            f"{count} {'påminnelse skickad' if count == 1 else 'påminnelser skickade'}"
+            " till försenade remissinstanser.",
+        )
+    return redirect("remiss_status", pk=remiss.pk)
 
 
 @login_required

@@ -1,0 +1,256 @@
+"""The sender's work: send a remiss, answer requests for extension, remind the late.
+
+Services with keyword-only arguments; each checks the person, writes, records and notifies.
+Once sent, a remiss' recipients and deadlines change only through these recorded actions.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from remiss import deadlines, notifications
+from remiss.models import (
+    Attachment,
+    ExtensionRequest,
+    Membership,
+    Organisation,
+    Recipient,
+    Reminder,
+    Remiss,
+    StatusEvent,
+)
+from remiss.permissions import can_request_extension, roles_in
+from remiss.uploads import CheckedUpload
+
+Role = Membership.Role
+
+
+class SendingError(Exception):
+    """The action is not possible; the message says why, in Swedish."""
+
+
+def require_coordinator(user: AbstractBaseUser, organisation_id: int) -> None:
+    if Role.REMISS_COORDINATOR not in roles_in(user, organisation_id):
+        raise PermissionDenied("Bara remissamordnaren kan göra det här.")
+
+
+@dataclass
+class NewRemiss:
+    sender: Organisation
+    registration_number: str
+    title: str
+    programme: object
+    description: str
+    deadline: datetime.date
+    recipients: list[Organisation]
+    attachments: list[tuple[CheckedUpload, object, str]]
+
+
+@transaction.atomic
+def send_remiss(*, new: NewRemiss, user: AbstractBaseUser, today=None) -> tuple[Remiss, str | None]:
+    """Skicka remissen: create it, move a deadline that falls on a holiday, add the recipients
+    (organisations that exist on the send date), attach the documents and notify everyone.
+    Returns the remiss and the notice about a moved deadline, if any."""
+    require_coordinator(user, new.sender.pk)
+    today = today or timezone.localdate()
+    deadline, moved = deadlines.moved_deadline(new.deadline)
+    if deadline <= today:
+        raise SendingError("Svarsdatum måste ligga efter dagen remissen skickas.")
+    if not new.recipients:
+        raise SendingError("Välj minst en remissinstans.")
+    valid = set(Organisation.objects.valid_on(today).values_list("pk", flat=True))
+    gone = [org.name for org in new.recipients if org.pk not in valid]
+    if gone:
+        raise SendingError(f"Finns inte längre och kan inte få remissen: {', '.join(gone)}.")
+    if Remiss.objects.filter(
+        sender=new.sender, registration_number=new.registration_number
+    ).exists():
+        raise SendingError(
+            f"{new.sender} har redan en remiss med diarienumret {new.registration_number}."
+        )
+    remiss = Remiss.objects.create(
+        sender=new.sender,
+        registration_number=new.registration_number,
+        title=new.title,
+        programme=new.programme,
+        description=new.description,
+        sent_on=today,
+        deadline=deadline,
+    )
+    recipients = Recipient.objects.bulk_create(
+        Recipient(remiss=remiss, organisation=org) for org in new.recipients
+    )
+    StatusEvent.objects.bulk_create(
+        StatusEvent(
+            recipient=recipient,
+            actor=user,
+            to_status=Recipient.Status.AWAITING,
+            comment=f"Remissen mottagen från {new.sender}, svarsdatum {deadline:%Y-%m-%d}.",
+        )
+        for recipient in recipients
+    )
+    for position, (checked, upload, title) in enumerate(new.attachments, start=1):
+        attachment = Attachment(
+            remiss=remiss,
+            title=title or checked.original_name.rsplit(".", 1)[0],
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            position=position,
+            uploaded_by=user,
+        )
+        upload.seek(0)
+        attachment.file.save(f"{checked.sha256}{checked.extension}", upload, save=False)
+        attachment.save()
+    for recipient in recipients:
+        notifications.remiss_received(recipient)
+    return remiss, moved
+
+
+# Extensions -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_extension(
+    *, recipient: Recipient, user: AbstractBaseUser, deadline: datetime.date, reason: str
+) -> ExtensionRequest:
+    """Begär anstånd: the recipient asks the sender for a later deadline, with a reason."""
+    if not can_request_extension(user, recipient.organisation_id):
+        raise PermissionDenied("Din roll ger inte behörighet att begära anstånd.")
+    recipient = Recipient.objects.select_for_update().select_related("remiss").get(pk=recipient.pk)
+    if recipient.status != Recipient.Status.AWAITING:
+        raise SendingError("Remissen är redan besvarad eller avböjd.")
+    if not reason.strip():
+        raise SendingError("Skriv varför ni behöver längre tid.")
+    if deadline <= recipient.deadline:
+        raise SendingError(f"Det begärda datumet måste ligga efter {recipient.deadline:%Y-%m-%d}.")
+    if recipient.extension_requests.filter(state=ExtensionRequest.State.PENDING).exists():
+        raise SendingError("Det finns redan en obesvarad begäran om anstånd.")
+    request = ExtensionRequest.objects.create(
+        recipient=recipient, requested_deadline=deadline, reason=reason.strip(), requested_by=user
+    )
+    _event(recipient, user, f"Begärt anstånd till {deadline:%Y-%m-%d}: {reason.strip()}")
+    notifications.extension_requested(request)
+    return request
+
+
+@transaction.atomic
+def decide_extension(
+    *, request: ExtensionRequest, user: AbstractBaseUser, grant: bool, answer: str = ""
+) -> ExtensionRequest:
+    """Bevilja or avslå: the coordinator answers; a grant moves the recipient's deadline."""
+    request = (
+        ExtensionRequest.objects.select_for_update()
+        .select_related("recipient__remiss")
+        .get(pk=request.pk)
+    )
+    recipient = request.recipient
+    require_coordinator(user, recipient.remiss.sender_id)
+    if request.state != ExtensionRequest.State.PENDING:
+        raise SendingError(f"Begäran är redan {request.get_state_display().lower()}.")
+    request.state = ExtensionRequest.State.GRANTED if grant else ExtensionRequest.State.REFUSED
+    request.decided_by = user
+    request.decided_at = timezone.now()
+    request.answer = answer.strip()
+    request.save()
+    if grant:
+        recipient.extended_deadline, _ = deadlines.moved_deadline(request.requested_deadline)
+        recipient._change_reason = "Anstånd beviljat"
+        recipient.save(update_fields=["extended_deadline"])
+    verdict = "beviljat" if grant else "avslaget"
+    _event(
+        recipient,
+        user,
+        f"Anstånd till {request.requested_deadline:%Y-%m-%d} {verdict}"
+        + (f": {request.answer}" if request.answer else "."),
+    )
+    notifications.extension_decided(request)
+    return request
+
+
+def _event(recipient: Recipient, user, comment: str) -> None:
+    """A follow-up step on the recipient's timeline (its status is unchanged)."""
+    StatusEvent.objects.create(
+        recipient=recipient,
+        actor=user,
+        from_status=recipient.status,
+        to_status=recipient.status,
+        comment=comment,
+    )
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+
+def remind(
+    *, recipient: Recipient, kind: str, user: AbstractBaseUser | None = None, today=None
+) -> Reminder | None:
+    """Send one reminder, recorded; None when one was already sent (same deadline and kind for
+    an automatic one, or the same day)."""
+    if user is not None:
+        require_coordinator(user, recipient.remiss.sender_id)
+    if recipient.status != Recipient.Status.AWAITING:
+        return None
+    today = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(
+                recipient=recipient,
+                kind=kind,
+                for_deadline=recipient.deadline,
+                sent_on=today,
+                sent_by=user,
+            )
+            addresses = notifications.reminder(reminder)
+            reminder.addresses = ", ".join(addresses)
+            reminder.save(update_fields=["addresses"])
+            _event(recipient, user, f"Påminnelse skickad ({reminder.get_kind_display().lower()}).")
+    except IntegrityError:
+        return None
+    return reminder
+
+
+def remind_late(*, remiss: Remiss, user: AbstractBaseUser, today=None) -> int:
+    """Påminn alla försenade: one reminder to every recipient past its deadline."""
+    require_coordinator(user, remiss.sender_id)
+    today = today or timezone.localdate()
+    late = [
+        r
+        for r in remiss.recipients.filter(status=Recipient.Status.AWAITING).select_related(
+            "remiss", "organisation"
+        )
+        if r.deadline < today
+    ]
+    return sum(
+        remind(recipient=r, kind=Reminder.Kind.MANUAL, user=user, today=today) is not None
+        for r in late
+    )
+
+
+def send_due_reminders(*, today=None, days_before: int | None = None) -> int:
+    """The automatic reminders (run daily by the send_reminders command): N days before the
+    deadline, and the day after it; each at most once per deadline."""
+    today = today or timezone.localdate()
+    days_before = settings.REMINDER_DAYS_BEFORE if days_before is None else days_before
+    sent = 0
+    open_recipients = Recipient.objects.filter(
+        status=Recipient.Status.AWAITING, remiss__sent_on__isnull=False
+    ).select_related("remiss__sender", "organisation")
+    for recipient in open_recipients:
+        deadline = recipient.deadline
+        if deadline - datetime.timedelta(days=days_before) <= today < deadline:
+            kind = Reminder.Kind.BEFORE
+        elif today > deadline:
+            kind = Reminder.Kind.OVERDUE
+        else:
+            continue
+        if Reminder.objects.filter(recipient=recipient, kind=kind, for_deadline=deadline).exists():
+            continue
+        sent += remind(recipient=recipient, kind=kind, today=today) is not None
+    return sent

@@ -1,0 +1,186 @@
+"""Public pages (offentlighetsprincipen), open without login, and search (for those logged in).
+
+Public: remisses once sent, with their documents and who was asked; each reply once delivered,
+as the sender received it (the protokollsutdrag, the statement and the archived PDFs). Nothing
+before delivery is public here: a reply not yet delivered, its documents and a remiss not yet
+sent answer 404, as if they did not exist. Drafts never reach these pages.
+"""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from remiss import documents
+from remiss import search as searching
+from remiss.models import Attachment, Decision, Recipient, Remiss, Statement, StoredDocument
+
+logger = logging.getLogger(__name__)
+
+PER_PAGE = 50
+SHOWN_HITS = 50
+FINAL_OUTCOMES = [
+    outcome
+    for outcome in Decision.Outcome
+    if outcome not in (Decision.Outcome.REFERRED_BACK, Decision.Outcome.TABLED)
+]
+
+
+def _sent_remisses():
+    return Remiss.objects.filter(sent_on__isnull=False)
+
+
+def _get_sent_remiss(pk: int) -> Remiss:
+    try:
+        return _sent_remisses().select_related("sender", "programme").get(pk=pk)
+    except Remiss.DoesNotExist:
+        raise Http404("Remissen finns inte.") from None
+
+
+def public_remisses(request: HttpRequest) -> HttpResponse:
+    remisses = (
+        _sent_remisses()
+        .select_related("sender")
+        .annotate(
+            recipient_count=Count("recipients"),
+            answered_count=Count(
+                "recipients", filter=Q(recipients__status=Recipient.Status.DELIVERED)
+            ),
+        )
+        .order_by("-sent_on", "-pk")
+    )
+    page = Paginator(remisses, PER_PAGE).get_page(request.GET.get("sida"))
+    return render(request, "public/remiss_list.html", {"page": page, "remisses": page.object_list})
+
+
+def public_remiss(request: HttpRequest, pk: int) -> HttpResponse:
+    remiss = _get_sent_remiss(pk)
+    recipients = list(remiss.recipients.select_related("organisation").order_by("organisation__name"))
+    # Only the remiss' own documents: a statement's attachments are never listed here.
+    attachments = list(Attachment.objects.filter(remiss=remiss, statement__isnull=True))
+    return render(
+        request,
+        "public/remiss_detail.html",
+        {
+            "remiss": remiss,
+            "recipients": recipients,
+            "answered": sum(r.status == Recipient.Status.DELIVERED for r in recipients),
+            "focus_areas": list(remiss.programme.focus_areas.all()) if remiss.programme else [],
+            "attachments": attachments,
+        },
+    )
+
+
+def public_reply(request: HttpRequest, pk: int, recipient_pk: int) -> HttpResponse:
+    remiss = _get_sent_remiss(pk)
+    try:
+        recipient = remiss.recipients.select_related("organisation").get(
+            pk=recipient_pk, status=Recipient.Status.DELIVERED
+        )
+    except Recipient.DoesNotExist:
+        raise Http404("Svaret finns inte.") from None
+    statement = (
+        Statement.objects.filter(recipient=recipient)
+        .select_related("case_officer", "recipient__organisation", "recipient__remiss")
+        .first()
+    )
+    decision = _final_decision(statement) if statement else None
+    ballots = []
+    if decision is not None and hasattr(decision, "vote"):
+        ballots = list(decision.vote.ballots.all())
+    return render(
+        request,
+        "public/reply_detail.html",
+        {
+            "remiss": remiss,
+            "recipient": recipient,
+            "statement": statement,
+            "decision": decision,
+            "ballots": ballots,
+            "focus_area_views": list(statement.focus_area_views.select_related("focus_area"))
+            if statement
+            else [],
+            "statement_attachments": list(statement.attachments.all()) if statement else [],
+            "archived": list(
+                decision.documents.filter(state=StoredDocument.State.READY).order_by("kind")
+            )
+            if decision
+            else [],
+        },
+    )
+
+
+def _final_decision(statement: Statement) -> Decision | None:
+    """The justified decision that sent the reply (as on the sender's page)."""
+    return (
+        Decision.objects.filter(
+            item__statement=statement, justified_on__isnull=False, outcome__in=FINAL_OUTCOMES
+        )
+        .select_related("item__meeting", "vote")
+        .prefetch_related(
+            "proposals", "reservations", "special_statements", "notes", "vote__ballots__member"
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def public_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """An archived PDF of a delivered reply, checked against its SHA-256 like every download
+    (views/documents.py): a file that no longer matches is refused, never rendered anew."""
+    try:
+        document = StoredDocument.objects.get(
+            pk=pk,
+            state=StoredDocument.State.READY,
+            decision__justified_on__isnull=False,
+            decision__outcome__in=FINAL_OUTCOMES,
+            decision__item__statement__recipient__status=Recipient.Status.DELIVERED,
+            decision__item__statement__recipient__remiss__sent_on__isnull=False,
+        )
+    except StoredDocument.DoesNotExist:
+        raise Http404("Handlingen finns inte.") from None
+    try:
+        handle = documents.open_verified(document)
+    except documents.TamperedDocument:
+        return render(request, "remiss/document_tampered.html", {"document": document}, status=500)
+    except FileNotFoundError:
+        logger.error(
+            "Arkiverad handling %s saknas i lagringen: %s", document.pk, document.file.name
+        )
+        return render(request, "remiss/document_tampered.html", {"document": document}, status=500)
+    return FileResponse(
+        handle, as_attachment=True, filename=document.filename, content_type="application/pdf"
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    q = " ".join(request.GET.get("q", "").split())[: searching.MAX_QUERY_LENGTH]
+    hits = searching.search(request.user, q, limit=SHOWN_HITS + 1) if q else []
+    groups = []
+    for kind, heading, slug in (
+        (searching.REMISS, "Remisser", "remisser"),
+        (searching.REPLY, "Svar och utlåtanden", "svar"),
+    ):
+        found = [hit for hit in hits if hit.kind == kind]
+        groups.append(
+            {
+                "heading": heading,
+                "slug": slug,
+                "hits": found[:SHOWN_HITS],
+                "more": len(found) > SHOWN_HITS,
+            }
+        )
+    return render(
+        request,
+        "remiss/search.html",
+        {
+            "q": q,
+            "groups": groups,
+            "total": sum(len(group["hits"]) for group in groups),
+            "shown": SHOWN_HITS,
+        },
+    )
