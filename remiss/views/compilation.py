@@ -12,10 +12,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from remiss import compilation as read_model
 from remiss import pdf, permissions
@@ -94,6 +90,8 @@ STATUS_WIDTHS = [34, 20, 16, 12, 12, 60]
 
 
 def _xlsx_value(value):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if not isinstance(value, str):
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters are not allowed in XML
@@ -103,6 +101,9 @@ def _xlsx_value(value):
 
 
 def _fill_sheet(sheet, headings: list[str], widths: list[int], rows, wrap: set[int]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     bold = Font(bold=True)
     top = Alignment(vertical="top")
     wrapped = Alignment(vertical="top", wrap_text=True)
@@ -121,6 +122,10 @@ def _fill_sheet(sheet, headings: list[str], widths: list[int], rows, wrap: set[i
 
 
 def workbook_bytes(result: read_model.Compilation) -> bytes:
+    # openpyxl is imported here, not with the module: the rest of the portal (every URL is
+    # routed through this module) does not depend on it.
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.properties.title = f"Sammanställning av remissvar, {result.remiss.registration_number}"
     workbook.properties.creator = "Remissportalen"
