@@ -58,7 +58,9 @@ def public_remisses(request: HttpRequest) -> HttpResponse:
 
 def public_remiss(request: HttpRequest, pk: int) -> HttpResponse:
     remiss = _get_sent_remiss(pk)
-    recipients = list(remiss.recipients.select_related("organisation").order_by("organisation__name"))
+    recipients = list(
+        remiss.recipients.select_related("organisation").order_by("organisation__name")
+    )
     # Only the remiss' own documents: a statement's attachments are never listed here.
     attachments = list(Attachment.objects.filter(remiss=remiss, statement__isnull=True))
     return render(
