@@ -145,3 +145,82 @@ class TestDeadlineAdvice:
 
     def test_a_past_deadline_gets_no_advice(self):
         assert self.advice([], today=D(2019, 12, 14)) is None
+
+
+# Known Swedish public holidays and the eves lag 1930:173 treats like them, over several years.
+KNOWN_NON_WORKING = {
+    2024: [
+        "01-01",
+        "01-06",
+        "03-29",
+        "04-01",
+        "05-01",
+        "05-09",
+        "06-06",
+        "06-21",
+        "12-24",
+        "12-25",
+        "12-26",
+        "12-31",
+    ],
+    2025: [
+        "01-01",
+        "01-06",
+        "04-18",
+        "04-21",
+        "05-01",
+        "05-29",
+        "06-06",
+        "06-20",
+        "12-24",
+        "12-25",
+        "12-26",
+        "12-31",
+    ],
+    2026: [
+        "01-01",
+        "01-06",
+        "04-03",
+        "04-06",
+        "05-01",
+        "05-14",
+        "06-06",
+        "06-19",
+        "12-24",
+        "12-25",
+        "12-26",
+        "12-31",
+    ],
+    2027: [
+        "01-01",
+        "01-06",
+        "03-26",
+        "03-29",
+        "05-01",
+        "05-06",
+        "06-06",
+        "06-25",
+        "12-24",
+        "12-25",
+        "12-26",
+        "12-31",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "day",
+    [D.fromisoformat(f"{year}-{md}") for year, days in KNOWN_NON_WORKING.items() for md in days],
+)
+def test_known_holidays_and_eves_are_not_working_days(day):
+    assert not deadlines.is_working_day(day), day
+
+
+@pytest.mark.parametrize("year", sorted(KNOWN_NON_WORKING))
+def test_every_other_weekday_of_the_year_is_a_working_day(year):
+    off = {D.fromisoformat(f"{year}-{md}") for md in KNOWN_NON_WORKING[year]}
+    day = D(year, 1, 1)
+    while day.year == year:
+        if day.weekday() < 5 and day not in off:
+            assert deadlines.is_working_day(day), day
+        day += datetime.timedelta(days=1)

@@ -323,3 +323,56 @@ class TestReminders:
 
         assert out.getvalue().strip() in {"1 påminnelse skickad.", "2 påminnelser skickade."}
         assert Reminder.objects.filter(kind="overdue").exists()
+
+
+def test_the_reminder_command_run_twice_the_same_day_sends_each_reminder_once(remiss, handlaggare):
+    make_user(
+        "kh",
+        remiss.recipients.get(organisation__name="Kungsholmens stadsdelsnämnd").organisation,
+        "case_officer",
+    )
+    mail.outbox.clear()
+
+    call_command("send_reminders", stdout=StringIO())
+    first = len(mail.outbox)
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+
+    assert first == 2 and len(mail.outbox) == 2
+    assert out.getvalue().strip() == "0 påminnelser skickade."
+    assert Reminder.objects.count() == 2
+
+
+@pytest.mark.parametrize("name", ["remiss_status", "compilation"])
+def test_the_board_and_the_compilation_cost_the_same_for_3_and_30_recipients(
+    client, remiss, ks_samordnare, name
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(count):
+        for _ in range(count):
+            organisation = make_organisation(
+                f"Nämnd {Organisation.objects.count()}", Organisation.Kind.SPECIALIST_BOARD
+            )
+            recipient = Recipient.objects.create(remiss=remiss, organisation=organisation)
+            if organisation.pk % 2:  # every other one has asked for more time
+                sending.request_extension(
+                    recipient=recipient,
+                    user=make_user(f"u{organisation.pk}", organisation, "case_officer"),
+                    deadline=remiss.deadline + datetime.timedelta(days=30),
+                    reason="Tid.",
+                )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name, args=[remiss.pk])).status_code == 200
+        return len(captured)
+
+    client.force_login(ks_samordnare)
+    add(1)  # three recipients
+    with_3 = queries()
+    add(27)
+
+    assert remiss.recipients.count() == 30
+    assert queries() == with_3
