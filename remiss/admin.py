@@ -10,15 +10,18 @@ from remiss.models import (
     AgendaItem,
     Attachment,
     Decision,
+    ExtensionRequest,
     FocusAreaView,
     Meeting,
     Membership,
     Organisation,
     PreparationStep,
     Recipient,
+    Reminder,
     Remiss,
     Statement,
     StatusEvent,
+    StoredDocument,
 )
 
 
@@ -46,11 +49,20 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 class RecipientInline(admin.TabularInline):
+    """Once the remiss is sent, recipients and deadlines change only through the portal's
+    recorded actions (extensions, declining); here they are shown, not edited."""
+
     model = Recipient
     extra = 0
     fields = ["organisation", "registration_number", "status", "extended_deadline"]
-    readonly_fields = ["status"]
+    readonly_fields = ["status", "extended_deadline"]
     autocomplete_fields = ["organisation"]
+
+    def has_add_permission(self, request, obj=None):
+        return (obj is None or obj.sent_on is None) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.sent_on is None) and super().has_delete_permission(request, obj)
 
 
 class RemissAttachmentInline(admin.TabularInline):
@@ -70,13 +82,18 @@ class RemissAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["sender", "programme"]
     inlines = [RecipientInline, RemissAttachmentInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.sent_on is not None:
+            return ["sender", "registration_number", "sent_on", "deadline"]
+        return []
+
 
 @admin.register(Recipient)
 class RecipientAdmin(SimpleHistoryAdmin):
     list_display = ["organisation", "remiss", "registration_number", "status", "extended_deadline"]
     list_filter = ["status", "organisation"]
     search_fields = ["registration_number", "remiss__registration_number", "organisation__name"]
-    readonly_fields = ["status"]
+    readonly_fields = ["status", "extended_deadline", "delivered_at", "declined_reason"]
     autocomplete_fields = ["remiss", "organisation"]
     list_select_related = ["organisation", "remiss"]
 
@@ -196,3 +213,36 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: readable here, written only by the portal's actions."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "requested_deadline", "state", "requested_at", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["recipient__organisation", "recipient__remiss"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "kind", "for_deadline", "sent_on", "sent_by"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient__organisation", "recipient__remiss", "sent_by"]
+
+
+@admin.register(StoredDocument)
+class StoredDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["filename", "kind", "state", "pdfa", "size", "rendered_at"]
+    list_filter = ["kind", "state"]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from remiss.models import Recipient, Statement, StatusEvent
+from remiss.models import Recipient, Remiss, Statement, StatusEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +96,23 @@ def test_the_event_log_cannot_be_added_to_or_changed_in_the_admin(client, admin_
     assert client.get(reverse("admin:remiss_statusevent_add")).status_code == 403
     client.post(reverse("admin:remiss_statusevent_delete", args=[event.pk]), {"post": "yes"})
     assert StatusEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_sent_remiss_keeps_its_deadline_and_recipients_in_the_admin(client, admin_user, remiss):
+    client.force_login(admin_user)
+    url = reverse("admin:remiss_remiss_change", args=[remiss.pk])
+    unsent = Remiss.objects.create(
+        sender=remiss.sender,
+        registration_number="KS 2026/1",
+        title="Utkast till remiss",
+        deadline=remiss.deadline,
+    )
+
+    sent_page = client.get(url).content.decode()
+    unsent_page = client.get(
+        reverse("admin:remiss_remiss_change", args=[unsent.pk])
+    ).content.decode()
+
+    assert 'name="deadline"' not in sent_page and 'name="deadline"' in unsent_page
+    assert "recipients-__prefix__" not in sent_page and "recipients-__prefix__" in unsent_page
+    assert 'name="recipients-0-DELETE"' not in sent_page
