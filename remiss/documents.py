@@ -125,7 +125,7 @@ def reply_pdf(decision: Decision, *, extract: bytes, statement: bytes) -> bytes:
     for title, content in parts:
         first_page = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(content)), import_outline=False)
-        writer.add_outline_item(title, first_page)
+        writer.add_outline_item(title=title, page_number=first_page)
     writer.add_metadata(
         {
             "/Title": f"Yttrande: {item.statement.title}",
