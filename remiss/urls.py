@@ -12,6 +12,7 @@ admin.site.index_title = "Administration"
 # checks who is asking.
 urlpatterns = [
     path("", drafting.start, name="start"),
+    path("halsa/", drafting.health, name="health"),
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # The recipient's case and its statement

@@ -351,3 +351,8 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(
         handle, as_attachment=True, filename=filename, content_type=attachment.content_type
     )
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers and the benchmark's baseline: the smallest page Django serves."""
+    return HttpResponse("ok", content_type="text/plain")
