@@ -2,18 +2,20 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from remiss.login import LoginView, ThrottledAdminAuthenticationForm
 from remiss.views import compilation, documents, drafting, meetings, public, review, sender
 
 admin.site.site_header = "Remissportalen – administration"
 admin.site.site_title = "Remissportalen"
 admin.site.index_title = "Administration"
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 # Uploaded files are never served from MEDIA_URL: every download goes through a view that
 # checks who is asking.
 urlpatterns = [
     path("", drafting.start, name="start"),
     path("halsa/", drafting.health, name="health"),
-    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logga-in/", LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # The recipient's case and its statement
     path("arenden/<int:pk>/", drafting.recipient_detail, name="recipient"),

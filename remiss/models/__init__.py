@@ -20,6 +20,7 @@ from remiss.models.meetings import (
 )
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
 from remiss.models.remisses import Attachment, Recipient, Remiss, attachment_path
+from remiss.models.security import LoginFailure
 from remiss.models.sending import ExtensionRequest, Reminder
 from remiss.models.statements import (
     AutosavedDraft,
@@ -40,6 +41,7 @@ __all__ = [
     "ExtensionRequest",
     "FocusAreaView",
     "JustificationSignature",
+    "LoginFailure",
     "Meeting",
     "MeetingProposal",
     "Membership",

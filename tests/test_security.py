@@ -1,0 +1,123 @@
+"""Security: headers, the Content-Security-Policy, sessions, login throttling."""
+
+import pytest
+from django.urls import reverse
+
+from remiss.models import LoginFailure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_sends_a_strict_content_security_policy(client, handlaggare, started):
+    client.force_login(handlaggare)
+
+    for url in [
+        reverse("login"),
+        reverse("start"),
+        reverse("statement_edit", args=[started.pk]),
+        reverse("admin:index"),
+    ]:
+        policy = client.get(url).headers.get("Content-Security-Policy", "")
+        assert "default-src 'self'" in policy, url
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, url
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy, url
+
+
+def test_pages_carry_no_inline_script_or_style(client, handlaggare, started, admin_user):
+    """What the policy forbids must not be needed: no <script> without src, no style=."""
+    import re
+
+    client.force_login(handlaggare)
+    pages = [
+        reverse("start"),
+        reverse("statement", args=[started.pk]),
+        reverse("statement_edit", args=[started.pk]),
+        reverse("recipient", args=[started.recipient_id]),
+    ]
+    client.logout()
+    pages_anonymous = [reverse("login"), reverse("public_remisses")]
+    client.force_login(handlaggare)
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", body), url
+        assert " style=" not in body, url
+    client.logout()
+    for url in pages_anonymous:
+        body = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), url
+
+
+def test_security_headers(client):
+    response = client.get(reverse("login"))
+
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_session_ends_after_the_idle_time_and_each_request_renews_it(
+    settings, client, handlaggare
+):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE == 60 * 60
+    client.force_login(handlaggare)
+
+    response = client.get(reverse("start"))
+
+    assert response.cookies["sessionid"]["max-age"] == 3600
+    assert response.cookies["sessionid"]["httponly"]
+
+
+def test_forms_refuse_a_post_without_csrf_token(handlaggare, started):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(handlaggare)
+
+    response = client.post(reverse("statement_move", args=[started.pk, "lamna-till-granskning"]))
+
+    assert response.status_code == 403
+    started.refresh_from_db()
+    assert started.status == "draft"
+
+
+class TestLoginThrottling:
+    def attempt(self, client, password):
+        return client.post(reverse("login"), {"username": "handlaggare", "password": password})
+
+    def test_after_five_failures_even_the_right_password_is_refused_for_a_while(
+        self, client, handlaggare, settings
+    ):
+        for _ in range(5):
+            self.attempt(client, "fel")
+
+        response = self.attempt(client, "demo")
+
+        assert (
+            "För många misslyckade inloggningsförsök. Vänta 15 minuter" in response.content.decode()
+        )
+        assert "_auth_user_id" not in client.session
+        assert LoginFailure.objects.filter(username="handlaggare").count() == 5
+
+    def test_the_window_passes(self, client, handlaggare):
+        import datetime
+
+        from django.utils import timezone
+
+        for _ in range(5):
+            self.attempt(client, "fel")
+        LoginFailure.objects.update(at=timezone.now() - datetime.timedelta(minutes=16))
+
+        self.attempt(client, "demo")
+
+        assert client.session["_auth_user_id"] == str(handlaggare.pk)
+        assert LoginFailure.objects.filter(username="handlaggare").count() == 0
+
+    def test_the_admin_login_is_throttled_too(self, client, admin_user):
+        for _ in range(5):
+            client.post(reverse("admin:login"), {"username": "admin", "password": "fel"})
+
+        response = client.post(reverse("admin:login"), {"username": "admin", "password": "demo"})
+
+        assert "För många misslyckade inloggningsförsök" in response.content.decode()
