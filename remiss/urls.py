@@ -101,6 +101,7 @@ urlpatterns = [
     path("sok/", public.search, name="search"),
     # Public pages: no login; only what is public (sent remisses, delivered replies)
     path("offentligt/", public.public_remisses, name="public_remisses"),
+    path("tillganglighet/", public.accessibility, name="accessibility"),
     path("offentligt/remisser/<int:pk>/", public.public_remiss, name="public_remiss"),
     path(
         "offentligt/remisser/<int:pk>/svar/<int:recipient_pk>/",

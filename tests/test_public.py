@@ -352,3 +352,14 @@ class TestQueryCounts:
 
         assert after == before
         assert before["list"] <= 3 and before["remiss"] <= 5
+
+
+def test_the_accessibility_statement_is_public_and_in_swedish(client):
+    response = client.get(reverse("accessibility"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Tillgänglighet för Remissportalen" in body
+    assert "WCAG</abbr> 2.1 på nivå AA" in body
+    assert "Myndigheten för digital förvaltning (Digg)" in body
+    assert reverse("accessibility") in client.get(reverse("login")).content.decode()

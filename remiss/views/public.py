@@ -186,3 +186,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "shown": SHOWN_HITS,
         },
     )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Tillgänglighetsredogörelse: the accessibility statement public bodies must publish."""
+    return render(request, "public/accessibility.html")
