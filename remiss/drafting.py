@@ -317,9 +317,23 @@ def add_attachment(
     title: str,
 ) -> Attachment:
     permissions.require(user, "attach", statement)
-    position = statement.attachments.count() + 1
+    return store_attachment(
+        owner={"statement": statement},
+        position=statement.attachments.count() + 1,
+        checked=checked,
+        upload=upload,
+        title=title,
+        user=user,
+    )
+
+
+def store_attachment(
+    *, owner: dict, position: int, checked: CheckedUpload, upload: UploadedFile, title: str, user
+) -> Attachment:
+    """Store a checked upload under a name of our choosing (checksum + the detected type's
+    extension); the uploader's file name is kept only as a label."""
     attachment = Attachment(
-        statement=statement,
+        **owner,
         title=title or checked.original_name.rsplit(".", 1)[0],
         original_name=checked.original_name,
         content_type=checked.content_type,

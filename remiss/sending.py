@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from remiss import deadlines, notifications
+from remiss.drafting import store_attachment
 from remiss.models import (
-    Attachment,
     ExtensionRequest,
     Membership,
     Organisation,
@@ -95,19 +95,14 @@ def send_remiss(*, new: NewRemiss, user: AbstractBaseUser, today=None) -> tuple[
         for recipient in recipients
     )
     for position, (checked, upload, title) in enumerate(new.attachments, start=1):
-        attachment = Attachment(
-            remiss=remiss,
-            title=title or checked.original_name.rsplit(".", 1)[0],
-            original_name=checked.original_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
+        store_attachment(
+            owner={"remiss": remiss},
             position=position,
-            uploaded_by=user,
+            checked=checked,
+            upload=upload,
+            title=title,
+            user=user,
         )
-        upload.seek(0)
-        attachment.file.save(f"{checked.sha256}{checked.extension}", upload, save=False)
-        attachment.save()
     for recipient in recipients:
         notifications.remiss_received(recipient)
     return remiss, moved

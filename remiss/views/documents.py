@@ -25,6 +25,12 @@ def stored_document(request: HttpRequest, pk: int) -> HttpResponse:
     document = permissions.get_document(request.user, pk)
     if document.state != StoredDocument.State.READY:
         return render(request, "remiss/document_pending.html", {"document": document}, status=202)
+    return serve_archived(request, document)
+
+
+def serve_archived(request: HttpRequest, document: StoredDocument) -> HttpResponse:
+    """An archived file from storage, after its checksum check; a file that no longer matches
+    (or is missing) is refused and logged, never replaced by a fresh rendering."""
     try:
         handle = documents.open_verified(document)
     except documents.TamperedDocument:

@@ -11,12 +11,12 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from remiss import documents
 from remiss import search as searching
 from remiss.models import Attachment, Decision, Recipient, Remiss, Statement, StoredDocument
+from remiss.views.documents import serve_archived
 
 logger = logging.getLogger(__name__)
 
@@ -144,18 +144,7 @@ def public_document(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None
-    try:
-        handle = documents.open_verified(document)
-    except documents.TamperedDocument:
-        return render(request, "remiss/document_tampered.html", {"document": document}, status=500)
-    except FileNotFoundError:
-        logger.error(
-            "Arkiverad handling %s saknas i lagringen: %s", document.pk, document.file.name
-        )
-        return render(request, "remiss/document_tampered.html", {"document": document}, status=500)
-    return FileResponse(
-        handle, as_attachment=True, filename=document.filename, content_type="application/pdf"
-    )
+    return serve_archived(request, document)
 
 
 @login_required
