@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test install lint format migrate seed lock clean bench-pdf worker
+.PHONY: run test install lint format migrate seed lock clean bench-pdf bench-load worker
 
 # The portal needs Python only; node is for the test suite's accessibility checks (make install).
 run: $(VENV)/.installed
@@ -60,6 +60,12 @@ $(AXE): package-lock.json
 # PDF rendering benchmark (not a test): render times as ratios to a minimal render, and memory.
 bench-pdf: $(VENV)/.installed
 	$(PY) bench/pdf_render.py
+
+# Load benchmark (not a test): a large city in a throw-away PostgreSQL database, the portal under
+# gunicorn in production mode, pages as ratios to /halsa/, then 50 users at once (bench/load.py;
+# BENCH_LOAD_SECONDS and the other BENCH_* variables shorten it).
+bench-load: $(VENV)/.installed
+	$(PY) bench/load.py
 
 # The background worker for TASKS_BACKEND=database (production): renders the archived PDFs.
 worker: $(VENV)/.installed

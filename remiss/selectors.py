@@ -3,12 +3,21 @@
 from collections import defaultdict
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from remiss import deadlines
-from remiss.models import AgendaItem, Meeting, Membership, Recipient, Remiss, Statement
+from remiss.models import (
+    AgendaItem,
+    Decision,
+    JustificationSignature,
+    Meeting,
+    Membership,
+    Recipient,
+    Remiss,
+    Statement,
+)
 
 
 def organisation_ids(user: AbstractBaseUser) -> QuerySet:
@@ -17,22 +26,29 @@ def organisation_ids(user: AbstractBaseUser) -> QuerySet:
 
 
 def received_remisses(user: AbstractBaseUser) -> QuerySet[Recipient]:
-    """Remisses the person's organisations have received: those still to answer first, each
-    group by its deadline (an extension counts), soonest first."""
+    """Remisses the person's organisations have received and still have to answer, soonest
+    deadline first (an extension counts)."""
     return (
-        Recipient.objects.filter(organisation_id__in=organisation_ids(user))
-        .select_related("remiss__sender", "organisation", "statement")
-        .annotate(
-            open_first=Case(
-                When(status=Recipient.Status.AWAITING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            effective_deadline=Coalesce("extended_deadline", "remiss__deadline"),
-        )
-        .order_by(
-            "open_first", "effective_deadline", "remiss__registration_number", "organisation__name"
-        )
+        _received(user)
+        .filter(status=Recipient.Status.AWAITING)
+        .annotate(effective_deadline=Coalesce("extended_deadline", "remiss__deadline"))
+        .order_by("effective_deadline", "remiss__registration_number", "organisation__name")
+    )
+
+
+def answered_remisses(user: AbstractBaseUser) -> QuerySet[Recipient]:
+    """Received remisses already answered or declined, latest deadline first: a list that grows
+    with the years, so the page shows the latest and pages through the rest."""
+    return (
+        _received(user)
+        .exclude(status=Recipient.Status.AWAITING)
+        .order_by("-remiss__deadline", "remiss__registration_number", "organisation__name")
+    )
+
+
+def _received(user: AbstractBaseUser) -> QuerySet[Recipient]:
+    return Recipient.objects.filter(organisation_id__in=organisation_ids(user)).select_related(
+        "remiss__sender", "organisation", "statement"
     )
 
 
@@ -110,7 +126,12 @@ def work_waiting(user: AbstractBaseUser) -> dict[str, list]:
     statements = Statement.objects.select_related(
         "recipient__remiss", "recipient__organisation", "case_officer"
     )
-    undecided = AgendaItem.objects.filter(meeting=OuterRef("pk"), decision__isnull=True)
+    # Written with EXISTS throughout: joined and made distinct, the planner compared every
+    # meeting's items with every undecided item in the city (the load benchmark found it).
+    items = AgendaItem.objects.filter(meeting=OuterRef("pk"))
+    undecided = items.exclude(Exists(Decision.objects.filter(item=OuterRef("pk"))))
+    justifies = Meeting.justifiers.through.objects.filter(meeting=OuterRef("pk"), user=user)
+    signed = JustificationSignature.objects.filter(meeting=OuterRef("pk"), user=user)
     return {
         "returned": list(
             statements.filter(status=S.DRAFT, case_officer=user, review_comments__isnull=False)
@@ -141,12 +162,12 @@ def work_waiting(user: AbstractBaseUser) -> dict[str, list]:
             .order_by("meeting__date", "number")
         ),
         "to_justify": list(
-            Meeting.objects.filter(Q(chair=user) | Q(justifiers=user))
-            .filter(minutes_justified_on__isnull=True, items__isnull=False)
-            .exclude(signatures__user=user)
+            Meeting.objects.filter(Q(chair=user) | Exists(justifies))
+            .filter(minutes_justified_on__isnull=True)
+            .filter(Exists(items))
+            .exclude(Exists(signed))
             .exclude(Exists(undecided))
             .select_related("organisation")
-            .distinct()
             .order_by("date")
         ),
     }

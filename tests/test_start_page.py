@@ -55,7 +55,7 @@ def test_a_case_officer_sees_the_remiss_received_with_its_deadline(client, handl
 
     body = client.get(reverse("start")).content.decode()
 
-    assert "Mottagna remisser" in body
+    assert "Att besvara" in body
     assert "KS 2019/1543" in body
     assert "SÖD 2019/1102" in body
     assert "Stockholms stads säkerhetsprogram 2020–2023" in body
@@ -89,7 +89,7 @@ def test_a_person_sees_only_remisses_of_their_own_organisations(client, handlagg
     client.force_login(farsta_user)
     body = client.get(reverse("start")).content.decode()
     assert "KS 2019/1543" not in body
-    assert "Dina organisationer har inte fått några remisser." in body
+    assert "Dina organisationer har inga remisser att besvara just nu." in body
 
 
 def test_the_sender_sees_its_remiss_with_the_answers_counted(client, ks_samordnare, remiss):
@@ -100,7 +100,7 @@ def test_the_sender_sees_its_remiss_with_the_answers_counted(client, ks_samordna
     assert "Skickade remisser" in body
     assert "KS 2019/1543" in body
     assert "0 av 2" in body
-    assert "Mottagna remisser" not in body
+    assert "Att besvara" not in body
 
 
 def test_a_person_without_a_role_is_told_so(client, db):
@@ -153,3 +153,22 @@ def test_logging_out_takes_a_post_and_ends_the_session(client, handlaggare):
 
     assert response["Location"] == reverse("login")
     assert "_auth_user_id" not in client.session
+
+
+def test_answered_remisses_are_paged_latest_first(client, handlaggare, ks, sodermalm):
+    for number in range(30):
+        remiss = Remiss.objects.create(
+            sender=ks,
+            registration_number=f"KS 2018/{number:03d}",
+            title=f"Besvarad {number:02d}",
+            deadline=datetime.date(2018, 1, 1) + datetime.timedelta(days=number),
+        )
+        Recipient.objects.create(remiss=remiss, organisation=sodermalm, status="delivered")
+    client.force_login(handlaggare)
+
+    first = client.get(reverse("start")).content.decode()
+    second = client.get(reverse("start"), {"besvarade": 2}).content.decode()
+
+    assert "Besvarad 29" in first and "Besvarad 05" in first and "Besvarad 04" not in first
+    assert "Sida 1 av 2 (30 remisser)" in first
+    assert "Besvarad 04" in second and "Besvarad 00" in second and "Besvarad 29" not in second

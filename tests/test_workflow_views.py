@@ -424,3 +424,22 @@ def test_the_inbox_warns_when_no_meeting_comes_before_the_deadline(
     Meeting.objects.create(organisation=sodermalm, date=today + datetime.timedelta(days=18))
     body = client.get(reverse("start")).content.decode()
     assert "föreslå att paragrafen justeras omedelbart" in body
+
+
+def test_the_chair_is_asked_to_justify_until_they_have(
+    client, on_agenda, sekreterare, ordforande, handlaggare
+):
+    workflow.record_decision(
+        item=on_agenda,
+        user=sekreterare,
+        record=workflow.DecisionRecord(outcome="adopted", text="Bifall."),
+    )
+    client.force_login(ordforande)
+    assert "Protokoll att justera" in client.get(reverse("start")).content.decode()
+
+    client.force_login(handlaggare)
+    assert "Protokoll att justera" not in client.get(reverse("start")).content.decode()
+
+    workflow.justify_minutes(meeting=on_agenda.meeting, user=ordforande)
+    client.force_login(ordforande)
+    assert "Protokoll att justera" not in client.get(reverse("start")).content.decode()

@@ -3,6 +3,7 @@ validate a form, call a service, redirect (STYLE.md §7)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +13,8 @@ from remiss import compare, drafting, permissions, selectors, workflow
 from remiss.forms import StatementEditor
 from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
 from remiss.models import AutosavedDraft, Membership, Statement, StatementVersion, StoredDocument
+
+ANSWERED_PER_PAGE = 25
 
 
 @login_required
@@ -23,11 +26,15 @@ def start(request: HttpRequest) -> HttpResponse:
     advice = selectors.deadline_advice(received, today)
     for recipient in received:
         recipient.advice = advice.get(recipient.pk)
+    answered = Paginator(selectors.answered_remisses(request.user), ANSWERED_PER_PAGE).get_page(
+        request.GET.get("besvarade")
+    )
     return render(
         request,
         "remiss/start.html",
         {
             "received": received,
+            "answered": answered,
             "sent": list(selectors.sent_remisses(request.user)),
             "work": selectors.work_waiting(request.user),
             "can_send": request.user.memberships.filter(

@@ -21,7 +21,7 @@ def test_a_case_officer_logs_in_and_sees_the_remiss(page, seeded, assert_accessi
 
     page.wait_for_url("**/")
     screenshot(page, "start-handlaggare")
-    table = page.get_by_role("table")
+    table = page.get_by_role("table", name="Remisser som dina organisationer har besvarat")
     assert "KS 2019/1543" in table.inner_text()
     assert "SÖD 2019/1102" in table.inner_text()
     assert page.get_by_role("rowheader", name="Stockholms stads säkerhetsprogram 2020–2023")
