@@ -9,6 +9,7 @@ from django.forms import formset_factory
 
 from remiss.drafting import SECTION_FIELDS, StatementText
 from remiss.models import PreparationStep, Statement
+from remiss.numbers import VERSION_MAX
 from remiss.uploads import check_upload, format_size
 
 SECTION_MAX_LENGTH = 100_000
@@ -26,7 +27,7 @@ class DateInput(forms.DateInput):
 
 
 class StatementForm(forms.ModelForm):
-    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=VERSION_MAX)
 
     class Meta:
         model = Statement

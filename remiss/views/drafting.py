@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from remiss import compare, drafting, permissions, selectors, workflow
+from remiss import compare, drafting, numbers, permissions, selectors, workflow
 from remiss.forms import StatementEditor
 from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
 from remiss.models import AutosavedDraft, Membership, Statement, StatementVersion, StoredDocument
@@ -241,9 +241,8 @@ def statement_autosave(request: HttpRequest, pk: int) -> HttpResponse:
             {"error": "Du är utloggad. Texten finns kvar i webbläsaren."}, status=401
         )
     statement = permissions.get_statement(request.user, pk)
-    try:
-        base_version = int(request.POST.get("base_version", ""))
-    except ValueError:
+    base_version = numbers.parse(request.POST.get("base_version"), maximum=numbers.VERSION_MAX)
+    if base_version is None:
         return JsonResponse({"error": "Formuläret saknar version."}, status=400)
     data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
     drafting.autosave(statement=statement, user=request.user, base_version=base_version, data=data)
@@ -292,18 +291,21 @@ def statement_versions(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statement_compare(request: HttpRequest, pk: int) -> HttpResponse:
     statement = permissions.get_statement(request.user, pk)
-    try:
-        numbers = sorted({int(request.GET["fran"]), int(request.GET["till"])})
-    except (KeyError, ValueError):
+    chosen = [
+        numbers.parse(request.GET.get(name), maximum=numbers.VERSION_MAX)
+        for name in ("fran", "till")
+    ]
+    if None in chosen:
         messages.error(request, "Välj två versioner att jämföra.")
         return redirect("statement_versions", pk=statement.pk)
+    chosen = sorted(set(chosen))
     versions = {
-        v.number: v for v in statement.versions.select_related("author").filter(number__in=numbers)
+        v.number: v for v in statement.versions.select_related("author").filter(number__in=chosen)
     }
-    if len(numbers) != 2 or len(versions) != 2:
+    if len(chosen) != 2 or len(versions) != 2:
         messages.error(request, "Välj två olika versioner som finns.")
         return redirect("statement_versions", pk=statement.pk)
-    old, new = versions[numbers[0]], versions[numbers[1]]
+    old, new = versions[chosen[0]], versions[chosen[1]]
     return render(
         request,
         "remiss/statement_compare.html",
@@ -320,10 +322,9 @@ def statement_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statement_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     statement = permissions.get_statement(request.user, pk)
-    try:
-        base_version = int(request.POST.get("base_version", ""))
-    except ValueError:
-        base_version = -1
+    base_version = numbers.parse(request.POST.get("base_version"), maximum=numbers.VERSION_MAX)
+    if base_version is None:
+        base_version = -1  # refused as stale, with the message to look again
     try:
         restored = drafting.restore_version(
             statement=statement, user=request.user, number=number, base_version=base_version

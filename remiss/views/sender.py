@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from remiss import permissions, selectors, sending
+from remiss import numbers, permissions, selectors, sending
 from remiss.models import (
     Decision,
     ExtensionRequest,
@@ -141,10 +141,10 @@ def extension_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResp
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
     """Påminn: one recipient (recipient=<id>) or every late one."""
     remiss = permissions.get_sent_remiss(request.user, pk)
-    if request.POST.get("recipient"):
+    if "recipient" in request.POST:
         recipient = get_object_or_404(
             remiss.recipients.select_related("remiss", "organisation"),
-            pk=request.POST["recipient"],
+            pk=numbers.parse(request.POST["recipient"]),
         )
         sent = sending.remind(recipient=recipient, kind=Reminder.Kind.MANUAL, user=request.user)
         if sent:

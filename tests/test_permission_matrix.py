@@ -1,0 +1,822 @@
+"""Who may use which URL: every URL pattern of the portal, asked by every role, by GET and by
+POST, against the table of expected answers below (issue 7).
+
+The test walks the project's URL resolver, so a pattern without a row in MATRIX fails by name
+(and a row whose pattern is gone fails too): no page can be added without deciding who may use
+it. The Django admin (/admin/) is left out; it has its own staff login and its own tests.
+
+The roles (columns):
+
+- ``anonym``: nobody logged in. On the public pages (/offentligt/, /tillganglighet/, the health
+  check and the login page) this is the public visitor; everywhere else the answer is "login".
+- Södermalm, the organisation that owns the case: ``handlaggare``, ``direktor``
+  (förvaltningschef), ``sekreterare`` (nämndsekreterare), ``ordforande``, ``justerare``,
+  ``ledamot``.
+- Kungsholmen, another recipient of the same remiss: ``kun_handlaggare``, ``kun_sekreterare``.
+- ``ks``: the remissamordnare of the sender (kommunstyrelsen).
+- ``admin``: a superuser without any membership; the portal gives staff status no rights.
+
+The answers: "login" (302 to the login page, with ?next=), 200, 202 (a document still being
+rendered), 302 (any other redirect: after a POST, or to the archived copy), 401 (the autosave
+script's answer when the session has ended), 403 (a member without the role, or the statement
+no longer editable), 404 (outside the person's organisations: nothing shows that it exists),
+405 (wrong method).
+
+Pages that only read accept a POST as well and answer it like a GET (Django's default; only the
+compilation's downloads are @require_safe): the table records that as it is.
+
+Each request runs in a savepoint that is rolled back, so every role meets the same state; the
+objects are built once per case. Nothing is rendered as PDF except where the URL is the PDF.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from remiss import documents, drafting, workflow
+from remiss.models import (
+    Attachment,
+    ExtensionRequest,
+    Membership,
+    Recipient,
+    Remiss,
+    StoredDocument,
+)
+from tests.conftest import editor_post, make_user
+
+Role = Membership.Role
+LOGIN = "login"
+
+SODERMALM = ("handlaggare", "direktor", "sekreterare", "ordforande", "justerare", "ledamot")
+KUNGSHOLMEN = ("kun_handlaggare", "kun_sekreterare")
+ROLES = ("anonym", *SODERMALM, *KUNGSHOLMEN, "ks", "admin")
+GROUPS = {
+    "sodermalm": SODERMALM,
+    "writers": ("handlaggare", "direktor"),  # EDITOR_ROLES: they draft the statement
+    "kungsholmen": KUNGSHOLMEN,
+}
+
+
+def answers(default, **exceptions) -> dict[str, object]:
+    """Every role's answer: the default, then the exceptions in order (a group, then a role in
+    it, so the later and narrower one wins)."""
+    table = dict.fromkeys(ROLES, default)
+    for key, value in exceptions.items():
+        for role in GROUPS.get(key, (key,)):
+            if role not in table:
+                raise KeyError(f"unknown role or group {role!r} in the table")
+            table[role] = value
+    return table
+
+
+# The answers that recur.
+EVERYONE = answers(200)
+SIGNED_IN = answers(200, anonym=LOGIN)
+SODERMALM_READS = answers(404, anonym=LOGIN, sodermalm=200)
+NOBODY = answers(404, anonym=LOGIN)  # logged in or not, it does not exist for anyone
+NOBODY_PUBLIC = answers(404)
+POST_ONLY = answers(405)  # @require_POST wraps @login_required: even the anonymous get 405
+
+
+def members_refused(**allowed):
+    """An action on Södermalm's case: Södermalm's members without the role get 403, those
+    listed get their answer, anyone outside Södermalm 404."""
+    return answers(404, **{"anonym": LOGIN, "sodermalm": 403, **allowed})
+
+
+@dataclass(frozen=True)
+class Case:
+    world: str  # the state the objects are in: see WORLDS
+    kwargs: Callable[[SimpleNamespace], dict]
+    get: dict
+    post: dict
+    why: str
+    data: Callable[[SimpleNamespace], dict] | None = None  # the POST body; empty if None
+    query: str | Callable[[SimpleNamespace], str] = ""
+    label: str = ""  # tells several cases of one URL apart (defaults to the world)
+
+    @property
+    def id(self) -> str:
+        return self.label or self.world
+
+
+def case(world, kwargs, get, post=None, *, why, data=None, query="", label="") -> Case:
+    """One row; without `post`, a POST answers like the GET (a page that only reads)."""
+    return Case(world, kwargs, get, get if post is None else post, why, data, query, label)
+
+
+NO_ARGS = lambda w: {}  # noqa: E731
+RECIPIENT = lambda w: {"pk": w.recipient.pk}  # noqa: E731
+STATEMENT = lambda w: {"pk": w.statement.pk}  # noqa: E731
+MEETING = lambda w: {"pk": w.meeting.pk}  # noqa: E731
+PARAGRAPH = lambda w: {"pk": w.meeting.pk, "number": w.item.number}  # noqa: E731
+REMISS = lambda w: {"pk": w.remiss.pk}  # noqa: E731
+REPLY = lambda w: {"pk": w.remiss.pk, "recipient_pk": w.recipient.pk}  # noqa: E731
+DOCUMENT = lambda w: {"pk": w.document.pk}  # noqa: E731
+
+
+def move(slug):
+    return lambda w: {"pk": w.statement.pk, "move": slug}
+
+
+def decision_post(w) -> dict:
+    management = {
+        f"{prefix}-{key}": 0
+        for prefix in ["yrkanden", "reservationer", "uttalanden", "anteckningar"]
+        for key in ["TOTAL_FORMS", "INITIAL_FORMS"]
+    }
+    return {"outcome": "adopted", "text": "Nämnden överlämnar utlåtandet.", **management}
+
+
+def editor_data(w) -> dict:
+    return editor_post(w.statement, summary="Förvaltningen tillstyrker.")
+
+
+MATRIX: dict[str, tuple[Case, ...]] = {
+    # --- Everyone's pages ----------------------------------------------------------------------
+    "start": (case("awaiting", NO_ARGS, SIGNED_IN, why="Mina ärenden: each person's own list."),),
+    "health": (case("awaiting", NO_ARGS, EVERYONE, why="For load balancers; shows nothing."),),
+    "login": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            answers(302, anonym=200),
+            why="redirect_authenticated_user: the logged-in go to Mina ärenden, whatever the "
+            "method; an empty POST shows the form's errors to the anonymous.",
+        ),
+    ),
+    "logout": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            answers(405),
+            answers(302),
+            why="Logging out takes a POST (Django's LogoutView); then to the login page.",
+        ),
+    ),
+    "search": (
+        case(
+            "delivered",
+            NO_ARGS,
+            SIGNED_IN,
+            query="?q=säkerhetsprogram",
+            why="For the logged-in; the hits are scoped by search.search (tested there).",
+        ),
+    ),
+    "meetings": (case("on_agenda", NO_ARGS, SIGNED_IN, why="Each person's own meetings."),),
+    # --- The recipient's case --------------------------------------------------------------------
+    "recipient": (
+        case(
+            "awaiting",
+            RECIPIENT,
+            SODERMALM_READS,
+            why="Södermalm's case: every member reads it; another recipient and the sender get "
+            "404 (the sender follows it on the status board).",
+        ),
+    ),
+    "statement_start": (
+        case(
+            "awaiting",
+            RECIPIENT,
+            POST_ONLY,
+            members_refused(writers=302),
+            why="Only the writers start the statement (then to the editor).",
+        ),
+    ),
+    "recipient_decline": (
+        case(
+            "awaiting",
+            RECIPIENT,
+            POST_ONLY,
+            members_refused(direktor=302, sekreterare=302),
+            data=lambda w: {"reason": "Nämnden berörs inte av programmet."},
+            why="Avstå is a delegated decision: the förvaltningschef or the secretary.",
+        ),
+    ),
+    "extension_request": (
+        case(
+            "awaiting",
+            RECIPIENT,
+            POST_ONLY,
+            members_refused(handlaggare=302, direktor=302, sekreterare=302),
+            data=lambda w: {"deadline": "2020-01-31", "reason": "Nämnden sammanträder i januari."},
+            why="Anstånd: the handläggare, the förvaltningschef or the secretary; not the "
+            "politicians.",
+        ),
+    ),
+    # --- The statement ---------------------------------------------------------------------------
+    "statement": (
+        case("draft", STATEMENT, SODERMALM_READS, why="Every member of Södermalm reads it."),
+        case(
+            "delivered",
+            STATEMENT,
+            SODERMALM_READS,
+            why="Delivered, the sender reads the reply (reply page), never the working page.",
+        ),
+    ),
+    "statement_edit": (
+        case(
+            "draft",
+            STATEMENT,
+            members_refused(writers=200),
+            members_refused(writers=302),
+            data=editor_data,
+            why="A draft: the writers edit; a save is a new version (302). A POST after the "
+            "session ended is kept through the login.",
+        ),
+        case(
+            "signed",
+            STATEMENT,
+            members_refused(),
+            data=editor_data,
+            why="Signed, the text is frozen: 403 for the writers as for everyone of Södermalm.",
+        ),
+    ),
+    "statement_autosave": (
+        case(
+            "draft",
+            STATEMENT,
+            POST_ONLY,
+            members_refused(anonym=401, writers=200),
+            data=lambda w: {"base_version": w.statement.version, "summary": "Utkast."},
+            why="The editor's script: JSON, 401 (not a login page) when the session has ended.",
+        ),
+        case(
+            "signed",
+            STATEMENT,
+            POST_ONLY,
+            members_refused(anonym=401),
+            data=lambda w: {"base_version": w.statement.version, "summary": "Utkast."},
+            why="Signed: nothing to keep.",
+        ),
+    ),
+    "statement_autosave_discard": (
+        case(
+            "draft",
+            STATEMENT,
+            POST_ONLY,
+            answers(404, anonym=LOGIN, sodermalm=302),
+            why="Throws away the person's own autosaved draft, if any: harmless for any member.",
+        ),
+    ),
+    "statement_preview": (case("draft", STATEMENT, SODERMALM_READS, why="Reading."),),
+    "statement_versions": (case("draft", STATEMENT, SODERMALM_READS, why="Reading."),),
+    "statement_compare": (
+        case("draft", STATEMENT, SODERMALM_READS, query="?fran=1&till=2", why="Reading."),
+    ),
+    "statement_restore": (
+        case(
+            "draft",
+            lambda w: {"pk": w.statement.pk, "number": 1},
+            POST_ONLY,
+            members_refused(writers=302),
+            data=lambda w: {"base_version": w.statement.version},
+            why="Restoring saves a new version: the writers, while a draft.",
+        ),
+        case(
+            "signed",
+            lambda w: {"pk": w.statement.pk, "number": 1},
+            POST_ONLY,
+            members_refused(),
+            data=lambda w: {"base_version": w.statement.version},
+            why="Signed: frozen, 403 for the writers too.",
+        ),
+    ),
+    "statement_pdf": (
+        case(
+            "draft",
+            STATEMENT,
+            SODERMALM_READS,
+            why="Rendered now, marked UTKAST; for Södermalm only.",
+        ),
+        case(
+            "delivered",
+            STATEMENT,
+            answers(404, anonym=LOGIN, sodermalm=302),
+            why="Justified: a redirect to the archived copy, never rendered anew.",
+        ),
+    ),
+    "statement_move": (
+        case(
+            "draft",
+            move("lamna-till-granskning"),
+            POST_ONLY,
+            members_refused(writers=302),
+            label="submit",
+            why="Lämna till granskning: handläggare or förvaltningschef.",
+        ),
+        case(
+            "in_review",
+            move("signera"),
+            POST_ONLY,
+            members_refused(direktor=302),
+            label="sign",
+            why="Signera: the förvaltningschef only.",
+        ),
+        case(
+            "in_review",
+            move("returnera"),
+            POST_ONLY,
+            members_refused(direktor=302),
+            data=lambda w: {"comment": "Skriv om sammanfattningen."},
+            label="return",
+            why="Returnera: the förvaltningschef only.",
+        ),
+        case(
+            "signed",
+            move("ta-tillbaka"),
+            POST_ONLY,
+            members_refused(direktor=302),
+            label="withdraw",
+            why="Ta tillbaka: only the one who signed (direktor); the handläggare gets 403.",
+        ),
+        case(
+            "draft",
+            move("finns-inte"),
+            POST_ONLY,
+            NOBODY,
+            label="unknown-move",
+            why="A move that does not exist is 404, after the statement's own 404.",
+        ),
+    ),
+    "attachment": (
+        case(
+            "awaiting",
+            lambda w: {"pk": w.remiss_attachment.pk},
+            answers(404, anonym=LOGIN, sodermalm=200, kungsholmen=200, ks=200),
+            label="remiss",
+            why="The remiss' own document: the sender and every recipient.",
+        ),
+        case(
+            "draft",
+            lambda w: {"pk": w.statement_attachment.pk},
+            SODERMALM_READS,
+            label="statement-draft",
+            why="A draft's attachment: Södermalm only; not the other recipient, not the sender.",
+        ),
+        case(
+            "delivered",
+            lambda w: {"pk": w.statement_attachment.pk},
+            SODERMALM_READS,
+            label="statement-delivered",
+            why="Delivered, the sender gets the PDF attachments inside the reply; the download "
+            "stays Södermalm's (so a DOCX one never reaches the sender: raised in issue 7).",
+        ),
+    ),
+    # --- Meetings --------------------------------------------------------------------------------
+    "meeting_create": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            answers(404, anonym=LOGIN, sekreterare=200, kun_sekreterare=200),
+            why="A secretary, for their own council (an empty POST shows the form's errors); "
+            "anyone else has no council to create one for.",
+        ),
+        case(
+            "awaiting",
+            NO_ARGS,
+            answers(404, anonym=LOGIN, sekreterare=200),
+            query=lambda w: f"?namnd={w.recipient.organisation_id}",
+            label="namnd-sodermalm",
+            why="?namnd= picks among the person's own councils: Kungsholmen's secretary cannot "
+            "open the form for Södermalm's council.",
+        ),
+    ),
+    "meeting": (case("on_agenda", MEETING, SODERMALM_READS, why="The agenda: every member."),),
+    "meeting_add_statement": (
+        case(
+            "signed",
+            MEETING,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"statement": w.statement.pk},
+            why="The secretary puts the signed statement on the agenda.",
+        ),
+    ),
+    "meeting_add_item": (
+        case(
+            "signed",
+            MEETING,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"title": "Övriga frågor"},
+            why="The secretary only.",
+        ),
+    ),
+    "meeting_justify": (
+        case(
+            "decided",
+            MEETING,
+            POST_ONLY,
+            members_refused(ordforande=302, justerare=302),
+            why="The chair and the appointed justifiers, each for themselves.",
+        ),
+    ),
+    "paragraph": (case("on_agenda", PARAGRAPH, SODERMALM_READS, why="Every member reads it."),),
+    "decision_record": (
+        case(
+            "on_agenda",
+            PARAGRAPH,
+            members_refused(sekreterare=200),
+            members_refused(sekreterare=302),
+            data=decision_post,
+            why="The secretary records the decision (then to the paragraph).",
+        ),
+        case(
+            "decided",
+            PARAGRAPH,
+            members_refused(sekreterare=302),
+            data=decision_post,
+            why="Already decided: the secretary is sent to the paragraph; nothing recorded twice.",
+        ),
+    ),
+    "extract_pdf": (
+        case(
+            "decided",
+            PARAGRAPH,
+            SODERMALM_READS,
+            why="Decided, not justified: rendered now as a marked draft, for Södermalm.",
+        ),
+        case(
+            "delivered",
+            PARAGRAPH,
+            answers(404, anonym=LOGIN, sodermalm=302),
+            why="Justified: a redirect to the archived copy.",
+        ),
+    ),
+    "document": (
+        case(
+            "archived",
+            DOCUMENT,
+            answers(404, anonym=LOGIN, sodermalm=200, ks=200),
+            why="An archived document: the council's organisation, and the sender once "
+            "delivered; not the other recipient.",
+        ),
+        case(
+            "delivered",
+            DOCUMENT,
+            answers(404, anonym=LOGIN, sodermalm=202, ks=202),
+            label="pending",
+            why="Still being rendered: 202 and a page that says so, to the same people.",
+        ),
+    ),
+    # --- The sender's side -----------------------------------------------------------------------
+    "remiss_create": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            answers(404, anonym=LOGIN, ks=200),
+            why="The remissamordnare only (an empty POST shows the form's errors).",
+        ),
+    ),
+    "remiss_status": (
+        case("awaiting", REMISS, answers(404, anonym=LOGIN, ks=200), why="The sender only."),
+    ),
+    "extension_decide": (
+        case(
+            "extension",
+            lambda w: {"pk": w.remiss.pk, "request_pk": w.extension.pk},
+            POST_ONLY,
+            answers(404, anonym=LOGIN, ks=302),
+            data=lambda w: {"decision": "grant", "answer": "Beviljas."},
+            why="The sender's coordinator answers; the recipient cannot grant itself.",
+        ),
+        case(
+            "extension",
+            lambda w: {"pk": w.other_remiss.pk, "request_pk": w.extension.pk},
+            POST_ONLY,
+            NOBODY,
+            data=lambda w: {"decision": "grant", "answer": "Beviljas."},
+            label="other-remiss",
+            why="The request under another of the sender's remisses: 404, even for ks.",
+        ),
+    ),
+    "remind": (
+        case(
+            "awaiting",
+            REMISS,
+            POST_ONLY,
+            answers(404, anonym=LOGIN, ks=302),
+            why="The sender's coordinator.",
+        ),
+    ),
+    "reply": (
+        case(
+            "draft",
+            REPLY,
+            NOBODY,
+            why="Before delivery the sender sees nothing of the recipient's work.",
+        ),
+        case(
+            "delivered",
+            REPLY,
+            answers(404, anonym=LOGIN, ks=200),
+            why="Delivered: the sender reads the reply.",
+        ),
+        case(
+            "delivered",
+            lambda w: {"pk": w.other_remiss.pk, "recipient_pk": w.recipient.pk},
+            NOBODY,
+            label="other-remiss",
+            why="A reply looked up under another remiss of the same sender: 404.",
+        ),
+    ),
+    **{
+        name: (
+            case(
+                "delivered",
+                REMISS,
+                answers(404, anonym=LOGIN, ks=200),
+                answers(405, anonym=LOGIN),
+                why="The sender's compilation; @require_safe inside @login_required.",
+            ),
+        )
+        for name in ["compilation", "compilation_csv", "compilation_xlsx", "compilation_pdf"]
+    },
+    # --- Public pages (offentlighetsprincipen) ----------------------------------------------------
+    "public_remisses": (case("awaiting", NO_ARGS, EVERYONE, why="Sent remisses, for anyone."),),
+    "accessibility": (
+        case("awaiting", NO_ARGS, EVERYONE, why="Tillgänglighetsredogörelse, for anyone."),
+    ),
+    "public_remiss": (
+        case("awaiting", REMISS, EVERYONE, why="A sent remiss is public."),
+        case(
+            "unsent",
+            lambda w: {"pk": w.unsent.pk},
+            NOBODY_PUBLIC,
+            why="Not yet sent: 404 for everyone, the sender included (it is a public page).",
+        ),
+    ),
+    "public_reply": (
+        case("delivered", REPLY, EVERYONE, why="A delivered reply is public."),
+        case("draft", REPLY, NOBODY_PUBLIC, why="Not delivered: 404, as if it did not exist."),
+        case(
+            "delivered",
+            lambda w: {"pk": w.other_remiss.pk, "recipient_pk": w.recipient.pk},
+            NOBODY_PUBLIC,
+            label="other-remiss",
+            why="A delivered reply under another remiss' address: 404.",
+        ),
+    ),
+    "public_document": (
+        case("archived", DOCUMENT, EVERYONE, why="An archived document of a delivered reply."),
+        case(
+            "delivered",
+            DOCUMENT,
+            NOBODY_PUBLIC,
+            label="pending",
+            why="Not yet rendered: 404 (never rendered on demand).",
+        ),
+    ),
+}
+
+
+# --- The objects each case needs ------------------------------------------------------------------
+
+
+def _statement_attachment(statement, user) -> Attachment:
+    """A Word attachment (not appended to the reply PDF, so nothing needs to parse it)."""
+    attachment = Attachment(
+        statement=statement,
+        title="Trygghetsvandringar 2019",
+        original_name="trygghetsvandringar.docx",
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        size=10,
+        sha256="b" * 64,
+        uploaded_by=user,
+    )
+    attachment.file.save("trygghetsvandringar.docx", ContentFile(b"PK\x03\x04 docx"), save=True)
+    return attachment
+
+
+def _draft(fx, w):
+    w.statement = fx("started")
+    w.statement_attachment = _statement_attachment(w.statement, fx("handlaggare"))
+    # A second version, so that there are two to compare.
+    w.statement = drafting.restore_version(
+        statement=w.statement, user=fx("handlaggare"), number=1, base_version=1
+    )
+
+
+def _in_review(fx, w):
+    w.statement = workflow.submit(statement=fx("started"), user=fx("handlaggare"))
+
+
+def _signed(fx, w):
+    w.statement = fx("signed")
+    w.meeting = fx("meeting")
+
+
+def _on_agenda(fx, w):
+    w.item = fx("on_agenda")
+    w.meeting, w.statement = w.item.meeting, w.item.statement
+
+
+def _decide(fx, w, *, immediate: bool):
+    _on_agenda(fx, w)
+    w.decision = workflow.record_decision(
+        item=w.item,
+        user=fx("sekreterare"),
+        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=immediate),
+    )
+
+
+def _delivered(fx, w):
+    """Adopted with immediate justification: delivered, the documents ordered but (with the
+    dummy task backend) not rendered yet."""
+    w.statement_attachment = _statement_attachment(fx("started"), fx("handlaggare"))
+    _decide(fx, w, immediate=True)
+    w.recipient.refresh_from_db()
+    assert w.recipient.status == Recipient.Status.DELIVERED
+    w.document = StoredDocument.objects.get(decision=w.decision, kind=StoredDocument.Kind.REPLY)
+
+
+def _archived(fx, w):
+    _delivered(fx, w)
+    documents.render_pending(w.decision.pk)
+    w.document.refresh_from_db()
+    assert w.document.state == StoredDocument.State.READY
+
+
+def _extension(fx, w):
+    w.extension = ExtensionRequest.objects.create(
+        recipient=w.recipient,
+        requested_deadline=datetime.date(2020, 1, 31),
+        reason="Nämnden sammanträder i januari.",
+        requested_by=fx("handlaggare"),
+    )
+
+
+def _unsent(fx, w):
+    w.unsent = Remiss.objects.create(
+        sender=fx("ks"),
+        registration_number="KS 2020/77",
+        title="Ännu inte skickad remiss",
+        deadline=datetime.date(2020, 6, 1),
+    )
+    Recipient.objects.create(remiss=w.unsent, organisation=fx("sodermalm"))
+
+
+WORLDS = {
+    "awaiting": lambda fx, w: None,  # the remiss sent; Södermalm has not started
+    "draft": _draft,
+    "in_review": _in_review,
+    "signed": _signed,
+    "on_agenda": _on_agenda,
+    "decided": lambda fx, w: _decide(fx, w, immediate=False),
+    "delivered": _delivered,
+    "archived": _archived,
+    "extension": _extension,
+    "unsent": _unsent,
+}
+
+
+def build_world(name: str, request) -> SimpleNamespace:
+    fx = request.getfixturevalue
+    w = SimpleNamespace(remiss=fx("remiss"), recipient=fx("sodermalm_recipient"))
+    w.remiss_attachment = Attachment(
+        remiss=w.remiss,
+        title="Remissversion av programmet",
+        original_name="program.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="a" * 64,
+    )
+    w.remiss_attachment.file.save("program.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    w.other_remiss = Remiss.objects.create(  # another remiss of the same sender
+        sender=fx("ks"),
+        registration_number="KS 2019/9",
+        title="En annan remiss",
+        sent_on=w.remiss.sent_on,
+        deadline=w.remiss.deadline,
+    )
+    WORLDS[name](fx, w)
+    return w
+
+
+@pytest.fixture
+def people(
+    handlaggare,
+    direktor,
+    sekreterare,
+    ordforande,
+    justerare,
+    outsider,
+    kungsholmen,
+    ks_samordnare,
+    admin_user,
+    sodermalm,
+):
+    return {
+        "anonym": None,
+        "handlaggare": handlaggare,
+        "direktor": direktor,
+        "sekreterare": sekreterare,
+        "ordforande": ordforande,
+        "justerare": justerare,
+        "ledamot": make_user("ledamot", sodermalm, Role.MEMBER),
+        "kun_handlaggare": outsider,
+        "kun_sekreterare": make_user("kun_sekreterare", kungsholmen, Role.SECRETARY),
+        "ks": ks_samordnare,
+        "admin": admin_user,
+    }
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+# --- Asking ------------------------------------------------------------------------------------
+
+
+def project_patterns() -> dict[str, str]:
+    """Every named URL pattern of the project, with its route, the admin left out."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if route.startswith("/admin/"):
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, route, inner)
+            elif isinstance(pattern, URLPattern):
+                found[f"{namespace}{pattern.name}" if pattern.name else f"<unnamed> {route}"] = (
+                    route
+                )
+
+    walk(get_resolver().url_patterns, "/", "")
+    return found
+
+
+PATTERNS = project_patterns()
+
+
+def answer_of(response) -> object:
+    if response.status_code == 302:
+        location = urlsplit(response["Location"])
+        if location.path == reverse("login") and "next" in parse_qs(location.query):
+            return LOGIN
+    return response.status_code
+
+
+def ask(user, method: str, url: str, data: dict) -> object:
+    """One request, as `user`, in a savepoint rolled back afterwards: every role meets the
+    same state."""
+    with transaction.atomic():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url) if method == "GET" else client.post(url, data)
+        if response.streaming:  # read to the end: the test client then closes the file
+            b"".join(response.streaming_content)
+        transaction.set_rollback(True)
+    return answer_of(response)
+
+
+def parameters():
+    for name in sorted(PATTERNS.keys() | MATRIX.keys()):
+        cases = MATRIX.get(name, (None,))
+        ids = [c.id if c else "no-row" for c in cases]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"two cases of {name!r} share a label: give them labels")
+        for index, label in enumerate(ids):
+            yield pytest.param(name, index, id=f"{name}-{label}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "index"), list(parameters()))
+def test_who_may_use_each_url(name, index, request, people, media):
+    if name not in MATRIX:
+        pytest.fail(
+            f"URL pattern {name!r} ({PATTERNS[name]}) has no row in MATRIX "
+            f"(tests/test_permission_matrix.py): decide who may use it, and add the row."
+        )
+    if name not in PATTERNS:
+        pytest.fail(f"MATRIX has a row for {name!r}, which is not a URL pattern any more.")
+    row = MATRIX[name][index]
+    assert set(row.get) == set(row.post) == set(ROLES)
+    world = build_world(row.world, request)
+    query = row.query(world) if callable(row.query) else row.query
+    url = reverse(name, kwargs=row.kwargs(world)) + query
+    assert url.split("?")[0] != "/admin/"
+    data = row.data(world) if row.data else {}
+
+    wrong = []
+    for method, expected in (("GET", row.get), ("POST", row.post)):
+        for role in ROLES:
+            got = ask(people[role], method, url, data)
+            if got != expected[role]:
+                wrong.append(f"  {method:4} {role:16} expected {expected[role]!s:6} got {got}")
+    assert not wrong, f"{name} ({row.world}: {url}) — {row.why}\n" + "\n".join(wrong)
