@@ -83,8 +83,16 @@ def proposals_in_order(formset) -> list[str]:
     return [form.cleaned_data["text"].strip() for form in kept]
 
 
+# Bounded lists: a forged TOTAL_FORMS must not make the server build thousands of forms.
+LIST_LIMITS = {"max_num": 50, "absolute_max": 60, "validate_max": True}
+
 ProposalFormSet = formset_factory(
-    ProposalForm, formset=BaseProposalFormSet, extra=1, can_order=True, can_delete=True
+    ProposalForm,
+    formset=BaseProposalFormSet,
+    extra=1,
+    can_order=True,
+    can_delete=True,
+    **LIST_LIMITS,
 )
 
 
@@ -132,7 +140,7 @@ class BaseFocusAreaViewFormSet(forms.BaseFormSet):
 
 
 FocusAreaViewFormSet = formset_factory(
-    FocusAreaViewForm, formset=BaseFocusAreaViewFormSet, extra=1, can_delete=True
+    FocusAreaViewForm, formset=BaseFocusAreaViewFormSet, extra=1, can_delete=True, **LIST_LIMITS
 )
 
 
@@ -156,7 +164,9 @@ class PreparationStepForm(forms.Form):
         return data
 
 
-PreparationStepFormSet = formset_factory(PreparationStepForm, extra=1, can_delete=True)
+PreparationStepFormSet = formset_factory(
+    PreparationStepForm, extra=1, can_delete=True, **LIST_LIMITS
+)
 
 
 class AttachmentForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from remiss.models import LoginFailure
+from remiss.numbers import text
 
 
 def client_address(request) -> str | None:
@@ -23,7 +24,7 @@ class ThrottleMixin:
     failure."""
 
     def clean(self):
-        username = (self.data.get("username") or "").strip()[:150]
+        username = text(self.data.get("username")).strip()[:150]
         address = client_address(self.request) if self.request else None
         since = timezone.now() - datetime.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
         recent = LoginFailure.objects.filter(at__gte=since)

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.forms import formset_factory
 
 from remiss import workflow
-from remiss.forms import DateInput, ErrorLink, error_links
+from remiss.forms import LIST_LIMITS, DateInput, ErrorLink, error_links
 from remiss.models import Ballot, Decision, Meeting, MeetingProposal, Membership, Statement
 
 Role = Membership.Role
@@ -210,8 +210,8 @@ class NamedTextForm(forms.Form):
         return data
 
 
-ProposalFormSet = formset_factory(ProposalRowForm, extra=1)
-NamedTextFormSet = formset_factory(NamedTextForm, extra=1)
+ProposalFormSet = formset_factory(ProposalRowForm, extra=1, **LIST_LIMITS)
+NamedTextFormSet = formset_factory(NamedTextForm, extra=1, **LIST_LIMITS)
 
 
 class DecisionEditor:

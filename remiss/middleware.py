@@ -1,8 +1,9 @@
-"""Bad numbers in a request are a bad request, not a server error.
+"""A number no database can hold is a bad request, not a server error.
 
-SQLite raises OverflowError for an integer wider than 64 bits in a query (PostgreSQL just finds
-nothing); forms that look up objects by the id a browser sent (choices of organisations, people,
-meetings) would then fail with a 500. This turns that into a 400 page in Swedish.
+SQLite raises OverflowError for an integer wider than 64 bits when a form looks it up as an id
+(choices of organisations, people, meetings); PostgreSQL just finds nothing. This turns the
+SQLite case into a 400 page in Swedish. (NUL characters, which PostgreSQL refuses, are removed
+where free text is read: remiss.numbers.text.)
 """
 
 import logging
@@ -12,7 +13,7 @@ from django.shortcuts import render
 logger = logging.getLogger(__name__)
 
 
-class BadNumbersAreBadRequests:
+class UnstorableInputIsABadRequest:
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "remiss.middleware.BadNumbersAreBadRequests",
+    "remiss.middleware.UnstorableInputIsABadRequest",
 ]
 
 ROOT_URLCONF = "remiss.urls"

@@ -244,7 +244,9 @@ def statement_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     base_version = numbers.parse(request.POST.get("base_version"), maximum=numbers.VERSION_MAX)
     if base_version is None:
         return JsonResponse({"error": "Formuläret saknar version."}, status=400)
-    data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+    data = numbers.without_nul(
+        {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+    )
     drafting.autosave(statement=statement, user=request.user, base_version=base_version, data=data)
     saved_at = timezone.localtime()
     return JsonResponse(

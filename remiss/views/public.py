@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from remiss import numbers
 from remiss import search as searching
 from remiss.models import Attachment, Decision, Recipient, Remiss, Statement, StoredDocument
 from remiss.views.documents import serve_archived
@@ -149,7 +150,7 @@ def public_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    q = " ".join(request.GET.get("q", "").split())[: searching.MAX_QUERY_LENGTH]
+    q = " ".join(numbers.text(request.GET.get("q")).split())[: searching.MAX_QUERY_LENGTH]
     hits = searching.search(request.user, q, limit=SHOWN_HITS + 1) if q else []
     groups = []
     for kind, heading, slug in (

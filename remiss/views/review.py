@@ -8,22 +8,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from remiss import permissions, sending, workflow
+from remiss import numbers, permissions, sending, workflow
 from remiss.models import Statement
 from remiss.sending_forms import ExtensionRequestForm
 
 
 def _submit(statement, request):
-    workflow.submit(statement=statement, user=request.user, comment=request.POST.get("comment", ""))
+    workflow.submit(
+        statement=statement, user=request.user, comment=numbers.text(request.POST.get("comment"))
+    )
     return "Utlåtandet är lämnat till granskning. Förvaltningschefen har fått ett e-postmeddelande."
 
 
 def _return(statement, request):
-    sections = {name: request.POST.get(f"comment-{name}", "") for name, _ in Statement.SECTIONS}
+    sections = {
+        name: numbers.text(request.POST.get(f"comment-{name}")) for name, _ in Statement.SECTIONS
+    }
     workflow.return_to_draft(
         statement=statement,
         user=request.user,
-        comment=request.POST.get("comment", ""),
+        comment=numbers.text(request.POST.get("comment")),
         section_comments=sections,
     )
     return "Utlåtandet är returnerat till handläggaren med dina kommentarer."
@@ -36,7 +40,7 @@ def _sign(statement, request):
 
 def _withdraw(statement, request):
     workflow.withdraw(
-        statement=statement, user=request.user, comment=request.POST.get("comment", "")
+        statement=statement, user=request.user, comment=numbers.text(request.POST.get("comment"))
     )
     return "Signeringen är tillbakatagen; utlåtandet är ett utkast igen."
 
@@ -71,7 +75,7 @@ def recipient_decline(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = permissions.get_recipient(request.user, pk)
     try:
         workflow.decline(
-            recipient=recipient, user=request.user, reason=request.POST.get("reason", "")
+            recipient=recipient, user=request.user, reason=numbers.text(request.POST.get("reason"))
         )
     except workflow.TransitionError as error:
         messages.error(request, str(error))

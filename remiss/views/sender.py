@@ -123,7 +123,10 @@ def extension_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResp
     grant = request.POST.get("decision") == "grant"
     try:
         sending.decide_extension(
-            request=extension, user=request.user, grant=grant, answer=request.POST.get("answer", "")
+            request=extension,
+            user=request.user,
+            grant=grant,
+            answer=numbers.text(request.POST.get("answer")),
         )
     except sending.SendingError as error:
         messages.error(request, str(error))
