@@ -3,7 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from remiss.login import LoginView, ThrottledAdminAuthenticationForm
-from remiss.views import compilation, documents, drafting, meetings, public, review, sender
+from remiss.views import (
+    compilation,
+    documents,
+    health,
+    inbox,
+    meetings,
+    public,
+    review,
+    search,
+    sender,
+    statements,
+)
 
 admin.site.site_header = "Remissportalen – administration"
 admin.site.site_title = "Remissportalen"
@@ -13,42 +24,46 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 # Uploaded files are never served from MEDIA_URL: every download goes through a view that
 # checks who is asking.
 urlpatterns = [
-    path("", drafting.start, name="start"),
-    path("halsa/", drafting.health, name="health"),
+    path("", inbox.start, name="start"),
+    path("halsa/", health.health, name="health"),
     path("logga-in/", LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # The recipient's case and its statement
-    path("arenden/<int:pk>/", drafting.recipient_detail, name="recipient"),
-    path("arenden/<int:pk>/paborja/", drafting.start_statement, name="statement_start"),
+    path("arenden/<int:pk>/", statements.recipient_detail, name="recipient"),
+    path("arenden/<int:pk>/paborja/", statements.start_statement, name="statement_start"),
     path("arenden/<int:pk>/avsta/", review.recipient_decline, name="recipient_decline"),
     path("arenden/<int:pk>/anstand/", review.extension_request, name="extension_request"),
-    path("utlatanden/<int:pk>/", drafting.statement_detail, name="statement"),
-    path("utlatanden/<int:pk>/redigera/", drafting.statement_edit, name="statement_edit"),
-    path("utlatanden/<int:pk>/autospara/", drafting.statement_autosave, name="statement_autosave"),
+    path("utlatanden/<int:pk>/", statements.statement_detail, name="statement"),
+    path("utlatanden/<int:pk>/redigera/", statements.statement_edit, name="statement_edit"),
+    path(
+        "utlatanden/<int:pk>/autospara/", statements.statement_autosave, name="statement_autosave"
+    ),
     path(
         "utlatanden/<int:pk>/autospara/kasta/",
-        drafting.statement_autosave_discard,
+        statements.statement_autosave_discard,
         name="statement_autosave_discard",
     ),
     path(
         "utlatanden/<int:pk>/forhandsgranska/",
-        drafting.statement_preview,
+        statements.statement_preview,
         name="statement_preview",
     ),
-    path("utlatanden/<int:pk>/versioner/", drafting.statement_versions, name="statement_versions"),
+    path(
+        "utlatanden/<int:pk>/versioner/", statements.statement_versions, name="statement_versions"
+    ),
     path(
         "utlatanden/<int:pk>/versioner/jamfor/",
-        drafting.statement_compare,
+        statements.statement_compare,
         name="statement_compare",
     ),
     path(
         "utlatanden/<int:pk>/versioner/<int:number>/aterstall/",
-        drafting.statement_restore,
+        statements.statement_restore,
         name="statement_restore",
     ),
     path("utlatanden/<int:pk>/pdf/", documents.statement_pdf, name="statement_pdf"),
     path("utlatanden/<int:pk>/<slug:move>/", review.statement_move, name="statement_move"),
-    path("bilagor/<int:pk>/", drafting.attachment_download, name="attachment"),
+    path("bilagor/<int:pk>/", statements.attachment_download, name="attachment"),
     # Meetings
     path("sammantraden/", meetings.meeting_list, name="meetings"),
     path("sammantraden/nytt/", meetings.meeting_create, name="meeting_create"),
@@ -98,7 +113,7 @@ urlpatterns = [
     path(
         "remisser/<int:pk>/sammanstallning.pdf", compilation.compilation_pdf, name="compilation_pdf"
     ),
-    path("sok/", public.search, name="search"),
+    path("sok/", search.search, name="search"),
     # Public pages: no login; only what is public (sent remisses, delivered replies)
     path("offentligt/", public.public_remisses, name="public_remisses"),
     path("tillganglighet/", public.accessibility, name="accessibility"),

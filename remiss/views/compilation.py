@@ -1,29 +1,16 @@
 """Sammanställning: the sender's compilation of every delivered reply to a remiss, as a page and
 as CSV, XLSX and PDF. Only members of the sending organisation see it (404 for anyone else), and
-only delivered replies are in it (remiss.compilation reads nothing else)."""
-
-import csv
-import datetime
-import io
+only delivered replies are in it (remiss.compilation reads nothing else). The files themselves
+are built in remiss.exports."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from remiss import compilation as read_model
-from remiss import pdf, permissions
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# What a spreadsheet reads as the start of a formula when it opens a CSV file (CWE-1236).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-# Excel's limit for the text of one cell.
-XLSX_CELL_LIMIT = 32_767
-XLSX_CUT_NOTE = " […] (förkortat: läs hela svaret i portalen)"
+from remiss import exports, pdf, permissions
 
 
 def _compilation(request: HttpRequest, pk: int) -> read_model.Compilation:
@@ -43,153 +30,21 @@ def compilation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "remiss/compilation.html", {"compilation": _compilation(request, pk)})
 
 
-# --- CSV --------------------------------------------------------------------------------------
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value)
-    # A leading apostrophe keeps user text such as "=HYPERLINK(…)" from running as a formula.
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
-
-
 @login_required
 @require_safe
 def compilation_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """Comma-separated, quoted by the csv module, UTF-8 with a byte order mark (so that Excel
-    shows å, ä and ö), lines ended with CRLF (RFC 4180)."""
     result = _compilation(request, pk)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(read_model.ROW_HEADINGS)
-    for row in result.rows():
-        writer.writerow([_csv_cell(value) for value in row.values()])
     return _download(
-        buffer.getvalue().encode("utf-8"),
-        "text/csv; charset=utf-8",
-        f"{result.filename_stem}.csv",
+        exports.csv_bytes(result), "text/csv; charset=utf-8", f"{result.filename_stem}.csv"
     )
-
-
-# --- XLSX -------------------------------------------------------------------------------------
-
-VIEWS_WIDTHS = [16, 34, 20, 16, 12, 10, 30, 90]
-STATUS_HEADINGS = [
-    "Remissinstans",
-    "Remissinstansens dnr",
-    "Status",
-    "Svarsdatum",
-    "Inkom",
-    "Skäl att avstå",
-]
-STATUS_WIDTHS = [34, 20, 16, 12, 12, 60]
-
-
-def _xlsx_value(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters are not allowed in XML
-    if len(value) > XLSX_CELL_LIMIT:
-        value = value[: XLSX_CELL_LIMIT - len(XLSX_CUT_NOTE)] + XLSX_CUT_NOTE
-    return value
-
-
-def _fill_sheet(sheet, headings: list[str], widths: list[int], rows, wrap: set[int]) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    bold = Font(bold=True)
-    top = Alignment(vertical="top")
-    wrapped = Alignment(vertical="top", wrap_text=True)
-    for column, (heading, width) in enumerate(zip(headings, widths, strict=True), start=1):
-        cell = sheet.cell(row=1, column=column, value=heading)
-        cell.font = bold
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    for row_number, values in enumerate(rows, start=2):
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=_xlsx_value(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, even when it starts with "=": never a formula
-            cell.alignment = wrapped if column in wrap else top
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-
-
-def workbook_bytes(result: read_model.Compilation) -> bytes:
-    # openpyxl is imported here, not with the module: the rest of the portal (every URL is
-    # routed through this module) does not depend on it.
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.properties.title = f"Sammanställning av remissvar, {result.remiss.registration_number}"
-    workbook.properties.creator = "Remissportalen"
-    views = workbook.active
-    views.title = "Synpunkter"
-    _fill_sheet(
-        views,
-        read_model.ROW_HEADINGS,
-        VIEWS_WIDTHS,
-        (row.values() for row in result.rows()),
-        wrap={len(read_model.ROW_HEADINGS)},
-    )
-    delivered = {reply.recipient.pk: reply.delivered_on for reply in result.replies}
-    _fill_sheet(
-        workbook.create_sheet("Status"),
-        STATUS_HEADINGS,
-        STATUS_WIDTHS,
-        (
-            [
-                recipient.organisation.name,
-                recipient.registration_number,
-                recipient.get_status_display(),
-                recipient.deadline,
-                delivered.get(recipient.pk),
-                recipient.declined_reason,
-            ]
-            for recipient in result.recipients
-        ),
-        wrap={len(STATUS_HEADINGS)},
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @login_required
 @require_safe
 def compilation_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     result = _compilation(request, pk)
-    return _download(workbook_bytes(result), XLSX_TYPE, f"{result.filename_stem}.xlsx")
-
-
-# --- PDF --------------------------------------------------------------------------------------
-
-
-def compilation_html(result: read_model.Compilation) -> str:
-    remiss = result.remiss
-    sender = remiss.sender
-    return render_to_string(
-        "pdf/compilation.html",
-        {
-            "compilation": result,
-            "remiss": remiss,
-            "sender_unit": sender.administration or sender.name,
-            "meta": {
-                "title": f"Sammanställning av remissvar: {remiss.title}",
-                "author": sender.administration or sender.name,
-                "description": (
-                    f"Sammanställning av remissvaren på remissen {remiss.registration_number}"
-                ),
-                "keywords": [remiss.registration_number],
-                "created": result.today.isoformat(),
-            },
-        },
+    return _download(
+        exports.workbook_bytes(result), exports.XLSX_TYPE, f"{result.filename_stem}.xlsx"
     )
 
 
@@ -200,5 +55,7 @@ def compilation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     an archived document (the replies themselves are)."""
     result = _compilation(request, pk)
     return _download(
-        pdf.render_pdf(compilation_html(result)), "application/pdf", f"{result.filename_stem}.pdf"
+        pdf.render_pdf(exports.compilation_html(result)),
+        "application/pdf",
+        f"{result.filename_stem}.pdf",
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from remiss import permissions, workflow
-from remiss.meeting_forms import AgendaItemForm, AgendaStatementForm, DecisionEditor, MeetingForm
+from remiss.forms.meetings import AgendaItemForm, AgendaStatementForm, DecisionEditor, MeetingForm
 from remiss.models import (
     AgendaItem,
     Attendance,

@@ -8,21 +8,17 @@ sent answer 404, as if they did not exist. Drafts never reach these pages.
 
 import logging
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from remiss import numbers
-from remiss import search as searching
 from remiss.models import Attachment, Decision, Recipient, Remiss, Statement, StoredDocument
 from remiss.views.documents import serve_archived
 
 logger = logging.getLogger(__name__)
 
 PER_PAGE = 50
-SHOWN_HITS = 50
 FINAL_OUTCOMES = [
     outcome
     for outcome in Decision.Outcome
@@ -146,36 +142,6 @@ def public_document(request: HttpRequest, pk: int) -> HttpResponse:
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None
     return serve_archived(request, document)
-
-
-@login_required
-def search(request: HttpRequest) -> HttpResponse:
-    q = " ".join(numbers.text(request.GET.get("q")).split())[: searching.MAX_QUERY_LENGTH]
-    hits = searching.search(request.user, q, limit=SHOWN_HITS + 1) if q else []
-    groups = []
-    for kind, heading, slug in (
-        (searching.REMISS, "Remisser", "remisser"),
-        (searching.REPLY, "Svar och utlåtanden", "svar"),
-    ):
-        found = [hit for hit in hits if hit.kind == kind]
-        groups.append(
-            {
-                "heading": heading,
-                "slug": slug,
-                "hits": found[:SHOWN_HITS],
-                "more": len(found) > SHOWN_HITS,
-            }
-        )
-    return render(
-        request,
-        "remiss/search.html",
-        {
-            "q": q,
-            "groups": groups,
-            "total": sum(len(group["hits"]) for group in groups),
-            "shown": SHOWN_HITS,
-        },
-    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from remiss import numbers, permissions, sending, workflow
+from remiss.forms.sending import ExtensionRequestForm
 from remiss.models import Statement
-from remiss.sending_forms import ExtensionRequestForm
 
 
 def _submit(statement, request):

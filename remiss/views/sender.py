@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from remiss import numbers, permissions, selectors, sending
+from remiss.forms.sending import SendRemissForm
 from remiss.models import (
     Decision,
     ExtensionRequest,
@@ -18,7 +19,6 @@ from remiss.models import (
     Statement,
     StoredDocument,
 )
-from remiss.sending_forms import SendRemissForm
 
 
 @login_required

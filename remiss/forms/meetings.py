@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.forms import formset_factory
 
 from remiss import workflow
-from remiss.forms import LIST_LIMITS, DateInput, ErrorLink, error_links
+from remiss.forms.statements import LIST_LIMITS, DateInput, ErrorLink, error_links
 from remiss.models import Ballot, Decision, Meeting, MeetingProposal, Membership, Statement
 
 Role = Membership.Role

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from programs.models import Programme
-from remiss.forms import MARKUP_HELP, DateInput
+from remiss.forms.statements import MARKUP_HELP, DateInput
 from remiss.models import Organisation, Remiss
 from remiss.uploads import check_upload, format_size
 

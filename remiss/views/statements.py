@@ -3,47 +3,15 @@ validate a form, call a service, redirect (STYLE.md §7)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from remiss import compare, drafting, numbers, permissions, selectors, workflow
-from remiss.forms import StatementEditor
+from remiss.forms.statements import StatementEditor
 from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
-from remiss.models import AutosavedDraft, Membership, Statement, StatementVersion, StoredDocument
-
-ANSWERED_PER_PAGE = 25
-
-
-@login_required
-def start(request: HttpRequest) -> HttpResponse:
-    """Mina ärenden: what waits for the person, and the remisses their organisations have
-    received or sent."""
-    today = timezone.localdate()
-    received = list(selectors.received_remisses(request.user))
-    advice = selectors.deadline_advice(received, today)
-    for recipient in received:
-        recipient.advice = advice.get(recipient.pk)
-    answered = Paginator(selectors.answered_remisses(request.user), ANSWERED_PER_PAGE).get_page(
-        request.GET.get("besvarade")
-    )
-    return render(
-        request,
-        "remiss/start.html",
-        {
-            "received": received,
-            "answered": answered,
-            "sent": list(selectors.sent_remisses(request.user)),
-            "work": selectors.work_waiting(request.user),
-            "can_send": request.user.memberships.filter(
-                role=Membership.Role.REMISS_COORDINATOR
-            ).exists(),
-            "today": today,
-            "has_membership": request.user.memberships.exists(),
-        },
-    )
+from remiss.models import AutosavedDraft, Statement, StatementVersion, StoredDocument
 
 
 @login_required
@@ -361,8 +329,3 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(
         handle, as_attachment=True, filename=filename, content_type=attachment.content_type
     )
-
-
-def health(request: HttpRequest) -> HttpResponse:
-    """For load balancers and the benchmark's baseline: the smallest page Django serves."""
-    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,41 @@
+"""Mina ärenden: the start page of everyone who handles remisses."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from remiss import selectors
+from remiss.models import Membership
+
+ANSWERED_PER_PAGE = 25
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Mina ärenden: what waits for the person, and the remisses their organisations have
+    received or sent."""
+    today = timezone.localdate()
+    received = list(selectors.received_remisses(request.user))
+    advice = selectors.deadline_advice(received, today)
+    for recipient in received:
+        recipient.advice = advice.get(recipient.pk)
+    answered = Paginator(selectors.answered_remisses(request.user), ANSWERED_PER_PAGE).get_page(
+        request.GET.get("besvarade")
+    )
+    return render(
+        request,
+        "remiss/start.html",
+        {
+            "received": received,
+            "answered": answered,
+            "sent": list(selectors.sent_remisses(request.user)),
+            "work": selectors.work_waiting(request.user),
+            "can_send": request.user.memberships.filter(
+                role=Membership.Role.REMISS_COORDINATOR
+            ).exists(),
+            "today": today,
+            "has_membership": request.user.memberships.exists(),
+        },
+    )
