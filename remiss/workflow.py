@@ -156,6 +156,12 @@ def submit(*, statement: Statement, user: AbstractBaseUser, comment: str = "", a
         at=at,
         comment=comment or "Lämnat till granskning.",
     )
+    if not notifications.reviewers(statement).exists():  # refused: the move is rolled back
+        raise TransitionError(
+            f"{statement.recipient.organisation} har ingen förvaltningschef i portalen som kan "
+            "granska utlåtandet. Be portalens administratör lägga in förvaltningschefen; "
+            "utlåtandet är kvar som utkast."
+        )
     notifications.submitted(statement, user)
     return statement
 
@@ -432,7 +438,7 @@ def _justify_decision(
     decision.justified_on = day
     decision.notice_date = deadlines.notice_date(day)
     decision.save(update_fields=["justified_on", "notice_date"])
-    documents.schedule(decision)  # rendered once, after commit, and kept
+    documents.schedule(decision)  # ordered in this transaction, rendered by its own task
     statement = decision.item.statement
     if statement is None or not decision.is_final:
         return

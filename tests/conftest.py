@@ -38,9 +38,10 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def tasks_wait(settings):
-    """Background work is queued, not run: rendering PDFs is tested where it is the point
-    (with the `run_tasks` fixture), not on every justification in every test."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    """Documents are queued, not rendered: rendering PDFs is tested where it is the point
+    (with the `run_tasks` fixture), not on every justification in every test. Mail is sent
+    when the transaction commits, as with `make run`."""
+    settings.TASKS = {"default": {"BACKEND": "tests.task_backends.MailAtOnceBackend"}}
 
 
 @pytest.fixture

@@ -164,7 +164,7 @@ class TestSendRemiss:
 
 class TestStatusBoard:
     def test_each_recipient_shows_its_stage_and_the_counts_add_up(
-        self, client, remiss, started, handlaggare, ks_samordnare, kungsholmen, sodermalm
+        self, client, remiss, started, handlaggare, direktor, ks_samordnare, kungsholmen, sodermalm
     ):
         board = make_organisation("Kulturnämnden", Organisation.Kind.SPECIALIST_BOARD)
         Recipient.objects.create(remiss=remiss, organisation=board)

@@ -127,7 +127,9 @@ class TestRefused:
             ("return_to_draft", "handlaggare"),
         ],
     )
-    def test_the_wrong_person_changes_nothing(self, request, started, handlaggare, move, who):
+    def test_the_wrong_person_changes_nothing(
+        self, request, started, handlaggare, direktor, move, who
+    ):
         if move != "submit":
             workflow.submit(statement=started, user=handlaggare)
         user = request.getfixturevalue(who)

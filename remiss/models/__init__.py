@@ -3,7 +3,7 @@
 English names in code, the Swedish term in each docstring (see the glossary in the README).
 """
 
-from remiss.models.documents import StoredDocument
+from remiss.models.documents import OutgoingMail, StoredDocument
 from remiss.models.events import StatusEvent
 from remiss.models.meetings import (
     AgendaItem,
@@ -47,6 +47,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "OrganisationQuerySet",
+    "OutgoingMail",
     "PreparationStep",
     "ProtocolNote",
     "Recipient",
