@@ -67,9 +67,10 @@ bench-pdf: $(VENV)/.installed
 bench-load: $(VENV)/.installed
 	$(PY) bench/load.py
 
-# The background worker for TASKS_BACKEND=database (production): renders the archived PDFs.
+# The background worker for TASKS_BACKEND=database (production): renders the archived PDFs and
+# sends the mail, and takes back work whose worker died (remiss/management/commands/worker.py).
 worker: $(VENV)/.installed
-	$(PY) manage.py db_worker
+	$(PY) manage.py worker --no-reload
 
 # Refresh the pinned versions after changing pyproject.toml.
 lock: install

@@ -88,9 +88,9 @@ def render_document(document_id: int) -> bool:
     return tasks.run(StoredDocument, document_id, _render_and_store, render_document)
 
 
-def recover(*, failed: bool = False) -> int:
+def recover(*, failed: bool = False, only: list[int] | None = None) -> int:
     """Put stuck documents back on the queue (see tasks.recover)."""
-    return tasks.recover(StoredDocument, render_document, failed=failed)
+    return tasks.recover(StoredDocument, render_document, failed=failed, only=only)
 
 
 def render_pending(decision_id: int) -> None:

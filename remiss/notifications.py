@@ -66,6 +66,14 @@ class Mailing:
         return Mailing(self.mailed + other.mailed, self.without_address + other.without_address)
 
 
+def partition(people) -> Mailing:
+    """Who of these people a message reaches (an address), and who it does not."""
+    return Mailing(
+        mailed=[person_name(user) for user in people if user.email],
+        without_address=[person_name(user) for user in people if not user.email],
+    )
+
+
 def single_line(text: str) -> str:
     """A header value: every run of white space (line breaks, U+2028 and U+2029 included) one
     space, other control and format characters gone, at most SUBJECT_MAX characters."""
@@ -87,10 +95,7 @@ def compose(template: str, context: dict) -> tuple[str, str]:
 def send(template: str, recipients, context: dict) -> Mailing:
     """Order one message to the people with an address, in the caller's transaction."""
     people = list({user.pk: user for user in recipients}.values())
-    mailing = Mailing(
-        mailed=[person_name(user) for user in people if user.email],
-        without_address=[person_name(user) for user in people if not user.email],
-    )
+    mailing = partition(people)
     addresses = sorted({user.email for user in people if user.email})
     if not addresses or _quiet.get():
         return mailing
@@ -111,9 +116,9 @@ def _deliver(mail: OutgoingMail) -> None:
     OutgoingMail.objects.filter(pk=mail.pk).update(sent_at=timezone.now())
 
 
-def recover(*, failed: bool = False) -> int:
+def recover(*, failed: bool = False, only: list[int] | None = None) -> int:
     """Put stuck mail back on the queue (see tasks.recover)."""
-    return tasks.recover(OutgoingMail, send_outgoing, failed=failed)
+    return tasks.recover(OutgoingMail, send_outgoing, failed=failed, only=only)
 
 
 def members_with_role(organisation_id: int, *roles: str):
@@ -272,6 +277,19 @@ def reached(organisations) -> tuple[list[str], list[str]]:
         has = contacts(organisation.pk).exclude(email="").exists()
         (with_address if has else without).append(str(organisation))
     return with_address, without
+
+
+def told(mailing: Mailing) -> str:
+    """ "Ann-Christine Jenvén har fått ett e-postmeddelande." and who has no address."""
+    sentences = []
+    if mailing.mailed:
+        sentences.append(f"{names(mailing.mailed)} har fått ett e-postmeddelande.")
+    if mailing.without_address:
+        sentences.append(
+            f"{names(mailing.without_address)} har ingen e-postadress i portalen och har inte "
+            "fått något e-postmeddelande."
+        )
+    return " ".join(sentences)
 
 
 def no_contact(organisations: list[str]) -> str:

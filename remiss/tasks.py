@@ -109,13 +109,16 @@ def run(job_model: type[Job], job_id: int, work: Callable[[Job], None], task: Ta
     return bool(finished)
 
 
-def recover(job_model: type[Job], task: Task, *, failed: bool = False) -> int:
+def recover(
+    job_model: type[Job], task: Task, *, failed: bool = False, only: list[int] | None = None
+) -> int:
     """Put stuck jobs back on the queue; the number put back.
 
     Always: claims older than STALE_AFTER (the worker died mid-job, or the database refused its
     last write), and jobs waiting since longer than that with no task to run them (the
     immediate backend's on-commit hook never ran, or a deferred retry that cannot wait there).
     With `failed`: every failed job, also those out of attempts, now, with new attempts.
+    `only` limits it to these jobs (the admin's action).
     """
     State = job_model.State
     now = timezone.now()
@@ -125,7 +128,10 @@ def recover(job_model: type[Job], task: Task, *, failed: bool = False) -> int:
     )
     requeued = 0
     with transaction.atomic():
-        stuck = job_model.objects.select_for_update(skip_locked=True).filter(
+        candidates = job_model.objects.select_for_update(skip_locked=True)
+        if only is not None:
+            candidates = candidates.filter(pk__in=only)
+        stuck = candidates.filter(
             Q(state=State.RUNNING, claimed_at__lt=stale)
             | waiting_long
             | Q(state=State.FAILED, next_attempt_at__lte=now)

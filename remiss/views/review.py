@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from remiss import numbers, permissions, sending, workflow
+from remiss import notifications, numbers, permissions, sending, workflow
 from remiss.forms.sending import ExtensionRequestForm
 from remiss.models import Statement
 
@@ -17,7 +17,8 @@ def _submit(statement, request):
     workflow.submit(
         statement=statement, user=request.user, comment=numbers.text(request.POST.get("comment"))
     )
-    return "Utlåtandet är lämnat till granskning. Förvaltningschefen har fått ett e-postmeddelande."
+    reviewers = notifications.partition(notifications.reviewers(statement))
+    return f"Utlåtandet är lämnat till granskning. {notifications.told(reviewers)}"
 
 
 def _return(statement, request):
