@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML, Attachment
@@ -186,6 +187,7 @@ def reply_pdf(decision: Decision, files: list[EmbeddedFile]) -> bytes:
     return document.write_pdf(
         pdf_variant=REPLY_VARIANT,
         pdf_tags=True,
+        finisher=_each_associated_file_once,
         attachments=[
             Attachment(
                 file_obj=io.BytesIO(file.content),
@@ -196,6 +198,13 @@ def reply_pdf(decision: Decision, files: list[EmbeddedFile]) -> bytes:
             for file in files
         ],
     )
+
+
+def _each_associated_file_once(document, pdf) -> None:
+    """WeasyPrint 70 lists each embedded file twice in the catalog's /AF (once from the name
+    tree, once from the file specification itself); once is what PDF/A-3 means."""
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 
 
 # --- The tjänsteutlåtande ---------------------------------------------------------------------

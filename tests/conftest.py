@@ -248,3 +248,40 @@ def on_agenda(signed, meeting, sekreterare):
     from remiss import workflow
 
     return workflow.put_on_agenda(statement=signed, meeting=meeting, user=sekreterare)
+
+
+@pytest.fixture
+def agenda_with(started, handlaggare, direktor, meeting, sekreterare):
+    """The statement with these attachments (name, type, bytes), signed and on the agenda."""
+
+    from remiss import workflow
+
+    def make(files):
+        for name, content_type, content in files:
+            attach(started, name, content_type, content)
+        workflow.submit(statement=started, user=handlaggare)
+        workflow.sign(statement=started, user=direktor)
+        return workflow.put_on_agenda(statement=started, meeting=meeting, user=sekreterare)
+
+    return make
+
+
+def attach(statement, name: str, content_type: str, content: bytes):
+    """An attachment stored as the upload would store it (the upload checks are tested in
+    test_uploads.py)."""
+    from django.core.files.base import ContentFile
+
+    from remiss.models import Attachment
+
+    attachment = Attachment(
+        statement=statement,
+        title=name.rsplit(".", 1)[0],
+        original_name=name,
+        content_type=content_type,
+        size=len(content),
+        sha256="0" * 64,
+        position=statement.attachments.count() + 1,
+    )
+    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.save()
+    return attachment

@@ -22,7 +22,6 @@ from pypdf import PdfReader
 
 from remiss import documents, notifications, tasks, workflow
 from remiss.models import (
-    Attachment,
     Decision,
     OutgoingMail,
     Recipient,
@@ -340,37 +339,6 @@ def test_a_fake_pdf_attachment_takes_no_document_down(queue, agenda_with, sekret
     reply = StoredDocument.objects.get(kind="reply")
     with reply.file.open("rb") as handle:
         assert dict(PdfReader(handle).attachments) == {"Bilaga 1 Bilaga.pdf": [fake]}
-
-
-@pytest.fixture
-def agenda_with(started, handlaggare, direktor, meeting, sekreterare):
-    """The statement with these attachments (name, type, bytes), signed and on the agenda."""
-
-    def make(files):
-        for name, content_type, content in files:
-            attach(started, name, content_type, content)
-        workflow.submit(statement=started, user=handlaggare)
-        workflow.sign(statement=started, user=direktor)
-        return workflow.put_on_agenda(statement=started, meeting=meeting, user=sekreterare)
-
-    return make
-
-
-def attach(statement, name: str, content_type: str, content: bytes) -> Attachment:
-    from django.core.files.base import ContentFile
-
-    attachment = Attachment(
-        statement=statement,
-        title=name.rsplit(".", 1)[0],
-        original_name=name,
-        content_type=content_type,
-        size=len(content),
-        sha256="0" * 64,
-        position=statement.attachments.count() + 1,
-    )
-    attachment.file.save(name, ContentFile(content), save=False)
-    attachment.save()
-    return attachment
 
 
 @pytest.fixture(scope="module")
