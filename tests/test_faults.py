@@ -15,6 +15,7 @@ import pytest
 import weasyprint.document
 from django.core import mail
 from django.db import OperationalError, connection
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -372,7 +373,7 @@ def test_eight_long_pdfs_are_not_rendered_in_the_justifying_request(
     }
 
     response = client.post(
-        f"/sammantraden/{meeting.pk}/paragrafer/{on_agenda.number}/beslut/",
+        reverse("decision_record", args=[meeting.pk, on_agenda.number]),
         {"outcome": "adopted", "text": "Bifall.", "immediate": "on", **formsets},
     )
 
@@ -401,3 +402,31 @@ def test_mail_for_people_without_an_address_is_not_ordered(queue, on_agenda, sek
     assert mailing.mailed == []
     assert mailing.without_address == ["Eva-Lena Eirefelt"]
     assert OutgoingMail.objects.count() == before
+
+
+def test_with_make_run_s_immediate_backend_a_u2028_title_is_no_server_error(
+    run_tasks, settings, tmp_path, client, on_agenda, sekreterare
+):
+    """The Why case as a user met it: a 500 after the commit, and the documents never made."""
+    settings.MEDIA_ROOT = tmp_path
+    remiss = on_agenda.statement.recipient.remiss
+    remiss.title = "Stockholms stads\u2028säkerhetsprogram\r2020–2023"
+    remiss.save()
+    client.force_login(sekreterare)
+    formsets = {
+        f"{prefix}-{key}": value
+        for prefix in ["yrkanden", "reservationer", "uttalanden", "anteckningar"]
+        for key, value in [("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0)]
+    }
+
+    response = client.post(
+        reverse("decision_record", args=[on_agenda.meeting.pk, on_agenda.number]),
+        {"outcome": "adopted", "text": "Bifall.", "immediate": "on", **formsets},
+    )
+
+    assert response.status_code == 302
+    assert_the_decision_stands(Decision.objects.get())
+    assert_everything_done()
+    assert "Remissvaret är skickat: Stockholms stads säkerhetsprogram 2020–2023" in [
+        message.subject for message in mail.outbox
+    ]
