@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
@@ -171,12 +170,6 @@ def _reply(document: StoredDocument) -> Rendered:
         f"{decision.item.meeting.date:%Y-%m-%d} § {decision.item.number}"
     )
     return Rendered(pdf.reply_pdf(decision, files), filename + ".pdf", pdfa=True)
-
-
-def unfinished(decision: Decision | None = None):
-    """Documents not yet done (waiting, being made, failed): for pages and the admin."""
-    documents = StoredDocument.objects.filter(~Q(state=State.READY))
-    return documents.filter(decision=decision) if decision is not None else documents
 
 
 def open_verified(document: StoredDocument):

@@ -100,7 +100,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "media")
 
 # Background work (rendering the frozen PDFs): "immediate" runs it at once, in the request;
-# "database" queues it in the database for `python manage.py db_worker` (django-tasks-db).
+# "database" queues it in the database for `python manage.py worker` (django-tasks-db).
 TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
 if TASKS_BACKEND not in {"immediate", "database"}:
     from django.core.exceptions import ImproperlyConfigured

@@ -430,3 +430,29 @@ def test_with_make_run_s_immediate_backend_a_u2028_title_is_no_server_error(
     assert "Remissvaret är skickat: Stockholms stads säkerhetsprogram 2020–2023" in [
         message.subject for message in mail.outbox
     ]
+
+
+def test_the_admin_shows_a_failed_document_and_puts_it_back_on_the_queue(
+    queue, monkeypatch, client, admin_user, on_agenda, sekreterare
+):
+    real = weasyprint.document.Document.write_pdf
+
+    def extract_fails(self, *args, **kwargs):
+        if self.metadata.title.startswith("Protokollsutdrag"):
+            raise RendererDown("Renderaren svarar inte")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", extract_fails)
+    justify(on_agenda, sekreterare)
+    work()
+    failed = StoredDocument.objects.get(kind="extract")
+    client.force_login(admin_user)
+    url = reverse("admin:remiss_storeddocument_changelist")
+
+    listing = client.get(url).content.decode()
+
+    assert "Misslyckades" in listing and "RendererDown: Renderaren svarar inte" in listing
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", real)
+    client.post(url, {"action": "retry_now", "_selected_action": [failed.pk]})
+    work()  # at once: no waiting for the backoff
+    assert_everything_done()
