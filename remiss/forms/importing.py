@@ -34,6 +34,7 @@ INFO_LABELS = {
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Dokument",
+        allow_empty_file=True,  # refused by read_upload, with the portal's own message
         help_text="Word (DOCX), OpenDocument (ODT), PDF med text eller en textfil, högst 20 MB.",
         widget=forms.ClearableFileInput(
             attrs={"accept": ".docx,.odt,.pdf,.txt,text/plain,application/pdf"}
