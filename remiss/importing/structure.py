@@ -103,11 +103,12 @@ ORGANISATION_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+EDGE_LINES = 2
 _PAGE_NUMBER = re.compile(r"^\s*(sida\s+\d+(\s*(\(|av)\s*\d+\)?)?|\d+\s*\(\d+\)|-?\s*\d+\s*-?)\s*$")
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(.*)$")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WORD_DATE = re.compile(r"\b(\d{1,2})\s+([a-zåäö]+)\s+(\d{4})\b", re.IGNORECASE)
-_REFERENCE = re.compile(r"^(svar på remiss|remiss från|remissvar|yttrande över)|\bdnr\b", re.I)
+_REFERENCE = re.compile(r"^(svar på remiss|remiss från|yttrande över)|\bdnr\b", re.I)
 _TITLE_WORDS = re.compile(
     r"(chef|direktör|ansvarig|handläggare|sekreterare|samordnare|strateg|utredare|ordförande"
     r"|jurist|controller|konsult|kommundirektör)$",
@@ -231,29 +232,42 @@ def recognise(pages: list[list[Line]]) -> ImportedStatement:
 
 
 def _without_furniture(pages: list[list[Line]], result: ImportedStatement) -> list[Line]:
-    def key(text: str) -> str:
-        return re.sub(r"\d+", "#", fold(text))
+    """Page numbers, and lines at the same edge (top or bottom) of at least two pages and half
+    of them, numbers aside ("Sida 2 (6)", an address); a page ends a paragraph only after a
+    full stop, since a paragraph may go on over the page break."""
 
-    edges: Counter[str] = Counter()
-    for page in pages:
+    def edges(page: list[Line]) -> list[tuple[str, Line]]:
         texts = [line for line in page if line.text.strip()]
-        for line in {key(line.text) for line in texts[:3] + texts[-3:]}:
-            edges[line] += 1
-    repeated = {k for k, count in edges.items() if count >= 2 and k} if len(pages) > 1 else set()
+        return [("top", line) for line in texts[:EDGE_LINES]] + [
+            ("bottom", line) for line in texts[-EDGE_LINES:]
+        ]
+
+    def key(where: str, text: str) -> str:
+        return where + re.sub(r"\d+", "#", fold(text))
+
+    counts: Counter[str] = Counter()
+    for page in pages:
+        for where_key in {key(where, line.text) for where, line in edges(page)}:
+            counts[where_key] += 1
+    needed = max(2, (len(pages) + 1) // 2)
+    repeated = {k for k, count in counts.items() if count >= needed}
     kept: list[Line] = []
     for page in pages:
-        texts = [line for line in page if line.text.strip()]
-        edge_lines = {id(line) for line in texts[:3] + texts[-3:]}
+        furniture = {
+            id(line)
+            for where, line in edges(page)
+            if key(where, line.text) in repeated and len(line.text) < 120
+        }
         for line in page:
-            is_page_number = bool(_PAGE_NUMBER.match(line.text)) and line.text.strip() != ""
-            is_repeated = (
-                id(line) in edge_lines and key(line.text) in repeated and len(line.text) < 120
-            )
-            if (is_page_number or is_repeated) and line.kind != "heading":
+            is_page_number = bool(line.text.strip()) and bool(_PAGE_NUMBER.match(line.text))
+            if (is_page_number or id(line) in furniture) and line.kind != "heading":
                 result.page_furniture.append(line.text.strip())
             else:
                 kept.append(line)
-        kept.append(Line("", page=line.page if page else 0))  # a page ends a paragraph
+        while kept and not kept[-1].text.strip():
+            kept.pop()  # the gap above the footer is no paragraph break
+        if kept and kept[-1].text.strip().endswith((".", "!", "?", ":")):
+            kept.append(Line(""))
     return kept
 
 
@@ -387,6 +401,8 @@ def _assign(blocks: list[Block], result: ImportedStatement) -> None:
             part, part_confidence = block.part, block.confidence
             if part == PROPOSALS:
                 proposal_confidence = block.confidence
+            continue
+        if block.kind == "signature-part":
             continue
         if block.kind == "signature":
             lines = block.lines or [block.text]
@@ -586,19 +602,38 @@ def _title_and_reference(blocks: list[Block], index: int, result: ImportedStatem
 
 
 def _mark_signature(blocks: list[Block]) -> None:
-    """The short blocks closing the text, before Bilagor: name, title (name, title, …)."""
+    """The short lines closing the text, before Bilagor: name, title (name, title, …), as one
+    paragraph or a paragraph per line (Word)."""
     end = next(
         (i for i, b in enumerate(blocks) if b.kind == "heading" and b.part == ATTACHMENTS),
         len(blocks),
     )
-    position = end - 1
+    start = end
     while (
-        position >= 0
-        and blocks[position].kind == ""
-        and _looks_like_signature(blocks[position].lines or [blocks[position].text])
+        start > 0
+        and blocks[start - 1].kind == ""
+        and all(_short_line(line) for line in blocks[start - 1].lines or [blocks[start - 1].text])
     ):
-        blocks[position].kind = "signature"
-        position -= 1
+        start -= 1
+    lines = [line for block in blocks[start:end] for line in block.lines or [block.text]]
+    while lines and not _looks_like_signature(lines):  # the first lines may be text
+        start += 1
+        lines = [line for block in blocks[start:end] for line in block.lines or [block.text]]
+    if not lines:
+        return
+    blocks[start].kind = "signature"
+    blocks[start].lines = lines
+    for block in blocks[start + 1 : end]:
+        block.kind = "signature-part"
+
+
+def _short_line(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= 5
+        and words[0][:1].isupper()
+        and not line.rstrip().endswith((".", ":", ";", ","))
+    )
 
 
 def _looks_like_signature(lines: list[str]) -> bool:
