@@ -157,7 +157,11 @@ def _reply(document: StoredDocument) -> Rendered:
     for number, attachment in enumerate(statement.attachments.order_by("position", "pk"), 1):
         with attachment.file.open("rb") as handle:
             content = handle.read()
-        name = attachment.original_name or attachment.file.name.rsplit("/", 1)[-1]
+        stored = attachment.file.name.rsplit("/", 1)[-1]  # checksum + the detected type's suffix
+        name = attachment.original_name or stored
+        suffix = "." + stored.rsplit(".", 1)[-1] if "." in stored else ""
+        if not name.lower().endswith(suffix.lower()):  # the reader picks the program by suffix
+            name += suffix
         files.append(
             pdf.EmbeddedFile(
                 name=pdf.safe_filename(f"Bilaga {number} {name}"),
