@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "remiss.middleware.UnstorableInputIsABadRequest",
+    "remiss.middleware.TooLargeRequestRefused",
 ]
 
 ROOT_URLCONF = "remiss.urls"
@@ -123,6 +124,12 @@ REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 3, minimum=1)
 # Uploads: the limit users see on the attachment form; larger bodies are refused by Django.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A file stops being kept the moment it passes ATTACHMENT_MAX_BYTES; a larger body is refused
+# before it is read (remiss.middleware.TooLargeRequestRefused).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "remiss.uploads.SizeLimitedUploadHandler",
+]
 
 # E-mail through Django 6.1's MAILERS: SMTP when EMAIL_HOST is set (required in production, where
 # the workflow's notices must reach people), else the console.
