@@ -1,8 +1,9 @@
 """Settings for Remissportalen, read from environment variables (documented in .env.example).
 
-With no variables set the portal runs in development mode on an SQLite file in the project folder.
-With DEBUG=0 it is in production mode: SECRET_KEY and ALLOWED_HOSTS must then be set, and the
-security settings that `manage.py check --deploy` asks for are on.
+Safe by default: with no variables set the portal is in production mode and refuses to start
+until SECRET_KEY, ALLOWED_HOSTS and EMAIL_HOST are set; the security settings that
+`manage.py check --deploy` asks for are on. DEBUG=1 (set by `make run` and for the tests) is
+development mode: an SQLite file in the project folder and a secret key made for this checkout.
 """
 
 from pathlib import Path
@@ -21,8 +22,10 @@ from remiss.environment import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_secret_key("SECRET_KEY", debug=DEBUG)
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_secret_key(
+    "SECRET_KEY", debug=DEBUG, development_key_file=BASE_DIR / ".secret-key"
+)
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else None, required=not DEBUG
 )
