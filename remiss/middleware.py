@@ -9,6 +9,7 @@ where free text is read: remiss.numbers.text.)
 import logging
 
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from remiss.uploads import format_size, largest_request_bytes
 
@@ -48,3 +49,19 @@ class TooLargeRequestRefused:
             logger.info("För stor begäran till %s: %d byte", request.path, length)
             return render(request, "413.html", {"limit": format_size(limit)}, status=413)
         return self.get_response(request)
+
+
+class LoggedInPagesAreNotStored:
+    """Every response to a logged-in person carries `Cache-Control: no-store` (and private), so
+    neither a shared computer's browser cache nor a proxy keeps a page or file someone else may
+    open after logout with the back button."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "remiss.middleware.UnstorableInputIsABadRequest",
     "remiss.middleware.TooLargeRequestRefused",
+    "remiss.middleware.LoggedInPagesAreNotStored",
 ]
 
 ROOT_URLCONF = "remiss.urls"

@@ -56,6 +56,20 @@ def test_security_headers(client):
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+def test_logged_in_pages_and_files_are_never_stored_by_the_browser(client, handlaggare, started):
+    client.force_login(handlaggare)
+
+    for url in (
+        reverse("start"),
+        reverse("statement", args=[started.pk]),
+        reverse("statement_edit", args=[started.pk]),
+        reverse("statement", args=[started.pk + 1000]),  # a 404 too
+    ):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control, url
+        assert "private" in cache_control, url
+
+
 def test_the_session_ends_after_the_idle_time_and_each_request_renews_it(
     settings, client, handlaggare
 ):
