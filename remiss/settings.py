@@ -199,8 +199,8 @@ SECURE_CSP = {
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60, minimum=5) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
-# Login throttling: after LOGIN_MAX_FAILURES failed attempts for one user name (or from one
-# address) within LOGIN_FAILURE_WINDOW_MINUTES, further attempts are refused until it passes.
+# Login throttling: after LOGIN_MAX_FAILURES failed attempts for one user name within
+# LOGIN_FAILURE_WINDOW_MINUTES, further attempts for it are refused until it passes (remiss.login).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
 

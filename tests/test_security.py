@@ -1,6 +1,9 @@
 """Security: headers, the Content-Security-Policy, sessions, login throttling."""
 
+import threading
+
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 
 from remiss.models import LoginFailure
@@ -96,6 +99,18 @@ def test_forms_refuse_a_post_without_csrf_token(handlaggare, started):
     assert started.status == "draft"
 
 
+class CountingHasher(MD5PasswordHasher):
+    """Django's MD5 hasher (fast, for tests), counting the passwords it checks."""
+
+    checked = 0
+    lock = threading.Lock()
+
+    def verify(self, password, encoded):
+        with CountingHasher.lock:
+            CountingHasher.checked += 1
+        return super().verify(password, encoded)
+
+
 class TestLoginThrottling:
     def attempt(self, client, password):
         return client.post(reverse("login"), {"username": "handlaggare", "password": password})
@@ -127,6 +142,41 @@ class TestLoginThrottling:
 
         assert client.session["_auth_user_id"] == str(handlaggare.pk)
         assert LoginFailure.objects.filter(username="handlaggare").count() == 0
+
+    def test_failures_by_others_behind_the_same_address_never_refuse_a_colleagues_right_password(
+        self, client, handlaggare, direktor
+    ):
+        # An office behind one NAT: everyone has the same address.
+        for number in range(20):
+            client.post(
+                reverse("login"),
+                {"username": f"kollega{number % 4}", "password": "fel"},
+                REMOTE_ADDR="192.0.2.10",
+            )
+        assert LoginFailure.objects.filter(address="192.0.2.10").count() == 20
+
+        client.post(
+            reverse("login"),
+            {"username": direktor.username, "password": "demo"},
+            REMOTE_ADDR="192.0.2.10",
+        )
+
+        assert client.session["_auth_user_id"] == str(direktor.pk)
+
+    def test_a_refused_attempt_checks_no_password_and_writes_nothing(
+        self, client, handlaggare, settings
+    ):
+        settings.PASSWORD_HASHERS = ["tests.test_security.CountingHasher"]
+        handlaggare.set_password("demo")
+        handlaggare.save()
+        for _ in range(5):
+            self.attempt(client, "fel")
+        CountingHasher.checked = 0
+
+        self.attempt(client, "demo")
+
+        assert CountingHasher.checked == 0
+        assert LoginFailure.objects.count() == 5
 
     def test_the_admin_login_is_throttled_too(self, client, admin_user):
         for _ in range(5):
