@@ -8,7 +8,7 @@ from django import forms as django_forms
 from django.urls import reverse
 
 from remiss import deadlines
-from remiss.forms import dates, meetings, sending, statements
+from remiss.forms import dates, importing, meetings, sending, statements
 from remiss.models import ExtensionRequest, Meeting
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ OUT_OF_RANGE = "Ange ett datum mellan 1900 och 2100"
 
 
 def every_form_class():
-    for module in (statements, meetings, sending):
+    for module in (statements, meetings, sending, importing):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, django_forms.BaseForm):
                 yield value
@@ -31,7 +31,7 @@ def test_every_date_in_every_form_is_the_one_shared_date_field():
         if isinstance(field, django_forms.DateField)
     }
 
-    assert len(date_fields) >= 5  # statement, preparation step, meeting, remiss, extension
+    assert len(date_fields) >= 6  # statement, step, meeting, remiss, extension, import review
     assert set(date_fields.values()) == {dates.DateField}, date_fields
 
 
