@@ -265,7 +265,11 @@ def _open_pdf(file: UploadedFile) -> None:
     try:
         reader = PdfReader(file, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise _encrypted()
+            raise ValidationError(
+                "PDF-filen är lösenordsskyddad och går inte att läsa. Spara den utan lösenord "
+                "och ladda upp den igen.",
+                code="encrypted",
+            )
         pages = reader.trailer["/Root"].get_object()["/Pages"].get_object()
         declared = pages.get("/Count")
         count = declared if isinstance(declared, int) and declared > MAX_PDF_PAGES else None
