@@ -11,7 +11,10 @@ from tests.test_concurrency import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="tests SQLite's locking"),
+    pytest.mark.skipif(
+        connection.vendor != "sqlite",
+        reason="needs SQLite: it tests SQLite's locking (PostgreSQL: tests/test_concurrency.py)",
+    ),
 ]
 
 
