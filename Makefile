@@ -71,6 +71,15 @@ bench-load: $(VENV)/.installed
 worker: $(VENV)/.installed
 	$(PY) manage.py db_worker
 
+# Production: one stateless app server under gunicorn (deploy/gunicorn.conf.py says why its workers
+# and timeouts are what they are). Needs the production variables (.env.example, DEBUG=0); gathers
+# the static files with hashed names first (a build step: nothing is written while serving).
+# Database migrations are a separate step of an upgrade (docs/deployment.md).
+.PHONY: serve
+serve: $(VENV)/.installed
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py remiss.wsgi
+
 # Refresh the pinned versions after changing pyproject.toml.
 lock: install
 	$(PY) -m pip install --quiet uv
