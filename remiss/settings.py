@@ -211,12 +211,14 @@ LOGGING = {
 # when S3_BUCKET is set; sessions and the cache live in Redis when REDIS_URL is set. Without these
 # variables (`make run`) everything stays on this machine: files under MEDIA_ROOT, a local cache.
 
-# Static files: WhiteNoise right after SecurityMiddleware. With hashed names (the default in
-# production; `collectstatic` must have run) every file is cached for a year as immutable.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-)
+# Static files in production: WhiteNoise right after SecurityMiddleware, from STATIC_ROOT (filled
+# by `collectstatic`). With hashed names (the default in production) every file is cached for a
+# year as immutable. In development runserver serves them from static/ as before.
+if not DEBUG:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 STATIC_HASHED_NAMES = env_bool("STATIC_HASHED_NAMES", not DEBUG)
 
 # Files (bilagor, archived PDFs): S3-compatible object storage when S3_BUCKET is set.

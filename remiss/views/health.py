@@ -36,8 +36,12 @@ def _cache() -> None:
 
 
 def _storage() -> None:
-    # A name that never exists: the answer proves the service answers and lets us in.
-    default_storage.exists("halsa/redo-kontroll")
+    # The top folder's listing: for a bucket, proves the service answers, the bucket exists and
+    # the keys let us in. A local folder not made yet is fine: the first upload makes it.
+    try:
+        default_storage.listdir("")
+    except FileNotFoundError:
+        pass
 
 
 CHECKS = {"database": _database, "cache": _cache, "storage": _storage}
