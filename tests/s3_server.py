@@ -7,7 +7,7 @@ import boto3
 
 REGION = "eu-north-1"
 KEY_ID = "testnyckel"
-SECRET = "testhemlighet"  # noqa: S105 - moto accepts any key; nothing leaves the machine
+SECRET = "testhemlighet"
 
 
 def free_port() -> int:

@@ -1,5 +1,6 @@
 """Operations: liveness and readiness for load balancers, and the Prometheus metrics."""
 
+import contextlib
 import hmac
 import logging
 import uuid
@@ -38,10 +39,8 @@ def _cache() -> None:
 def _storage() -> None:
     # The top folder's listing: for a bucket, proves the service answers, the bucket exists and
     # the keys let us in. A local folder not made yet is fine: the first upload makes it.
-    try:
+    with contextlib.suppress(FileNotFoundError):
         default_storage.listdir("")
-    except FileNotFoundError:
-        pass
 
 
 CHECKS = {"database": _database, "cache": _cache, "storage": _storage}
