@@ -67,9 +67,11 @@ bench-pdf: $(VENV)/.installed
 bench-load: $(VENV)/.installed
 	$(PY) bench/load.py
 
-# The background worker for TASKS_BACKEND=database (production): renders the archived PDFs.
+# The background worker for TASKS_BACKEND=database (production): renders the archived PDFs and
+# starts the daily reminders. Start several at once if you like (remiss/worker.py says why it is
+# safe); `manage.py worker_health` tells whether one is alive on this machine.
 worker: $(VENV)/.installed
-	$(PY) manage.py db_worker
+	$(PY) manage.py worker
 
 # Production: one stateless app server under gunicorn (deploy/gunicorn.conf.py says why its workers
 # and timeouts are what they are). Needs the production variables (.env.example, DEBUG=0); gathers

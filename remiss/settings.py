@@ -17,6 +17,7 @@ from remiss.environment import (
     env_path,
     env_secret_key,
     env_str,
+    env_time,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -293,7 +294,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # (the reminders) run at SCHEDULE_DAILY_AT, local time, once a day whatever the number of workers.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120, minimum=2)
-SCHEDULE_DAILY_AT = env_str("SCHEDULE_DAILY_AT", "06:00")
+SCHEDULE_DAILY_AT = env_time("SCHEDULE_DAILY_AT", "06:00")
 
 # Operations: JSON-lines logs (one object a line, with the request id) in production, plain text
 # in development; Prometheus metrics at /drift/metrics/ for a bearer token or listed addresses

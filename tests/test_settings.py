@@ -129,6 +129,7 @@ def test_development_keeps_files_on_disk_and_the_cache_in_memory():
         ({"S3_BUCKET": "b", "S3_ADDRESSING_STYLE": "sned"}, "S3_ADDRESSING_STYLE", "path eller"),
         ({"REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL", "ogiltig adress"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT", "json eller text"),
+        ({"SCHEDULE_DAILY_AT": "sex"}, "SCHEDULE_DAILY_AT", "till exempel 06:00"),
     ],
 )
 def test_a_bad_variable_stops_start_up_with_a_message_naming_it(env, variable, expects):
