@@ -110,7 +110,6 @@ class Companion(threading.Thread):
         self.stopping = threading.Event()
 
     def tick(self) -> None:
-        close_old_connections()
         beat(worker_id=self.worker_id, started_at=self.started_at)
         release_stale_tasks()
         start_daily_jobs(worker_id=self.worker_id)
@@ -118,6 +117,7 @@ class Companion(threading.Thread):
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
+                close_old_connections()
                 self.tick()
             except Exception:  # the database may be away for a moment: try again next beat
                 logger.exception("Arbetsprocessens hjärtslag misslyckades")

@@ -109,7 +109,8 @@ def test_worker_health_passes_while_a_worker_here_beats(capsys):
     assert f"{socket.gethostname()}:" in capsys.readouterr().out
 
 
-def test_a_worker_finishing_its_batch_leaves_no_heartbeat_behind(settings):
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_finishing_its_batch_leaves_no_heartbeat_behind():
     call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
 
     assert not WorkerHeartbeat.objects.exists()
