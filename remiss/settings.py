@@ -221,6 +221,11 @@ if not DEBUG:
         "whitenoise.middleware.WhiteNoiseMiddleware",
     )
 STATIC_HASHED_NAMES = env_bool("STATIC_HASHED_NAMES", not DEBUG)
+# The fonts are read by WeasyPrint from static/, not sent to browsers: compressing them (brotli at
+# its best takes most of collectstatic's time) would serve no one.
+from whitenoise.compress import Compressor  # noqa: E402
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf")
 
 # Files (bilagor, archived PDFs): S3-compatible object storage when S3_BUCKET is set.
 S3_BUCKET = env_str("S3_BUCKET")
