@@ -18,6 +18,7 @@ in a finally. Nothing leaves loopback. Runs on the PostgreSQL suite (row locks a
 multi-process database are the point); on SQLite it is skipped as needing PostgreSQL.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -44,7 +45,7 @@ from tests.test_uploads import weasyprint_pdf
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_SCALE_REDIS_URL", "redis://127.0.0.1:6379/6")
-PASSWORD = "demo"  # tests.conftest.make_user's password  # noqa: S105
+PASSWORD = "demo"  # tests.conftest.make_user's password
 RENDER_TASK = "remiss.tasks.render_documents"
 
 pytestmark = [
@@ -129,10 +130,8 @@ class Processes:
 
     def stop_all(self) -> None:
         for name in list(self.running):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 self.stop(name)
-            except ProcessLookupError:
-                pass
 
     def log(self, name: str, tail: int | None = 4000) -> str:
         path = self.folder / f"{name}.log"
