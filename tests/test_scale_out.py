@@ -166,9 +166,12 @@ class FormFields(HTMLParser):
             self.fields[name] = ""
         elif tag == "select" and name and "__prefix__" not in name:
             self._select = name
-        elif tag == "option" and self._select:
-            if self._select not in self.fields or "selected" in a:
-                self.fields[self._select] = a.get("value", "")
+        elif (
+            tag == "option"
+            and self._select
+            and (self._select not in self.fields or "selected" in a)
+        ):
+            self.fields[self._select] = a.get("value", "")
 
     def handle_endtag(self, tag):
         if tag == "textarea":
