@@ -87,6 +87,9 @@ lock: install
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
 		--generate-hashes -q -o requirements.lock
+	# The runtime dependencies alone, for the production image (deploy/Containerfile).
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
+		--generate-hashes -q -o requirements-production.lock
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-artifacts

@@ -81,6 +81,18 @@ def release_stale_tasks(*, now: datetime.datetime | None = None) -> list[str]:
     return released
 
 
+def release_own_tasks(*, worker_id: str) -> list[str]:
+    """At start-up: tasks still marked running under this worker id were left by an earlier
+    process with the same id (a restart with a fixed --worker-id); hand them back at once."""
+    released = []
+    for result in DBTaskResult.objects.running():
+        held = bool(result.worker_ids) and result.worker_ids[-1] == worker_id
+        still_running = DBTaskResult.objects.filter(pk=result.pk, status="RUNNING")
+        if held and still_running.update(status="READY"):
+            released.append(str(result.pk))
+    return released
+
+
 def start_daily_jobs(*, worker_id: str, now: datetime.datetime | None = None) -> list[str]:
     """Enqueue today's daily jobs if the hour has come and no worker has yet; the jobs this
     worker enqueued."""
@@ -108,6 +120,10 @@ class Companion(threading.Thread):
         self.worker_id = worker_id
         self.started_at = timezone.now()
         self.stopping = threading.Event()
+
+    def first_tick(self) -> None:
+        release_own_tasks(worker_id=self.worker_id)
+        self.tick()
 
     def tick(self) -> None:
         beat(worker_id=self.worker_id, started_at=self.started_at)

@@ -68,6 +68,16 @@ def test_a_task_just_claimed_is_not_handed_back_before_its_worker_could_beat():
     assert task.status == "RUNNING"
 
 
+def test_a_worker_restarted_under_its_old_id_takes_back_what_it_held_at_once():
+    heartbeat("app1-1", NOW)
+    task = claimed_by("app1-1", started=NOW)
+
+    assert worker.release_own_tasks(worker_id="app1-1") == [str(task.pk)]
+
+    task.refresh_from_db()
+    assert task.status == "READY"
+
+
 def test_the_daily_reminders_start_once_whatever_the_number_of_workers():
     started = [worker.start_daily_jobs(worker_id=name, now=NOW) for name in ("a", "b", "c")]
 

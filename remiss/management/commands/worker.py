@@ -34,7 +34,7 @@ class Command(DatabaseWorkerCommand):
 
             start_http_server(metrics_port)
         companion = worker.Companion(options["worker_id"])
-        companion.tick()  # alive before the first task is claimed
+        companion.first_tick()  # alive before the first task is claimed
         companion.start()
         try:
             super().handle(*args, **options)
