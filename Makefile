@@ -67,6 +67,13 @@ bench-pdf: $(VENV)/.installed
 bench-load: $(VENV)/.installed
 	$(PY) bench/load.py
 
+# National-scale simulation (not a test): 290 municipalities' remisses (2.6 million recipients)
+# written with COPY into a throw-away PostgreSQL database, the main pages' queries under EXPLAIN
+# (ANALYZE, BUFFERS), the report in docs/scale.md. NATIONAL_* variables shrink it (bench/national.py).
+.PHONY: bench-national
+bench-national: $(VENV)/.installed
+	$(PY) bench/national.py
+
 # The background worker for TASKS_BACKEND=database (production): renders the archived PDFs and
 # starts the daily reminders. Start several at once if you like (remiss/worker.py says why it is
 # safe); `manage.py worker_health` tells whether one is alive on this machine.
