@@ -67,15 +67,36 @@ bench-pdf: $(VENV)/.installed
 bench-load: $(VENV)/.installed
 	$(PY) bench/load.py
 
-# The background worker for TASKS_BACKEND=database (production): renders the archived PDFs.
+# National-scale simulation (not a test): 290 municipalities' remisses (2.6 million recipients)
+# written with COPY into a throw-away PostgreSQL database, the main pages' queries under EXPLAIN
+# (ANALYZE, BUFFERS), the report in docs/scale.md. NATIONAL_* variables shrink it (bench/national.py).
+.PHONY: bench-national
+bench-national: $(VENV)/.installed
+	$(PY) bench/national.py
+
+# The background worker for TASKS_BACKEND=database (production): renders the archived PDFs and
+# starts the daily reminders. Start several at once if you like (remiss/worker.py says why it is
+# safe); `manage.py worker_health` tells whether one is alive on this machine.
 worker: $(VENV)/.installed
-	$(PY) manage.py db_worker
+	$(PY) manage.py worker
+
+# Production: one stateless app server under gunicorn (deploy/gunicorn.conf.py says why its workers
+# and timeouts are what they are). Needs the production variables (.env.example, DEBUG=0); gathers
+# the static files with hashed names first (a build step: nothing is written while serving).
+# Database migrations are a separate step of an upgrade (docs/deployment.md).
+.PHONY: serve
+serve: $(VENV)/.installed
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py remiss.wsgi
 
 # Refresh the pinned versions after changing pyproject.toml.
 lock: install
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
 		--generate-hashes -q -o requirements.lock
+	# The runtime dependencies alone, for the production image (deploy/Containerfile).
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
+		--generate-hashes -q -o requirements-production.lock
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-artifacts

@@ -4,6 +4,7 @@ Every error names the variable and says what it expects, so that a mistyped depl
 start-up with a message an operator can act on, rather than running with a silent fallback.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -158,3 +159,14 @@ def env_path(name: str, default: Path) -> Path:
     if not path.is_absolute():
         raise ImproperlyConfigured(f"{name}: ange en absolut sökväg, inte {value!r}.")
     return path
+
+
+def env_time(name: str, default: str) -> datetime.time:
+    """A time of day, HH:MM."""
+    value = _raw(name) or default
+    try:
+        return datetime.time.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}: ogiltig tid {value!r}; ange timmar och minuter, till exempel 06:00."
+        ) from None

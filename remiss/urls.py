@@ -27,6 +27,8 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 urlpatterns = [
     path("", inbox.start, name="start"),
     path("halsa/", health.health, name="health"),
+    path("halsa/redo/", health.ready, name="ready"),
+    path("drift/metrics/", health.prometheus, name="metrics"),
     path("logga-in/", LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # The recipient's case and its statement

@@ -146,6 +146,22 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     # --- Everyone's pages ----------------------------------------------------------------------
     "start": (case("awaiting", NO_ARGS, SIGNED_IN, why="Mina ärenden: each person's own list."),),
     "health": (case("awaiting", NO_ARGS, EVERYONE, why="For load balancers; shows nothing."),),
+    "ready": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            EVERYONE,
+            why="Readiness for load balancers: ok or fel per service, no details.",
+        ),
+    ),
+    "metrics": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            NOBODY_PUBLIC,
+            why="Prometheus only, with METRICS_TOKEN or from METRICS_ALLOWED_IPS (unset here).",
+        ),
+    ),
     "login": (
         case(
             "awaiting",
