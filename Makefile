@@ -7,6 +7,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in mail point at the address the portal is served on, which Django then accepts, unless
+# SITE_URL and ALLOWED_HOSTS say otherwise.
+SITE_URL ?= http://$(HOST):$(PORT)
+ALLOWED_HOSTS ?= 127.0.0.1,localhost,[::1],$(HOST)
+# Test processes: one per core (pytest-xdist); PYTEST_WORKERS=0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
 # axe-core, which the browser tests inject to check WCAG 2.1 A and AA (package-lock.json pins it).
 AXE := node_modules/axe-core/axe.min.js
 # The first Python that is 3.12 or newer (pyenv's shims honour .python-version).
@@ -14,29 +20,41 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test install lint format migrate seed lock clean bench-pdf bench-load worker
+.PHONY: run test install lint format migrate seed lock clean bench-pdf bench-load worker \
+	packages-run packages-test
 
-# The portal needs Python only; node is for the test suite's accessibility checks (make install).
-run: $(VENV)/.installed
+# The portal needs Python and Pango only; node is for the test suite's accessibility checks.
+run: packages-run $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py seed_demo
-	@echo "Remissportalen: http://$(HOST):$(PORT)/  (log in as handlaggare, password demo)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Remissportalen: $(SITE_URL)/  (log in as handlaggare, password demo)"
+	DEBUG=1 SITE_URL='$(SITE_URL)' ALLOWED_HOSTS='$(ALLOWED_HOSTS)' $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+# The slowest tests, then the suite's wall time (pytest's last line).
+test: packages-test install lint
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
-lint: install
+# One command per check; each must pass.
+lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=1 DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
+
+# The system packages (scripts/system_packages.sh holds the list), installed when missing: with
+# apt-get as root, with sudo -n where allowed; otherwise make stops with the command to run.
+packages-run:
+	@PYTHON="$(PYTHON)" scripts/system_packages.sh run
+
+packages-test:
+	@PYTHON="$(PYTHON)" scripts/system_packages.sh run test
 
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-install: $(VENV)/.installed $(AXE)
+install: packages-test $(VENV)/.installed $(AXE)
 
-$(VENV)/.installed: requirements.lock scripts/check_system.py
+$(VENV)/.installed: requirements.lock scripts/check_system.py | packages-run
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "Python 3.12 or newer is needed: sudo apt-get install python3 (Debian 13, Ubuntu 24.04)" >&2; \
 		exit 1; fi
@@ -48,13 +66,13 @@ $(VENV)/.installed: requirements.lock scripts/check_system.py
 	$(PY) scripts/check_system.py
 	touch $@
 
-# Reruns only when the lock changes (npm keeps no mtimes, hence the touch). Without npm the
-# accessibility checks skip (and fail under REQUIRE_BROWSER=1), so the rest still installs.
+# Reruns only when the lock changes (npm keeps no mtimes, hence the touch). Without npm (make
+# install and make test install it) the accessibility checks skip, or fail under REQUIRE_BROWSER=1.
 $(AXE): package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		echo "npm ci --no-audit --no-fund" && npm ci --no-audit --no-fund && touch $@; \
 	else \
-		echo "npm is missing, so the accessibility checks (axe-core) will be skipped: sudo apt-get install npm"; \
+		echo "npm is missing, so the accessibility checks (axe-core) will be skipped"; \
 	fi
 
 # PDF rendering benchmark (not a test): render times as ratios to a minimal render, and memory.
