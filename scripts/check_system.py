@@ -1,6 +1,6 @@
 """Check that WeasyPrint finds the system libraries the portal needs, and say how to install them.
 
-The packages themselves are listed once, in scripts/system_packages.sh (which `make run` runs first).
+The packages are listed once, in scripts/system_packages.sh (which `make run` runs first).
 """
 
 import sys

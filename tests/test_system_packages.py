@@ -54,8 +54,9 @@ class BareMachine:
             "dpkg-query",
             f"""
             for package in "$@"; do :; done
-            [ -e {self.state}/$package ] || {{ echo "no packages found matching $package" >&2; exit 1; }}
-            printf 'install ok installed'
+            if [ -e {self.state}/$package ]; then printf 'install ok installed'; exit 0; fi
+            echo "dpkg-query: no packages found matching $package" >&2
+            exit 1
             """,
         )
         # Python 3.13 without its venv module until python3-venv is installed.
@@ -150,7 +151,10 @@ def test_node_from_elsewhere_counts_as_installed_so_debians_npm_is_not_forced_on
     result = machine.make("packages-test")
 
     assert result.returncode == 0, result.stderr
-    assert machine.apt_get_calls() == ["update -q", apt_install("chromium", "qpdf", "poppler-utils")]
+    assert machine.apt_get_calls() == [
+        "update -q",
+        apt_install("chromium", "qpdf", "poppler-utils"),
+    ]
 
 
 def test_only_what_is_missing_is_installed(machine):
