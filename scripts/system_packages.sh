@@ -8,22 +8,22 @@
 # password; otherwise the script stops and prints the exact command to run.
 set -euo pipefail
 
-# group  present when                packages
+# groups  present when              packages
 #   command:NAME   NAME is on PATH, whoever installed it
 #   library:NAME   dpkg knows the package NAME as installed
 #   python:venv    the Python that make uses ($PYTHON, else python3) can create a venv
 PACKAGES='
-run   command:make                  make
-run   python:venv                   python3-venv
-run   library:libpango-1.0-0        libpango-1.0-0
-run   library:libpangoft2-1.0-0     libpangoft2-1.0-0
-run   library:libharfbuzz-subset0   libharfbuzz-subset0
-test  command:chromium              chromium
-test  command:qpdf                  qpdf
-test  command:pdftoppm              poppler-utils
-test  command:npm                   nodejs npm
-ci    command:git                   git
-ci    command:curl                  curl
+run,ci  command:make                make
+run     python:venv                 python3-venv
+run     library:libpango-1.0-0      libpango-1.0-0
+run     library:libpangoft2-1.0-0   libpangoft2-1.0-0
+run     library:libharfbuzz-subset0 libharfbuzz-subset0
+test    command:chromium            chromium
+test    command:qpdf                qpdf
+test    command:pdftoppm            poppler-utils
+test    command:npm                 nodejs npm
+ci      command:git                 git
+ci      command:curl                curl
 '
 # npm is asked for by command, not by package: NodeSource's nodejs brings npm itself and conflicts
 # with Debian's npm, which apt would then refuse to install.
@@ -42,10 +42,14 @@ present() {
 
 # The packages of the given groups whose probe fails, one word each, in the order of the list.
 missing_packages() {
-  local group probe packages
-  while read -r group probe packages; do
-    [[ -n $group && " $* " == *" $group "* ]] || continue
-    present "$probe" || printf '%s\n' $packages
+  local groups probe packages wanted
+  while read -r groups probe packages; do
+    for wanted in "$@"; do
+      if [[ ,$groups, == *,$wanted,* ]]; then
+        present "$probe" || printf '%s\n' $packages
+        break
+      fi
+    done
   done <<<"$PACKAGES"
 }
 

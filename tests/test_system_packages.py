@@ -98,8 +98,11 @@ class BareMachine:
                 self.script(COMMANDS[package], "exit 0")
 
     def make(self, target: str) -> subprocess.CompletedProcess:
+        return self.run("make", "--no-print-directory", target)
+
+    def run(self, *command: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            ["make", "--no-print-directory", target],
+            command,
             cwd=PROJECT,
             env={"PATH": str(self.bin), "HOME": str(self.bin.parent), "LANG": "C.UTF-8"},
             capture_output=True,
@@ -223,6 +226,13 @@ def test_without_root_and_without_sudo_at_all_it_says_to_install_as_root(machine
     assert machine.apt_get_calls() == []
     expected = "  su -c 'apt-get install --no-install-recommends " + " ".join(RUN_PACKAGES) + "'"
     assert expected in result.stderr
+
+
+def test_ci_adds_git_and_curl_for_its_check_of_make_run_in_a_fresh_clone(machine):
+    result = machine.run("bash", "scripts/system_packages.sh", "ci")
+
+    assert result.returncode == 0, result.stderr
+    assert machine.apt_get_calls() == ["update -q", apt_install("git", "curl")]
 
 
 def test_a_package_that_apt_get_leaves_missing_fails_the_step(machine):
