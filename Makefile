@@ -32,7 +32,7 @@ run: packages-run $(VENV)/.installed
 
 # The slowest tests, then the suite's wall time (pytest's last line).
 test: packages-test install lint
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 # One command per check; each must pass.
 lint: $(VENV)/.installed
