@@ -1,6 +1,7 @@
-# Remissportalen. The two commands of the README:
+# Remissportalen. The two commands of the README, each installing first what it needs:
 #   make run    set everything up and serve the portal with the seed case at http://127.0.0.1:8000
-#   make test   lint and run the whole test suite (DATABASE_URL picks the database; SQLite if unset)
+#   make test   lint and run the whole test suite, on every core (DATABASE_URL picks the database;
+#               SQLite if unset)
 
 SHELL := /bin/bash
 VENV := .venv
@@ -48,7 +49,7 @@ packages-run:
 packages-test:
 	@PYTHON="$(PYTHON)" scripts/system_packages.sh run test
 
-format: install
+format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
@@ -90,7 +91,7 @@ worker: $(VENV)/.installed
 	$(PY) manage.py db_worker
 
 # Refresh the pinned versions after changing pyproject.toml.
-lock: install
+lock: $(VENV)/.installed
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
 		--generate-hashes -q -o requirements.lock
