@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "remiss.middleware.SwedishErrorPagesInDevelopment",
     "remiss.middleware.UnstorableInputIsABadRequest",
     "remiss.middleware.TooLargeRequestRefused",
     "remiss.middleware.LoggedInPagesAreNotStored",

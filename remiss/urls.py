@@ -132,6 +132,7 @@ urlpatterns = [
     # Public pages: no login; only what is public (sent remisses, delivered replies)
     path("offentligt/", public.public_remisses, name="public_remisses"),
     path("tillganglighet/", public.accessibility, name="accessibility"),
+    path("hjalp/", public.help_page, name="help"),
     path("offentligt/remisser/<int:pk>/", public.public_remiss, name="public_remiss"),
     path(
         "offentligt/remisser/<int:pk>/svar/<int:recipient_pk>/",

@@ -598,6 +598,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "accessibility": (
         case("awaiting", NO_ARGS, EVERYONE, why="Tillgänglighetsredogörelse, for anyone."),
     ),
+    "help": (case("awaiting", NO_ARGS, EVERYONE, why="Hjälp: who does what, for anyone."),),
     "public_remiss": (
         case("awaiting", REMISS, EVERYONE, why="A sent remiss is public."),
         case(
