@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.tasks import task
+from django.tasks import TaskContext, task
 from django.utils import timezone
 
 from remiss import tasks
@@ -81,10 +81,12 @@ def schedule(decision: Decision) -> list[StoredDocument]:
     return ordered
 
 
-@task
-def render_document(document_id: int) -> bool:
+@task(takes_context=True)
+def render_document(context: TaskContext, document_id: int) -> bool:
     """Skapa handlingen: one attempt at rendering and storing one document."""
-    return tasks.run(StoredDocument, document_id, _render_and_store, render_document)
+    return tasks.run(
+        StoredDocument, document_id, _render_and_store, render_document, tasks.worker_of(context)
+    )
 
 
 def recover(*, failed: bool = False, only: list[int] | None = None) -> int:
@@ -102,7 +104,7 @@ def render_pending(decision_id: int) -> None:
         )
         # A failure is recorded on the row and logged; the others still get their turn.
         with contextlib.suppress(Exception):
-            render_document.call(document.pk)
+            tasks.run(StoredDocument, document.pk, _render_and_store, render_document)
 
 
 def _render_and_store(document: StoredDocument) -> None:

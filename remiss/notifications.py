@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.tasks import task
+from django.tasks import TaskContext, task
 from django.template import Context, engines
 from django.template.loader import get_template
 from django.urls import reverse
@@ -105,10 +105,10 @@ def send(template: str, recipients, context: dict) -> Mailing:
     return mailing
 
 
-@task
-def send_outgoing(mail_id: int) -> bool:
+@task(takes_context=True)
+def send_outgoing(context: TaskContext, mail_id: int) -> bool:
     """Skicka e-post: one attempt at handing one message to the mail server."""
-    return tasks.run(OutgoingMail, mail_id, _deliver, send_outgoing)
+    return tasks.run(OutgoingMail, mail_id, _deliver, send_outgoing, tasks.worker_of(context))
 
 
 def _deliver(mail: OutgoingMail) -> None:

@@ -11,11 +11,13 @@ a rolled-back one has none. A task on Django's task queue does the work:
   request, as a robust on-commit hook: one hook that fails never stops the others.
 
 Each attempt claims its row with a conditional UPDATE (so two workers never do one job), counts
-the attempt, and on failure stores the error and the time of the next attempt: 30 s, 1, 2, 4 …
+the attempt and the worker, and on failure stores the error and the time of the next attempt: 30 s, 1, 2, 4 …
 minutes, up to an hour, eight attempts in all. A job that ran out of attempts stays "failed"
 (with its reason, on the page and in the admin) until `python manage.py requeue_failed` puts it
 back. A claim older than STALE_AFTER (the worker died, or the database refused the last write)
-is taken back by `recover`, which the worker runs every minute and `requeue_failed` runs too.
+(see `stale_claims`) is taken back by `recover`, which the worker runs with its heartbeat
+(remiss/worker.py) and `requeue_failed` runs too; a task handed back to the queue takes it over
+as well.
 
 This module knows no job in particular (documents.py and notifications.py define theirs), so
 there is no import circle between the jobs and the queue.
@@ -28,9 +30,10 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.tasks import Task
+from django.tasks import Task, TaskContext
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -41,9 +44,11 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 FIRST_DELAY = datetime.timedelta(seconds=30)
 LONGEST_DELAY = datetime.timedelta(hours=1)
-# A claim older than this belongs to a worker that is gone: rendering eight long attachments
-# takes minutes, not this long.
-STALE_AFTER = datetime.timedelta(minutes=30)
+# A claim is stale (its worker is gone) when the worker that made it has had no heartbeat for
+# WORKER_STALE_SECONDS (remiss/worker.py), or in any case after this long: a worker that is alive
+# but stuck on one job for an hour is as good as gone. A slow worker loses nothing by it: its
+# late result is not recorded, the new attempt's is.
+STALE_AFTER = datetime.timedelta(hours=1)
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -68,7 +73,32 @@ def enqueue(task: Task, job_id: int, *, at: datetime.datetime | None = None) -> 
     # The immediate backend cannot wait: a deferred retry waits for `requeue_failed` or `recover`.
 
 
-def run(job_model: type[Job], job_id: int, work: Callable[[Job], None], task: Task) -> bool:
+def stale_claims(job_model: type[Job], now: datetime.datetime) -> Q:
+    """Jobs claimed by a worker that is gone (no heartbeat for WORKER_STALE_SECONDS; the
+    immediate backend's request process has none), or claimed longer ago than STALE_AFTER."""
+    from remiss.models import WorkerHeartbeat
+
+    silent_since = now - datetime.timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    alive = WorkerHeartbeat.objects.filter(seen_at__gte=silent_since).values("worker_id")
+    return Q(state=job_model.State.RUNNING) & (
+        Q(claimed_at__lt=now - STALE_AFTER)
+        | (Q(claimed_at__lt=silent_since) & ~Q(claimed_by__in=alive))
+    )
+
+
+def worker_of(context: TaskContext) -> str:
+    """The id of the worker running the task (the immediate backend has one per process)."""
+    worker_ids = context.task_result.worker_ids
+    return worker_ids[-1] if worker_ids else ""
+
+
+def run(
+    job_model: type[Job],
+    job_id: int,
+    work: Callable[[Job], None],
+    task: Task,
+    worker_id: str = "",
+) -> bool:
     """One attempt at a job: claim it, do `work`, record the outcome. True when done.
 
     `work` does the job and saves what it made on the row (the caller's fields); the state
@@ -77,11 +107,13 @@ def run(job_model: type[Job], job_id: int, work: Callable[[Job], None], task: Ta
     """
     State = job_model.State
     now = timezone.now()
-    due = Q(state=State.PENDING) | Q(state=State.FAILED, next_attempt_at__lte=now)
-    claimed = (
-        job_model.objects.filter(due, pk=job_id)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(state=State.RUNNING, attempts=F("attempts") + 1, claimed_at=now)
+    due = (
+        Q(state=State.PENDING, next_attempt_at__isnull=True)
+        | Q(state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
+        | stale_claims(job_model, now)  # its worker is gone
+    )
+    claimed = job_model.objects.filter(due, pk=job_id).update(
+        state=State.RUNNING, attempts=F("attempts") + 1, claimed_at=now, claimed_by=worker_id
     )
     if not claimed:  # done already, in the hands of another worker, or not due yet
         return False
@@ -114,8 +146,8 @@ def recover(
 ) -> int:
     """Put stuck jobs back on the queue; the number put back.
 
-    Always: claims older than STALE_AFTER (the worker died mid-job, or the database refused its
-    last write), and jobs waiting since longer than that with no task to run them (the
+    Always: stale claims (the worker died mid-job, or the database refused its last write;
+    see `stale_claims`), and jobs waiting since longer than STALE_AFTER with no task to run them (the
     immediate backend's on-commit hook never ran, or a deferred retry that cannot wait there).
     With `failed`: every failed job, also those out of attempts, now, with new attempts.
     `only` limits it to these jobs (the admin's action).
@@ -132,7 +164,7 @@ def recover(
         if only is not None:
             candidates = candidates.filter(pk__in=only)
         stuck = candidates.filter(
-            Q(state=State.RUNNING, claimed_at__lt=stale)
+            stale_claims(job_model, now)
             | waiting_long
             | Q(state=State.FAILED, next_attempt_at__lte=now)
             | (Q(state=State.FAILED) if failed else Q(pk__in=[]))

@@ -27,6 +27,8 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 urlpatterns = [
     path("", inbox.start, name="start"),
     path("halsa/", health.health, name="health"),
+    path("halsa/redo/", health.ready, name="ready"),
+    path("drift/metrics/", health.prometheus, name="metrics"),
     path("logga-in/", LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # The recipient's case and its statement
@@ -130,6 +132,7 @@ urlpatterns = [
     # Public pages: no login; only what is public (sent remisses, delivered replies)
     path("offentligt/", public.public_remisses, name="public_remisses"),
     path("tillganglighet/", public.accessibility, name="accessibility"),
+    path("hjalp/", public.help_page, name="help"),
     path("offentligt/remisser/<int:pk>/", public.public_remiss, name="public_remiss"),
     path(
         "offentligt/remisser/<int:pk>/svar/<int:recipient_pk>/",

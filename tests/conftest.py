@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from programs.models import FocusArea, Programme
 from remiss.models import Membership, Organisation, Recipient, Remiss, Statement
@@ -28,6 +29,38 @@ def make_user(
 def make_organisation(name: str, kind: str = Kind.DISTRICT_COUNCIL, **fields) -> Organisation:
     fields.setdefault("valid_from", datetime.date(2007, 1, 1))
     return Organisation.objects.create(name=name, kind=kind, **fields)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file, as in use, not Django's shared in-memory one:
+    only a file shows how SQLite locks when two requests write at once. It lies in the worker's
+    own temporary folder; on PostgreSQL each xdist worker's database gets its suffix (_gw0, …)
+    from pytest-django, as without this fixture."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("db") / "test.sqlite3"
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, one per xdist worker (test_remiss_gw0, …), which end with
+    no session of their own left open: a thread that outlived its test (a live server's request
+    thread, say) would otherwise keep PostgreSQL from dropping them."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                connection.close()
 
 
 @pytest.fixture(autouse=True)

@@ -146,6 +146,22 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     # --- Everyone's pages ----------------------------------------------------------------------
     "start": (case("awaiting", NO_ARGS, SIGNED_IN, why="Mina ärenden: each person's own list."),),
     "health": (case("awaiting", NO_ARGS, EVERYONE, why="For load balancers; shows nothing."),),
+    "ready": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            EVERYONE,
+            why="Readiness for load balancers: ok or fel per service, no details.",
+        ),
+    ),
+    "metrics": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            NOBODY_PUBLIC,
+            why="Prometheus only, with METRICS_TOKEN or from METRICS_ALLOWED_IPS (unset here).",
+        ),
+    ),
     "login": (
         case(
             "awaiting",
@@ -582,6 +598,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "accessibility": (
         case("awaiting", NO_ARGS, EVERYONE, why="Tillgänglighetsredogörelse, for anyone."),
     ),
+    "help": (case("awaiting", NO_ARGS, EVERYONE, why="Hjälp: who does what, for anyone."),),
     "public_remiss": (
         case("awaiting", REMISS, EVERYONE, why="A sent remiss is public."),
         case(
@@ -848,6 +865,8 @@ def ask(user, method: str, url: str, data: dict) -> object:
         if response.streaming:  # read to the end: the test client then closes the file
             b"".join(response.streaming_content)
         transaction.set_rollback(True)
+    # Nothing a logged-in person is answered may be kept by a browser or a proxy (issue 13).
+    assert user is None or "no-store" in response.get("Cache-Control", ""), (method, url)
     return answer_of(response)
 
 

@@ -19,6 +19,7 @@ from remiss.models.meetings import (
     SpecialStatement,
     Vote,
 )
+from remiss.models.operations import DailyRun, WorkerHeartbeat
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
 from remiss.models.remisses import Attachment, Recipient, Remiss, attachment_path
 from remiss.models.security import LoginFailure
@@ -38,6 +39,7 @@ __all__ = [
     "Attendance",
     "AutosavedDraft",
     "Ballot",
+    "DailyRun",
     "Decision",
     "ExtensionRequest",
     "FocusAreaView",
@@ -63,5 +65,6 @@ __all__ = [
     "StatusEvent",
     "StoredDocument",
     "Vote",
+    "WorkerHeartbeat",
     "attachment_path",
 ]

@@ -22,6 +22,7 @@ class Job(models.Model):
     attempts = models.PositiveIntegerField("försök", default=0)
     next_attempt_at = models.DateTimeField("nästa försök", null=True, blank=True)
     claimed_at = models.DateTimeField("påbörjat", null=True, blank=True)
+    claimed_by = models.CharField("arbetsprocess", max_length=64, blank=True)
     created_at = models.DateTimeField("beställd", default=timezone.now)
     error = models.TextField("senaste fel", blank=True)
 

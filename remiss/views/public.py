@@ -13,7 +13,15 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from remiss.models import Attachment, Decision, Recipient, Remiss, Statement, StoredDocument
+from remiss.models import (
+    Attachment,
+    Decision,
+    Membership,
+    Recipient,
+    Remiss,
+    Statement,
+    StoredDocument,
+)
 from remiss.views.documents import serve_archived
 
 logger = logging.getLogger(__name__)
@@ -142,6 +150,14 @@ def public_document(request: HttpRequest, pk: int) -> HttpResponse:
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None
     return serve_archived(request, document)
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Hjälp: what each role does and where, with the visitor's own roles named first."""
+    own = set()
+    if request.user.is_authenticated:
+        own = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+    return render(request, "public/help.html", {"own_roles": own})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

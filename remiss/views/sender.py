@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from remiss import notifications, numbers, permissions, selectors, sending
+from remiss import notifications, numbers, permissions, selectors, sending, uploads
 from remiss.forms.sending import SendRemissForm
 from remiss.models import (
     Decision,
@@ -101,6 +101,13 @@ def remiss_create(request: HttpRequest) -> HttpResponse:
             if unreached:
                 messages.warning(request, notifications.no_contact(unreached))
             return redirect("remiss_status", pk=remiss.pk)
+    if request.method == "POST":
+        uploads.ask_for_file_again(
+            form,
+            "file",
+            request.FILES,
+            reason="den sparades inte eftersom remissen inte kunde skickas.",
+        )
     organisations = form.fields["recipients"].queryset
     return render(
         request,

@@ -126,7 +126,7 @@ def test_kommunstyrelsen_sends_follows_and_compiles(
     assert_accessible(ks, name="compilation")
 
     csv_response = ks.request.get(f"/remisser/{remiss.pk}/sammanstallning.csv")
-    rows = list(csv.reader(io.StringIO(csv_response.body().decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(csv_response.body().decode("utf-8-sig")), delimiter=";"))
     assert any("Krisberedskapen behöver fler övningar." in cell for row in rows for cell in row)
     assert any("Socialnämnden" in row for row in rows)
     from openpyxl import load_workbook

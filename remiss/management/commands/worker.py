@@ -1,46 +1,42 @@
-"""The background worker for TASKS_BACKEND=database (production): `make worker`, or
+"""The background worker (`make worker`): django-tasks-db's db_worker with a heartbeat beside it,
+tasks of dead workers handed back, and the daily jobs (remiss/worker.py). Start as many as you
+like, on one machine or several: each claims a task under a row lock, and each daily job runs
+once a day.
 
-    python manage.py worker
-
-django-tasks-db's db_worker (the same options), and beside it a thread that every minute takes
-back stuck work (remiss.tasks.recover): documents and mail whose worker died mid-job, whose
-last write the database refused, or whose retry is due.
+    python manage.py worker [--metrics-port 9101] [db_worker's options]
 """
 
-import logging
-import threading
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from django.db import close_old_connections
-from django_tasks_db.management.commands import db_worker
-
-from remiss import documents, notifications
-
-logger = logging.getLogger(__name__)
-RECOVER_EVERY = 60  # seconds
+from remiss import worker
 
 
-def recover_forever(stop: threading.Event) -> None:
-    while not stop.wait(RECOVER_EVERY):
-        close_old_connections()
-        try:
-            documents.recover()
-            notifications.recover()
-        except Exception:  # a database that is away now is there the next minute
-            logger.exception("Kunde inte gå igenom kön efter fastnade jobb")
-        finally:
-            close_old_connections()
+class Command(DatabaseWorkerCommand):
+    help = (
+        "Kör bakgrundsjobben (arkiverade PDF:er, dagliga påminnelser) med hjärtslag; "
+        "flera samtidigt går bra."
+    )
 
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        # The reloader would run a second, idle heartbeat in its parent process.
+        parser.set_defaults(reload=False)
+        parser.add_argument(
+            "--metrics-port",
+            type=int,
+            default=None,
+            help="Serve this worker's Prometheus metrics (render times) on this port.",
+        )
 
-class Command(db_worker.Command):
-    help = "Kör bakgrundsjobben (handlingar, e-post) och tar tillbaka jobb som har fastnat."
+    def handle(self, *args, metrics_port: int | None = None, **options) -> None:
+        if metrics_port:
+            from prometheus_client import start_http_server
 
-    def handle(self, *args, **options):
-        documents.recover()
-        notifications.recover()
-        stop = threading.Event()
-        thread = threading.Thread(target=recover_forever, args=(stop,), daemon=True)
-        thread.start()
+            start_http_server(metrics_port)
+        companion = worker.Companion(options["worker_id"])
+        companion.first_tick()  # alive before the first task is claimed
+        companion.start()
         try:
             super().handle(*args, **options)
         finally:
-            stop.set()
+            companion.stop()
