@@ -11,13 +11,13 @@ a rolled-back one has none. A task on Django's task queue does the work:
   request, as a robust on-commit hook: one hook that fails never stops the others.
 
 Each attempt claims its row with a conditional UPDATE (so two workers never do one job), counts
-the attempt and the worker, and on failure stores the error and the time of the next attempt: 30 s, 1, 2, 4 …
-minutes, up to an hour, eight attempts in all. A job that ran out of attempts stays "failed"
-(with its reason, on the page and in the admin) until `python manage.py requeue_failed` puts it
-back. A claim older than STALE_AFTER (the worker died, or the database refused the last write)
-(see `stale_claims`) is taken back by `recover`, which the worker runs with its heartbeat
-(remiss/worker.py) and `requeue_failed` runs too; a task handed back to the queue takes it over
-as well.
+the attempt, notes the worker, and on failure stores the error and the time of the next attempt:
+30 s, 1, 2, 4 … minutes, up to an hour, eight attempts in all. A job that ran out of attempts
+stays "failed" (with its reason, on the page and in the admin) until `python manage.py
+requeue_failed` puts it back. A stale claim (its worker is gone, or the database refused the
+last write: see `stale_claims`) is taken back by `recover`, which the worker runs with its
+heartbeat (remiss/worker.py) and `requeue_failed` runs too; a task handed back to the queue
+takes it over as well.
 
 This module knows no job in particular (documents.py and notifications.py define theirs), so
 there is no import circle between the jobs and the queue.
@@ -147,8 +147,9 @@ def recover(
     """Put stuck jobs back on the queue; the number put back.
 
     Always: stale claims (the worker died mid-job, or the database refused its last write;
-    see `stale_claims`), and jobs waiting since longer than STALE_AFTER with no task to run them (the
-    immediate backend's on-commit hook never ran, or a deferred retry that cannot wait there).
+    see `stale_claims`), and jobs waiting since longer than STALE_AFTER with no task to run
+    them (the immediate backend's on-commit hook never ran, or a deferred retry that cannot wait
+    there).
     With `failed`: every failed job, also those out of attempts, now, with new attempts.
     `only` limits it to these jobs (the admin's action).
     """
