@@ -3,9 +3,11 @@
 English names in code, the Swedish term in each docstring (see the glossary in the README).
 """
 
+from remiss.models.council import MeetingEvent, Seat
 from remiss.models.documents import StoredDocument
 from remiss.models.events import StatusEvent
 from remiss.models.meetings import (
+    AgendaIssue,
     AgendaItem,
     Attendance,
     Ballot,
@@ -14,6 +16,7 @@ from remiss.models.meetings import (
     Meeting,
     MeetingProposal,
     ProtocolNote,
+    Recusal,
     Reservation,
     SpecialStatement,
     Vote,
@@ -32,6 +35,7 @@ from remiss.models.statements import (
 )
 
 __all__ = [
+    "AgendaIssue",
     "AgendaItem",
     "Attachment",
     "Attendance",
@@ -43,6 +47,7 @@ __all__ = [
     "JustificationSignature",
     "LoginFailure",
     "Meeting",
+    "MeetingEvent",
     "MeetingProposal",
     "Membership",
     "Organisation",
@@ -50,10 +55,12 @@ __all__ = [
     "PreparationStep",
     "ProtocolNote",
     "Recipient",
+    "Recusal",
     "Reminder",
     "Remiss",
     "Reservation",
     "ReviewComment",
+    "Seat",
     "SpecialStatement",
     "Statement",
     "StatementVersion",
