@@ -187,9 +187,7 @@ def agenda_issued(issue) -> None:
     meeting = issue.meeting
     people = [
         seat.person
-        for seat in Seat.objects.on(meeting.organisation_id, meeting.date).select_related(
-            "person"
-        )
+        for seat in Seat.objects.on(meeting.organisation_id, meeting.date).select_related("person")
         if seat.person.is_active
     ]
     send(

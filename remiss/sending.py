@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from remiss import deadlines, notifications
+from remiss import deadlines, notifications, workflow
 from remiss.drafting import store_attachment
 from remiss.models import (
     ExtensionRequest,
@@ -154,17 +154,16 @@ def decide_extension(
     request.decided_at = timezone.now()
     request.answer = answer.strip()
     request.save()
-    if grant:
-        recipient.extended_deadline, _ = deadlines.moved_deadline(request.requested_deadline)
-        recipient._change_reason = "Anstånd beviljat"
-        recipient.save(update_fields=["extended_deadline"])
     verdict = "beviljat" if grant else "avslaget"
-    _event(
-        recipient,
-        user,
-        f"Anstånd till {request.requested_deadline:%Y-%m-%d} {verdict}"
-        + (f": {request.answer}" if request.answer else "."),
+    comment = f"Anstånd till {request.requested_deadline:%Y-%m-%d} {verdict}" + (
+        f": {request.answer}" if request.answer else "."
     )
+    if grant:
+        workflow.extend(
+            recipient=recipient, user=user, deadline=request.requested_deadline, comment=comment
+        )
+    else:
+        _event(recipient, user, comment)
     notifications.extension_decided(request)
     return request
 

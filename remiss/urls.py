@@ -90,6 +90,41 @@ urlpatterns = [
         documents.extract_pdf,
         name="extract_pdf",
     ),
+    path("sammantraden/<int:pk>/narvaro/", meetings.meeting_attendance, name="meeting_attendance"),
+    path("sammantraden/<int:pk>/andra/", meetings.meeting_change, name="meeting_change"),
+    path("sammantraden/<int:pk>/kallelse/", meetings.agenda_issue, name="agenda_issue"),
+    path("sammantraden/<int:pk>/kallelse/<int:version>/", meetings.agenda_pdf, name="agenda_pdf"),
+    path("sammantraden/<int:pk>/protokoll/", meetings.minutes_pdf, name="minutes_pdf"),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/flytta/",
+        meetings.item_move,
+        name="item_move",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/stryk/",
+        meetings.item_remove,
+        name="item_remove",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/jav/",
+        meetings.recusal_add,
+        name="recusal_add",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/jav/<int:recusal_pk>/ta-bort/",
+        meetings.recusal_remove,
+        name="recusal_remove",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/ratta/",
+        meetings.decision_correct,
+        name="decision_correct",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/reservationer/<int:reservation_pk>/",
+        meetings.reservation_reasons,
+        name="reservation_reasons",
+    ),
     path("handlingar/<int:pk>/", documents.stored_document, name="document"),
     # The sender's side
     path("remisser/ny/", sender.remiss_create, name="remiss_create"),
@@ -124,5 +159,11 @@ urlpatterns = [
         name="public_reply",
     ),
     path("offentligt/handlingar/<int:pk>/", public.public_document, name="public_document"),
+    path("offentligt/sammantraden/<int:pk>/", public.public_meeting, name="public_meeting"),
+    path(
+        "offentligt/sammantraden/<int:pk>/kallelse/<int:version>/",
+        public.public_agenda,
+        name="public_agenda",
+    ),
     path("admin/", admin.site.urls),
 ]

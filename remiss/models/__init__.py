@@ -20,6 +20,7 @@ from remiss.models.meetings import (
     Reservation,
     SpecialStatement,
     Vote,
+    VoteChoice,
 )
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
 from remiss.models.remisses import Attachment, Recipient, Remiss, attachment_path
@@ -67,5 +68,6 @@ __all__ = [
     "StatusEvent",
     "StoredDocument",
     "Vote",
+    "VoteChoice",
     "attachment_path",
 ]

@@ -336,6 +336,17 @@ class MeetingProposal(models.Model):
         return f"{self.mover}: {self.get_kind_display()}"
 
 
+class VoteChoice(models.TextChoices):
+    """Röst: ja, nej or avstår; the chair's casting vote is ja or nej."""
+
+    YES = "ja", "Ja"
+    NO = "nej", "Nej"
+    ABSTAIN = "avstår", "Avstår"
+
+
+CASTING_CHOICES = [(VoteChoice.YES, VoteChoice.YES.label), (VoteChoice.NO, VoteChoice.NO.label)]
+
+
 class Vote(models.Model):
     """Votering: an open vote; each serving member answers ja, nej or avstår."""
 
@@ -349,7 +360,7 @@ class Vote(models.Model):
         "ordförandens utslagsröst",
         max_length=5,
         blank=True,
-        choices=[("ja", "Ja"), ("nej", "Nej")],
+        choices=CASTING_CHOICES,
         help_text="Avgör vid lika röstetal.",
     )
 
@@ -362,26 +373,33 @@ class Vote(models.Model):
 
     def counts(self, ballots=None) -> dict[str, int]:
         ballots = self.ballots.all() if ballots is None else ballots
-        result = {"ja": 0, "nej": 0, "avstår": 0}
-        for ballot in ballots:
-            result[ballot.choice] += 1
-        return result
+        return tally(ballot.choice for ballot in ballots)
 
     def result(self, ballots=None) -> str:
         """ "ja" or "nej": the majority, or the chair's casting vote on a tie."""
-        counts = self.counts(ballots)
-        if counts["ja"] != counts["nej"]:
-            return "ja" if counts["ja"] > counts["nej"] else "nej"
-        return self.casting_vote
+        return outcome_of(self.counts(ballots), self.casting_vote)
+
+
+def tally(choices) -> dict[str, int]:
+    """How many answered ja, nej and avstår (keys are the VoteChoice values)."""
+    result = dict.fromkeys(VoteChoice.values, 0)
+    for choice in choices:
+        result[choice] += 1
+    return result
+
+
+def outcome_of(counts: dict[str, int], casting_vote: str) -> str:
+    """The majority, or the chair's casting vote on a tie ("" when a tie has none)."""
+    yes, no = counts[VoteChoice.YES], counts[VoteChoice.NO]
+    if yes != no:
+        return VoteChoice.YES if yes > no else VoteChoice.NO
+    return casting_vote
 
 
 class Ballot(models.Model):
     """One member's answer in a vote."""
 
-    class Choice(models.TextChoices):
-        YES = "ja", "Ja"
-        NO = "nej", "Nej"
-        ABSTAIN = "avstår", "Avstår"
+    Choice = VoteChoice
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
     member = models.ForeignKey(

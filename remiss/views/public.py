@@ -13,7 +13,15 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from remiss.models import Attachment, Decision, Recipient, Remiss, Statement, StoredDocument
+from remiss.models import (
+    Attachment,
+    Decision,
+    Meeting,
+    Recipient,
+    Remiss,
+    Statement,
+    StoredDocument,
+)
 from remiss.views.documents import serve_archived
 
 logger = logging.getLogger(__name__)
@@ -50,7 +58,17 @@ def public_remisses(request: HttpRequest) -> HttpResponse:
         .order_by("-sent_on", "-pk")
     )
     page = Paginator(remisses, PER_PAGE).get_page(request.GET.get("sida"))
-    return render(request, "public/remiss_list.html", {"page": page, "remisses": page.object_list})
+    meetings = (
+        Meeting.objects.filter(open=True, issues__isnull=False)
+        .select_related("organisation")
+        .distinct()
+        .order_by("-date")[:20]
+    )
+    return render(
+        request,
+        "public/remiss_list.html",
+        {"page": page, "remisses": page.object_list, "meetings": list(meetings)},
+    )
 
 
 def public_remiss(request: HttpRequest, pk: int) -> HttpResponse:
@@ -87,6 +105,9 @@ def public_reply(request: HttpRequest, pk: int, recipient_pk: int) -> HttpRespon
         .first()
     )
     decision = _final_decision(statement) if statement else None
+    if decision is not None and decision.item.closed:
+        # Decided behind closed doors: its documents are never on the public pages.
+        raise Http404("Svaret finns inte.")
     ballots = []
     if decision is not None and hasattr(decision, "vote"):
         ballots = list(decision.vote.ballots.all())
@@ -138,10 +159,38 @@ def public_document(request: HttpRequest, pk: int) -> HttpResponse:
             decision__outcome__in=FINAL_OUTCOMES,
             decision__item__statement__recipient__status=Recipient.Status.DELIVERED,
             decision__item__statement__recipient__remiss__sent_on__isnull=False,
+            decision__item__closed=False,
         )
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None
     return serve_archived(request, document)
+
+
+def _public_meeting(pk: int) -> Meeting:
+    """An open meeting whose kallelse has been issued; anything else is 404."""
+    meeting = Meeting.objects.select_related("organisation").filter(pk=pk, open=True).first()
+    if meeting is None or not meeting.issues.exists():
+        raise Http404("Sammanträdet finns inte.")
+    return meeting
+
+
+def public_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda of an open meeting, as last issued. A closed paragraph shows its title only,
+    never its documents."""
+    meeting = _public_meeting(pk)
+    issues = list(meeting.issues.order_by("version"))
+    items = list(meeting.items.select_related("statement__recipient__remiss").order_by("number"))
+    return render(
+        request,
+        "public/meeting_detail.html",
+        {"meeting": meeting, "issues": issues, "items": items},
+    )
+
+
+def public_agenda(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    from remiss.views.meetings import serve_issue
+
+    return serve_issue(_public_meeting(pk), version)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
