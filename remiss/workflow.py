@@ -1414,12 +1414,13 @@ def add_reservation_reasons(
         pk=reservation.pk
     )
     decision = reservation.decision
-    _open_meeting(decision.item.meeting, user)
+    _require_secretary(user, decision.item.meeting)
     if decision.justified_on is not None:
         raise TransitionError(
             "Protokollet är justerat; en skriftlig motivering måste lämnas före justeringen "
             "(KL 4 kap. 27 §)."
         )
+    _open_meeting(decision.item.meeting, user)
     if not reason.strip():
         raise TransitionError("Skriv motiveringen.")
     old = reservation.reason
