@@ -523,7 +523,7 @@ def record_decision(
     Everything is checked (check_decision) before the first row is written.
     """
     item = (
-        AgendaItem.objects.select_for_update()
+        AgendaItem.objects.select_for_update(of=("self",))
         .select_related("meeting", "statement__recipient")
         .get(pk=item.pk)
     )

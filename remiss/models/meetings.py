@@ -11,7 +11,14 @@ from simple_history.models import HistoricalRecords
 
 from remiss import deadlines
 from remiss.models.organisations import Organisation
+from remiss.models.remisses import Recipient, organisations_of
 from remiss.models.statements import Statement
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MeetingQuerySet":
+        """Meetings of the person's organisations: the agenda is open to every member."""
+        return self.filter(organisation_id__in=organisations_of(user))
 
 
 class Meeting(models.Model):
@@ -68,6 +75,7 @@ class Meeting(models.Model):
     minutes_justified_on = models.DateField("protokollet justerat", null=True, blank=True)
     notice_date = models.DateField("anslaget", null=True, blank=True)
 
+    objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[justifiers])
 
     class Meta:
@@ -260,6 +268,38 @@ class Recusal(models.Model):
         return f"{self.member.get_full_name()} jävig i {self.item}"
 
 
+class DecisionQuerySet(models.QuerySet):
+    def final(self) -> "DecisionQuerySet":
+        """Decisions on the matter itself: not tabled, not referred back."""
+        return self.exclude(outcome__in=NOT_FINAL)
+
+    def justified(self) -> "DecisionQuerySet":
+        return self.filter(justified_on__isnull=False)
+
+    def public(self) -> "DecisionQuerySet":
+        """The justified final decisions that sent a public reply (delivered, to a sent
+        remiss): what the public pages show and what their archived documents belong to."""
+        return (
+            self.final()
+            .justified()
+            .filter(
+                item__statement__recipient__status=Recipient.Status.DELIVERED,
+                item__statement__recipient__remiss__sent_on__isnull=False,
+                item__closed=False,  # a closed paragraph's documents are never public
+            )
+        )
+
+    def reply_of(self, statement: Statement) -> "Decision | None":
+        """The justified final decision that sent the statement's reply, the latest if more."""
+        return (
+            self.final()
+            .justified()
+            .filter(item__statement=statement)
+            .order_by("-decided_at")
+            .first()
+        )
+
+
 class Decision(models.Model):
     """Beslut: the council's decision on one agenda item (one per item)."""
 
@@ -291,6 +331,7 @@ class Decision(models.Model):
     justified_on = models.DateField("justerat", null=True, blank=True)
     notice_date = models.DateField("anslaget", null=True, blank=True)
 
+    objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -307,7 +348,11 @@ class Decision(models.Model):
     @property
     def is_final(self) -> bool:
         """A decision on the matter itself (not tabled or sent back): it is justified and sent."""
-        return self.outcome not in (self.Outcome.REFERRED_BACK, self.Outcome.TABLED)
+        return self.outcome not in NOT_FINAL
+
+
+# Outcomes that leave the matter open: the statement goes back, or to a later meeting.
+NOT_FINAL = (Decision.Outcome.REFERRED_BACK, Decision.Outcome.TABLED)
 
 
 class MeetingProposal(models.Model):
