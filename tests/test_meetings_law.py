@@ -614,3 +614,88 @@ class TestReservations:
             event.save()
         with pytest.raises(TypeError):
             MeetingEvent.objects.all().delete()
+
+
+# --- The pages ---------------------------------------------------------------------------------
+
+
+class TestPages:
+    def test_the_issued_kallelse_is_on_the_members_start_page(
+        self, client, item, council, sekreterare, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        from django.utils import timezone
+
+        Meeting.objects.filter(pk=item.meeting_id).update(date=timezone.localdate())
+        item.meeting.refresh_from_db()
+        member = council[2].person
+        client.force_login(member)
+        assert "Kallelser" not in client.get("/").content.decode()
+
+        workflow.issue_agenda(meeting=item.meeting, user=sekreterare)
+
+        page = client.get("/").content.decode()
+        assert "Kallelser" in page and "Kallelse (PDF)" in page
+
+    def test_the_secretary_corrects_a_decision_on_its_page_with_a_reason(
+        self, client, item, sekreterare, justerare
+    ):
+        from django.urls import reverse
+
+        workflow.record_decision(item=item, user=sekreterare, record=adopted())
+        client.force_login(sekreterare)
+        url = reverse("decision_correct", args=[item.meeting.pk, item.number])
+        form = client.get(url).content.decode()
+        assert "Skäl" in form and 'value="adopted"' in form
+        management = {
+            f"{prefix}-{key}": value
+            for prefix in ["yrkanden", "reservationer", "uttalanden", "anteckningar"]
+            for key, value in [("TOTAL_FORMS", 1), ("INITIAL_FORMS", 0)]
+        }
+
+        response = client.post(
+            url,
+            {
+                "outcome": "rejected",
+                "text": "Avslag.",
+                "reservationer-0-member": justerare.pk,
+                "rattelse-reason": "Fel utfall antecknat.",
+                **management,
+            },
+        )
+
+        assert response.status_code == 302
+        decision = Decision.objects.get()
+        assert decision.outcome == "rejected"
+        assert decision.reservations.get().person == justerare
+        paragraph = client.get(response["Location"]).content.decode()
+        assert "Fel utfall antecknat." in paragraph and "Före: Bifall" in paragraph
+
+    def test_a_reservation_can_only_be_chosen_from_those_serving(
+        self, client, item, council, sekreterare
+    ):
+        from django.urls import reverse
+
+        client.force_login(sekreterare)
+        url = reverse("decision_record", args=[item.meeting.pk, item.number])
+        absent = council[6].person  # ersattare_b, not at the meeting
+        form = client.get(url).content.decode()
+        assert f'<option value="{council[2].person_id}">Anna Berg (V), ledamot</option>' in form
+        assert f'value="{absent.pk}"' not in form
+
+        response = client.post(
+            url,
+            {
+                "outcome": "adopted",
+                "text": "Bifall.",
+                "reservationer-0-member": absent.pk,
+                **{
+                    f"{p}-{k}": v
+                    for p in ["yrkanden", "reservationer", "uttalanden", "anteckningar"]
+                    for k, v in [("TOTAL_FORMS", 1), ("INITIAL_FORMS", 0)]
+                },
+            },
+        )
+
+        assert response.status_code == 200
+        assert not Decision.objects.exists()
