@@ -17,7 +17,15 @@ from tests.conftest import MOVE_URL_NAMES, make_user
 Role = Membership.Role
 pytestmark = pytest.mark.django_db
 
-ROLES = ["handlaggare", "direktor", "direktor2", "sekreterare", "ordforande", "justerare", "ledamot"]
+ROLES = [
+    "handlaggare",
+    "direktor",
+    "direktor2",
+    "sekreterare",
+    "ordforande",
+    "justerare",
+    "ledamot",
+]
 FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
 
 
@@ -156,9 +164,7 @@ def _recipient_steps(recipient: Recipient):
 
 
 @pytest.mark.parametrize("state", list(RECIPIENT_WORLDS))
-def test_the_case_page_shows_exactly_the_steps_the_server_accepts(
-    request, state, people, meeting
-):
+def test_the_case_page_shows_exactly_the_steps_the_server_accepts(request, state, people, meeting):
     recipient = Recipient.objects.get(pk=RECIPIENT_WORLDS[state](request).pk)
     had_statement = Statement.objects.filter(recipient=recipient).exists()
     page = reverse("recipient", args=[recipient.pk])
@@ -177,9 +183,7 @@ def test_the_case_page_shows_exactly_the_steps_the_server_accepts(
         assert buttons == workflow.recipient_moves(people[role], recipient)
 
 
-def test_the_writers_decline_nothing_and_the_delegates_start_nothing(
-    sodermalm_recipient, people
-):
+def test_the_writers_decline_nothing_and_the_delegates_start_nothing(sodermalm_recipient, people):
     moves = {role: workflow.recipient_moves(people[role], sodermalm_recipient) for role in ROLES}
 
     assert moves["handlaggare"] == {"start", "request_extension"}
