@@ -155,14 +155,6 @@ def get_delivered_reply(user: AbstractBaseUser, remiss, recipient_pk: int) -> Re
         raise Http404("Svaret finns inte.") from None
 
 
-def can_decline(user: AbstractBaseUser, organisation_id: int) -> bool:
-    """Avstå is a delegated decision: the head of administration or the council's secretary."""
-    return bool(
-        roles_in(user, organisation_id)
-        & {Membership.Role.HEAD_OF_ADMINISTRATION, Membership.Role.SECRETARY}
-    )
-
-
 def get_document(user: AbstractBaseUser, pk: int):
     """An archived document: for the council's organisation, and for the sender once the reply
     has been delivered (a statement's documents exist only after justification)."""
@@ -177,14 +169,3 @@ def get_document(user: AbstractBaseUser, pk: int):
         return visible.get(pk=pk)
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None
-
-
-def can_request_extension(user: AbstractBaseUser, organisation_id: int) -> bool:
-    return bool(
-        roles_in(user, organisation_id)
-        & {
-            Membership.Role.CASE_OFFICER,
-            Membership.Role.HEAD_OF_ADMINISTRATION,
-            Membership.Role.SECRETARY,
-        }
-    )

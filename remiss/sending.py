@@ -24,7 +24,7 @@ from remiss.models import (
     Remiss,
     StatusEvent,
 )
-from remiss.permissions import can_request_extension, roles_in
+from remiss.permissions import roles_in
 from remiss.uploads import CheckedUpload
 
 Role = Membership.Role
@@ -116,11 +116,11 @@ def request_extension(
     *, recipient: Recipient, user: AbstractBaseUser, deadline: datetime.date, reason: str
 ) -> ExtensionRequest:
     """Begär anstånd: the recipient asks the sender for a later deadline, with a reason."""
-    if not can_request_extension(user, recipient.organisation_id):
-        raise PermissionDenied("Din roll ger inte behörighet att begära anstånd.")
     recipient = Recipient.objects.select_for_update().select_related("remiss").get(pk=recipient.pk)
-    if recipient.status != Recipient.Status.AWAITING:
-        raise SendingError("Remissen är redan besvarad eller avböjd.")
+    try:
+        workflow.check_recipient_move(user, recipient, "request_extension")
+    except workflow.TransitionError as error:
+        raise SendingError(str(error)) from None
     if not reason.strip():
         raise SendingError("Skriv varför ni behöver längre tid.")
     if deadline <= recipient.deadline:

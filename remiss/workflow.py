@@ -69,12 +69,12 @@ from remiss.models import (
     VoteChoice,
 )
 from remiss.models.meetings import outcome_of, tally
-from remiss.permissions import roles_in
+from remiss.permissions import EDITOR_ROLES, roles_in
 
 S = Statement.Status
 R = Recipient.Status
 Role = Membership.Role
-WRITERS = frozenset({Role.CASE_OFFICER, Role.HEAD_OF_ADMINISTRATION})
+WRITERS = EDITOR_ROLES  # who drafts the statement: permissions decides it once
 HEADS = frozenset({Role.HEAD_OF_ADMINISTRATION})
 SECRETARIES = frozenset({Role.SECRETARY})
 DELEGATES = frozenset({Role.HEAD_OF_ADMINISTRATION, Role.SECRETARY})
@@ -134,9 +134,6 @@ def statement_moves(user: AbstractBaseUser, statement: Statement) -> set[str]:
     if "withdraw" in moves and statement.signed_by_id != user.pk:
         moves.discard("withdraw")
     return moves
-
-
-allowed_moves = statement_moves  # the name the views and tests used first
 
 
 def _holds_role(user: AbstractBaseUser | None, recipient: Recipient, t: Transition) -> bool:
@@ -273,31 +270,62 @@ def _move_recipient(
     return locked
 
 
+# The steps around the recipient's moves that a person asks for on the case page, with the
+# roles (in the recipient's organisation) that may take them.
+RECIPIENT_STEPS: dict[str, frozenset] = {
+    "start": WRITERS,  # påbörja tjänsteutlåtandet (drafting.start_statement)
+    "request_extension": frozenset(  # begär anstånd (sending.request_extension)
+        {Role.CASE_OFFICER, Role.HEAD_OF_ADMINISTRATION, Role.SECRETARY}
+    ),
+    "decline": DELEGATES,  # avstå (decline, below)
+}
+# A statement the council has not yet taken up: the recipient can still decline.
+DECLINABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.READY})
+
+
 def recipient_moves(user: AbstractBaseUser, recipient: Recipient) -> set[str]:
-    """What the person may do with the recipient's case now: the recipient's moves, and the
-    steps around them (start the statement, ask for an extension)."""
+    """What the person may do with the recipient's case now (start the statement, ask for an
+    extension, decline): the one answer for the buttons and for the check of the POST."""
     if recipient.status != R.AWAITING:
         return set()
     roles = roles_in(user, recipient.organisation_id)
+    moves = {step for step, allowed in RECIPIENT_STEPS.items() if roles & allowed}
     statement = statement_of(recipient)
-    moves = {
-        action
-        for action, t in RECIPIENT_TRANSITIONS.items()
-        if t.source == recipient.status and t.roles and _holds_role(user, recipient, t)
-    }
-    if statement is None and roles & WRITERS:
-        moves.add("start")
-    if roles & EXTENSION_ROLES:
-        moves.add("request_extension")
-    if statement is not None and statement.status not in DECLINABLE:
-        moves.discard("decline")
+    if statement is not None:
+        moves.discard("start")
+        if statement.status not in DECLINABLE:
+            moves.discard("decline")
     return moves
 
 
-# Who may ask for more time: the handläggare, the förvaltningschef or the secretary.
-EXTENSION_ROLES = frozenset({Role.CASE_OFFICER, Role.HEAD_OF_ADMINISTRATION, Role.SECRETARY})
-# A statement the council has not yet taken up: the recipient can still decline.
-DECLINABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.READY})
+def check_statement_move(user: AbstractBaseUser, statement: Statement, action: str) -> None:
+    """Refuse a move the person may not make now, as statement_moves (the buttons) answers:
+    PermissionDenied when their role never allows it ("not you"), TransitionError when it is
+    not possible in the statement's state ("not now")."""
+    if action in statement_moves(user, statement):
+        return
+    transition = TRANSITIONS[action]
+    if not roles_in(user, statement.recipient.organisation_id) & transition.roles:
+        raise PermissionDenied(f"Din roll ger inte behörighet att {transition.verb}.")
+    if action == "withdraw" and statement.status == transition.source:
+        raise PermissionDenied("Bara den som signerade kan ta tillbaka signeringen.")
+    _require_answering(statement.recipient)
+    raise TransitionError(
+        f"Det går inte att {transition.verb} nu: utlåtandet är "
+        f"{statement.get_status_display().lower()}."
+    )
+
+
+def check_recipient_move(user: AbstractBaseUser, recipient: Recipient, action: str) -> None:
+    """As check_statement_move, for the steps on the recipient's case (recipient_moves)."""
+    if action in recipient_moves(user, recipient):
+        return
+    if not roles_in(user, recipient.organisation_id) & RECIPIENT_STEPS[action]:
+        raise PermissionDenied("Din roll ger inte behörighet att göra det här.")
+    _require_answering(recipient)
+    if action == "start":
+        raise TransitionError("Tjänsteutlåtandet är redan påbörjat.")
+    raise TransitionError("Utlåtandet är redan behandlat av nämnden.")
 
 
 def statement_of(recipient: Recipient) -> Statement | None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from remiss import workflow
 from remiss.models import JustificationSignature, Meeting, Statement, StatusEvent
+from tests.conftest import move_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -47,7 +48,7 @@ def at_once(*requests) -> list[int]:
 
 
 def test_two_simultaneous_signatures_sign_once(started, handlaggare, direktor):
-    url = reverse("statement_move", args=[started.pk, "signera"])
+    url = move_url(started.pk, "signera")
 
     for round_number in range(1, 6):  # a few rounds, to give a race every chance to show
         workflow.submit(statement=started, user=handlaggare)
