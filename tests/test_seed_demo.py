@@ -277,7 +277,9 @@ def test_the_decision_of_12_december_2019_is_replayed_through_the_workflow(seede
 def test_the_seed_council_has_eleven_ledamoter_and_eleven_ersattare_marked_as_demo_data(seeded):
     from remiss.models import Seat
 
-    seats = Seat.objects.filter(organisation__name="Södermalms stadsdelsnämnd")
+    seats = Seat.objects.filter(
+        organisation__name="Södermalms stadsdelsnämnd", term_starts=datetime.date(2019, 1, 1)
+    )
     assert seats.filter(kind=Seat.Kind.MEMBER).count() == 11
     assert seats.filter(kind=Seat.Kind.SUBSTITUTE).count() == 11
     assert not seats.filter(illustrative=False).exists()

@@ -139,6 +139,19 @@ COUNCIL_SUBSTITUTES = [
     ("ersattare10", "Viktor", "Sand", "KD", ""),
     ("ersattare11", "Ronja", "Sjö", "SD", ""),
 ]
+
+
+def council_terms(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """Mandatperioder of four years from 2019 up to the one that includes `today`."""
+    terms = []
+    start = COUNCIL_TERM[0].year
+    while True:
+        terms.append((datetime.date(start, 1, 1), datetime.date(start + 3, 12, 31)))
+        if start + 3 >= today.year:
+            return terms
+        start += 4
+
+
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, refused when DEBUG is off
 
 # Which paragraphs of "Synpunkter och förslag" speak to which focus area (by number).
@@ -270,6 +283,20 @@ class Command(BaseCommand):
             )
             users[username] = user
         council = organisations[SODERMALM]
+        for term in council_terms(timezone.localdate()):
+            self.seed_council(User, council, users, term)
+        self.demo_user(
+            User,
+            "admin",
+            first_name="Administratör",
+            is_staff=True,
+            is_superuser=True,
+        )
+        return users
+
+    def seed_council(self, User, council: Organisation, users: dict, term) -> None:
+        """The council's seats for one term; the same illustrative people in every term, so
+        that the demo's meetings are quorate on any day."""
         for kind, rows, role in [
             (Seat.Kind.MEMBER, COUNCIL_MEMBERS, Role.MEMBER),
             (Seat.Kind.SUBSTITUTE, COUNCIL_SUBSTITUTES, Role.SUBSTITUTE),
@@ -292,24 +319,16 @@ class Command(BaseCommand):
                     Seat,
                     organisation=council,
                     person=user,
-                    term_starts=COUNCIL_TERM[0],
+                    term_starts=term[0],
                     defaults={
                         "kind": kind,
                         "position": position,
                         "party": party,
                         "office": office,
-                        "term_ends": COUNCIL_TERM[1],
+                        "term_ends": term[1],
                         "illustrative": True,
                     },
                 )
-        self.demo_user(
-            User,
-            "admin",
-            first_name="Administratör",
-            is_staff=True,
-            is_superuser=True,
-        )
-        return users
 
     def demo_user(self, User, username: str, **fields):
         user, created = User.objects.get_or_create(
