@@ -86,11 +86,12 @@ def send_remiss(*, new: NewRemiss, user: AbstractBaseUser, today=None) -> tuple[
         Recipient(remiss=remiss, organisation=org) for org in new.recipients
     )
     StatusEvent.objects.bulk_create(
-        StatusEvent(
+        workflow.new_event(
             recipient=recipient,
-            actor=user,
-            to_status=Recipient.Status.AWAITING,
-            comment=f"Remissen mottagen från {new.sender}, svarsdatum {deadline:%Y-%m-%d}.",
+            action=StatusEvent.Action.RECEIVED,
+            user=user,
+            target=Recipient.Status.AWAITING,
+            comment=f"Svarsdatum {deadline:%Y-%m-%d}.",
         )
         for recipient in recipients
     )
@@ -130,7 +131,12 @@ def request_extension(
     request = ExtensionRequest.objects.create(
         recipient=recipient, requested_deadline=deadline, reason=reason.strip(), requested_by=user
     )
-    _event(recipient, user, f"Begärt anstånd till {deadline:%Y-%m-%d}: {reason.strip()}")
+    workflow.record_event(
+        recipient=recipient,
+        action=StatusEvent.Action.EXTENSION_ASKED,
+        user=user,
+        comment=f"Till {deadline:%Y-%m-%d}: {reason.strip()}",
+    )
     notifications.extension_requested(request)
     return request
 
@@ -154,8 +160,7 @@ def decide_extension(
     request.decided_at = timezone.now()
     request.answer = answer.strip()
     request.save()
-    verdict = "beviljat" if grant else "avslaget"
-    comment = f"Anstånd till {request.requested_deadline:%Y-%m-%d} {verdict}" + (
+    comment = f"Till {request.requested_deadline:%Y-%m-%d}" + (
         f": {request.answer}" if request.answer else "."
     )
     if grant:
@@ -163,20 +168,14 @@ def decide_extension(
             recipient=recipient, user=user, deadline=request.requested_deadline, comment=comment
         )
     else:
-        _event(recipient, user, comment)
+        workflow.record_event(
+            recipient=recipient,
+            action=StatusEvent.Action.EXTENSION_REFUSED,
+            user=user,
+            comment=comment,
+        )
     notifications.extension_decided(request)
     return request
-
-
-def _event(recipient: Recipient, user, comment: str) -> None:
-    """A follow-up step on the recipient's timeline (its status is unchanged)."""
-    StatusEvent.objects.create(
-        recipient=recipient,
-        actor=user,
-        from_status=recipient.status,
-        to_status=recipient.status,
-        comment=comment,
-    )
 
 
 # Reminders ------------------------------------------------------------------------------------
@@ -204,7 +203,12 @@ def remind(
             addresses = notifications.reminder(reminder)
             reminder.addresses = ", ".join(addresses)
             reminder.save(update_fields=["addresses"])
-            _event(recipient, user, f"Påminnelse skickad ({reminder.get_kind_display().lower()}).")
+            workflow.record_event(
+                recipient=recipient,
+                action=StatusEvent.Action.REMINDED,
+                user=user,
+                comment=f"{reminder.get_kind_display()}.",
+            )
     except IntegrityError:
         return None
     return reminder

@@ -73,6 +73,7 @@ from remiss.permissions import EDITOR_ROLES, roles_in
 
 S = Statement.Status
 R = Recipient.Status
+A = StatusEvent.Action
 Role = Membership.Role
 WRITERS = EDITOR_ROLES  # who drafts the statement: permissions decides it once
 HEADS = frozenset({Role.HEAD_OF_ADMINISTRATION})
@@ -92,31 +93,38 @@ class Transition:
     target: str
     roles: frozenset
     verb: str  # "lämna till granskning": used in messages and as the history reason
+    action: str  # the event it writes (StatusEvent.Action)
     at_sender: bool = False  # the roles are held in the sender's organisation, not the recipient's
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition(S.DRAFT, S.IN_REVIEW, WRITERS, "lämna till granskning"),
-    "return_to_draft": Transition(S.IN_REVIEW, S.DRAFT, HEADS, "returnera"),
-    "sign": Transition(S.IN_REVIEW, S.READY, HEADS, "signera"),
-    "withdraw": Transition(S.READY, S.DRAFT, HEADS, "ta tillbaka signeringen"),
+    "submit": Transition(S.DRAFT, S.IN_REVIEW, WRITERS, "lämna till granskning", A.SUBMITTED),
+    "return_to_draft": Transition(S.IN_REVIEW, S.DRAFT, HEADS, "returnera", A.RETURNED),
+    "sign": Transition(S.IN_REVIEW, S.READY, HEADS, "signera", A.SIGNED),
+    "withdraw": Transition(S.READY, S.DRAFT, HEADS, "ta tillbaka signeringen", A.WITHDRAWN),
     "put_on_agenda": Transition(
-        S.READY, S.ON_AGENDA, SECRETARIES, "sätta upp på föredragningslistan"
+        S.READY, S.ON_AGENDA, SECRETARIES, "sätta upp på föredragningslistan", A.PUT_ON_AGENDA
     ),
-    "decide": Transition(S.ON_AGENDA, S.DECIDED, SECRETARIES, "protokollföra beslutet"),
-    "refer_back": Transition(S.ON_AGENDA, S.DRAFT, SECRETARIES, "återremittera"),
-    "table": Transition(S.ON_AGENDA, S.ON_AGENDA, SECRETARIES, "bordlägga"),
+    "decide": Transition(S.ON_AGENDA, S.DECIDED, SECRETARIES, "protokollföra beslutet", A.DECIDED),
+    "refer_back": Transition(S.ON_AGENDA, S.DRAFT, SECRETARIES, "återremittera", A.REFERRED_BACK),
+    "table": Transition(S.ON_AGENDA, S.ON_AGENDA, SECRETARIES, "bordlägga", A.TABLED),
     "take_off_agenda": Transition(
-        S.ON_AGENDA, S.READY, SECRETARIES, "stryka utlåtandet från föredragningslistan"
+        S.ON_AGENDA,
+        S.READY,
+        SECRETARIES,
+        "stryka utlåtandet från föredragningslistan",
+        A.TAKEN_OFF_AGENDA,
     ),
-    "justify": Transition(S.DECIDED, S.JUSTIFIED, NOBODY, "justera"),
-    "deliver": Transition(S.JUSTIFIED, S.DELIVERED, NOBODY, "expediera"),
+    "justify": Transition(S.DECIDED, S.JUSTIFIED, NOBODY, "justera", A.JUSTIFIED),
+    "deliver": Transition(S.JUSTIFIED, S.DELIVERED, NOBODY, "expediera", A.DELIVERED),
 }
 
 RECIPIENT_TRANSITIONS: dict[str, Transition] = {
-    "extend": Transition(R.AWAITING, R.AWAITING, COORDINATORS, "bevilja anstånd", at_sender=True),
-    "decline": Transition(R.AWAITING, R.DECLINED, DELEGATES, "avstå från att svara"),
-    "deliver": Transition(R.AWAITING, R.DELIVERED, NOBODY, "expediera svaret"),
+    "extend": Transition(
+        R.AWAITING, R.AWAITING, COORDINATORS, "bevilja anstånd", A.EXTENSION_GRANTED, at_sender=True
+    ),
+    "decline": Transition(R.AWAITING, R.DECLINED, DELEGATES, "avstå från att svara", A.DECLINED),
+    "deliver": Transition(R.AWAITING, R.DELIVERED, NOBODY, "expediera svaret", A.DELIVERED),
 }
 
 
@@ -156,25 +164,59 @@ CLOSED = {
 }
 
 
-def _event(
+def new_event(
     *,
     recipient: Recipient,
-    statement: Statement | None,
+    action: str,
     user: AbstractBaseUser | None,
-    at: datetime.datetime | None,
-    source: str,
-    target: str,
-    comment: str,
+    statement: Statement | None = None,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+    source: str = "",
+    target: str = "",
 ) -> StatusEvent:
-    return StatusEvent.objects.create(
+    """An event of the case's log, not yet saved (for bulk_create). The subject is the
+    statement when one is named and the step is the statement's own, else the recipient."""
+    statement_action = action in STATEMENT_ACTIONS and statement is not None
+    return StatusEvent(
         recipient=recipient,
         statement=statement,
+        action=action,
+        subject=StatusEvent.Subject.STATEMENT
+        if statement_action
+        else StatusEvent.Subject.RECIPIENT,
         actor=user,
         created_at=at or timezone.now(),
         from_status=source,
         to_status=target,
         comment=comment,
     )
+
+
+def record_event(**fields) -> StatusEvent:
+    """Write one event of the case's log (new_event's arguments): the steps that change no
+    status (an extension asked or refused, a reminder, a remiss received) are logged here too,
+    in the same vocabulary."""
+    event = new_event(**fields)
+    event.save()
+    return event
+
+
+# The statement's own steps; every other action is the recipient's.
+STATEMENT_ACTIONS = frozenset(
+    {
+        A.STARTED,
+        A.SUBMITTED,
+        A.RETURNED,
+        A.SIGNED,
+        A.WITHDRAWN,
+        A.PUT_ON_AGENDA,
+        A.DECIDED,
+        A.REFERRED_BACK,
+        A.TABLED,
+        A.JUSTIFIED,
+    }
+)
 
 
 def _move(
@@ -186,8 +228,10 @@ def _move(
     at: datetime.datetime | None = None,
     check_person: bool = True,
     changes: dict | None = None,
+    record: bool = True,
 ) -> Statement:
-    """Lock, check, change, record. The one place a statement's status is assigned."""
+    """Lock, check, change, record. The one place a statement's status is assigned. Without
+    `record` the caller writes the event (a delivery is one event for statement and recipient)."""
     transition = TRANSITIONS[action]
     locked = (
         Statement.objects.select_for_update()
@@ -215,15 +259,17 @@ def _move(
         setattr(locked, name, value)
     locked._change_reason = transition.verb.capitalize()
     locked.save()
-    _event(
-        recipient=locked.recipient,
-        statement=locked,
-        user=user,
-        at=at,
-        source=transition.source,
-        target=transition.target,
-        comment=comment,
-    )
+    if record:
+        record_event(
+            recipient=locked.recipient,
+            statement=locked,
+            action=transition.action,
+            user=user,
+            at=at,
+            source=transition.source,
+            target=transition.target,
+            comment=comment,
+        )
     return locked
 
 
@@ -232,7 +278,7 @@ def _move_recipient(
     action: str,
     *,
     user: AbstractBaseUser | None,
-    comment: str,
+    comment: str = "",
     at: datetime.datetime | None = None,
     check_person: bool = True,
     changes: dict | None = None,
@@ -258,9 +304,10 @@ def _move_recipient(
         setattr(locked, name, value)
     locked._change_reason = transition.verb.capitalize()
     locked.save()
-    _event(
+    record_event(
         recipient=locked,
         statement=statement,
+        action=transition.action,
         user=user,
         at=at,
         source=transition.source,
@@ -346,7 +393,7 @@ def submit(*, statement: Statement, user: AbstractBaseUser, comment: str = "", a
         "submit",
         user=user,
         at=at,
-        comment=comment or "Lämnat till granskning.",
+        comment=comment.strip(),
     )
     notifications.submitted(statement, user)
     return statement
@@ -402,7 +449,6 @@ def sign(*, statement: Statement, user: AbstractBaseUser, at=None) -> Statement:
         "sign",
         user=user,
         at=at,
-        comment=f"Signerat av {user.get_full_name()}.",
         changes={
             "signer_name": user.get_full_name() or user.get_username(),
             "signer_title": membership.title if membership else "",
@@ -424,7 +470,7 @@ def withdraw(*, statement: Statement, user: AbstractBaseUser, comment: str = "",
         "withdraw",
         user=user,
         at=at,
-        comment=comment or "Signeringen togs tillbaka.",
+        comment=comment.strip(),
         changes=_unsigned(),
     )
 
@@ -486,15 +532,16 @@ def put_on_agenda(
         raise TransitionError("Utlåtandet hör till en annan nämnd än sammanträdet.")
     if meeting.minutes_justified_on:
         raise TransitionError("Sammanträdets protokoll är redan justerat.")
+    number = next_paragraph(meeting)
     statement = _move(
         statement,
         "put_on_agenda",
         user=user,
         at=at,
-        comment=f"Uppsatt på föredragningslistan för sammanträdet {meeting.date:%Y-%m-%d}.",
+        comment=f"Sammanträdet {meeting.date:%Y-%m-%d}, § {number}.",
     )
     item = AgendaItem.objects.create(
-        meeting=meeting, number=next_paragraph(meeting), title=statement.title, statement=statement
+        meeting=meeting, number=number, title=statement.title, statement=statement
     )
     _meeting_event(meeting, MeetingEvent.Action.ITEM_ADDED, user=user, item=item, at=at)
     return item
@@ -745,7 +792,7 @@ def _deliver(
         user=user,
         at=at,
         check_person=False,
-        comment=f"Svaret skickat till {statement.recipient.remiss.sender}.",
+        record=False,  # one event for the delivery: the recipient's, below
     )
     recipient = _move_recipient(
         statement.recipient,
@@ -754,7 +801,6 @@ def _deliver(
         at=at,
         check_person=False,
         statement=statement,
-        comment=f"Svar inkommet till {statement.recipient.remiss.sender}.",
         changes={"delivered_at": when},
     )
     notifications.delivered(recipient)
@@ -827,7 +873,7 @@ def decline(
         user=user,
         at=at,
         statement=statement,
-        comment=f"Avstår från att svara: {reason.strip()}",
+        comment=reason.strip(),
         changes={"declined_reason": reason.strip()},
     )
     notifications.declined(recipient, user)

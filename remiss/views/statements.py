@@ -39,6 +39,7 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 recipient.pk
             ),
             "today": timezone.localdate(),
+            "events": list(recipient.events.timeline()),
         },
     )
 
@@ -87,7 +88,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 recipient.pk
             ),
             **_document_context(statement),
-            "events": list(statement.events.select_related("actor")),
+            "events": list(recipient.events.timeline()),
         },
     )
 
