@@ -237,8 +237,10 @@ def _move(
         raise PermissionDenied(f"Din roll ger inte behörighet att {transition.verb}.")
     # A conditional UPDATE as well as the lock: of two racing moves exactly one changes a row,
     # on databases without row locks too (SQLite).
+    # The fields that go with the status change in the same UPDATE: the database checks them
+    # together (a signed statement has its signature).
     if not Statement.objects.filter(pk=locked.pk, status=transition.source).update(
-        status=transition.target
+        status=transition.target, **(changes or {})
     ):
         raise TransitionError(f"Det går inte att {transition.verb} nu: utlåtandet har ändrats.")
     locked.status = transition.target
@@ -283,7 +285,7 @@ def _move_recipient(
     if check_person and not _holds_role(user, locked, transition):
         raise PermissionDenied(f"Din roll ger inte behörighet att {transition.verb}.")
     if not Recipient.objects.filter(pk=locked.pk, status=transition.source).update(
-        status=transition.target
+        status=transition.target, **(changes or {})
     ):
         raise TransitionError(f"Det går inte att {transition.verb} nu: remissen har ändrats.")
     locked.status = transition.target
