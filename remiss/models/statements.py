@@ -144,6 +144,11 @@ class Statement(models.Model):
         return f"{self.title} ({self.recipient.organisation})"
 
     @property
+    def is_signed(self) -> bool:
+        """Signed and not withdrawn: from READY on (the printed statement loses its UTKAST)."""
+        return self.status not in UNSIGNED_STATUSES
+
+    @property
     def is_frozen(self) -> bool:
         """From signing on, the text is fixed (DOMAIN.md §4)."""
         return self.status != self.Status.DRAFT
