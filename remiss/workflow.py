@@ -35,8 +35,9 @@ closed its case, and its statement goes no further.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -63,7 +64,7 @@ from remiss.models import (
     VoteChoice,
 )
 from remiss.models.meetings import outcome_of, tally
-from remiss.permissions import EDITOR_ROLES, roles_in
+from remiss.permissions import EDITOR_ROLES, Person, roles_in
 
 S = Statement.Status
 R = Recipient.Status
@@ -115,7 +116,7 @@ RECIPIENT_TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def statement_moves(user: AbstractBaseUser, statement: Statement) -> set[str]:
+def statement_moves(user: Person, statement: Statement) -> set[str]:
     """The moves the person may make on the statement now: the one answer for the buttons
     (templates) and for the check of the POST."""
     if statement.recipient.status != R.AWAITING:
@@ -131,7 +132,7 @@ def statement_moves(user: AbstractBaseUser, statement: Statement) -> set[str]:
     return moves
 
 
-def _holds_role(user: AbstractBaseUser | None, recipient: Recipient, t: Transition) -> bool:
+def _holds_role(user: Person | None, recipient: Recipient, t: Transition) -> bool:
     if user is None:
         return False
     organisation_id = recipient.remiss.sender_id if t.at_sender else recipient.organisation_id
@@ -145,7 +146,7 @@ def _require_answering(recipient: Recipient) -> None:
 
 
 # Why a recipient's case goes no further, in the words a person reads.
-CLOSED = {
+CLOSED: dict[str, str] = {
     R.DELIVERED: "Remissen är redan besvarad.",
     R.DECLINED: "Remissinstansen har avstått från att svara.",
 }
@@ -155,7 +156,7 @@ def new_event(
     *,
     recipient: Recipient,
     action: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     statement: Statement | None = None,
     comment: str = "",
     at: datetime.datetime | None = None,
@@ -180,7 +181,7 @@ def new_event(
     )
 
 
-def record_event(**fields) -> StatusEvent:
+def record_event(**fields: Any) -> StatusEvent:
     """Write one event of the case's log (new_event's arguments): the steps that change no
     status (an extension asked or refused, a reminder, a remiss received) are logged here too,
     in the same vocabulary."""
@@ -206,11 +207,16 @@ STATEMENT_ACTIONS = frozenset(
 )
 
 
+def _give_reason(instance: Any, reason: str) -> None:
+    """The reason django-simple-history writes on the history row of the next save."""
+    instance._change_reason = reason
+
+
 def _move(
     statement: Statement,
     action: str,
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     comment: str = "",
     at: datetime.datetime | None = None,
     check_person: bool = True,
@@ -246,7 +252,7 @@ def _move(
     locked.status = transition.target
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
-    locked._change_reason = transition.verb.capitalize()
+    _give_reason(locked, transition.verb.capitalize())
     locked.save()
     if record:
         record_event(
@@ -266,7 +272,7 @@ def _move_recipient(
     recipient: Recipient,
     action: str,
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     comment: str = "",
     at: datetime.datetime | None = None,
     check_person: bool = True,
@@ -291,7 +297,7 @@ def _move_recipient(
     locked.status = transition.target
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
-    locked._change_reason = transition.verb.capitalize()
+    _give_reason(locked, transition.verb.capitalize())
     locked.save()
     record_event(
         recipient=locked,
@@ -319,7 +325,7 @@ RECIPIENT_STEPS: dict[str, frozenset] = {
 DECLINABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.READY})
 
 
-def recipient_moves(user: AbstractBaseUser, recipient: Recipient) -> set[str]:
+def recipient_moves(user: Person, recipient: Recipient) -> set[str]:
     """What the person may do with the recipient's case now (start the statement, ask for an
     extension, decline): the one answer for the buttons and for the check of the POST."""
     if recipient.status != R.AWAITING:
@@ -334,7 +340,7 @@ def recipient_moves(user: AbstractBaseUser, recipient: Recipient) -> set[str]:
     return moves
 
 
-def check_statement_move(user: AbstractBaseUser, statement: Statement, action: str) -> None:
+def check_statement_move(user: Person, statement: Statement, action: str) -> None:
     """Refuse a move the person may not make now, as statement_moves (the buttons) answers:
     PermissionDenied when their role never allows it ("not you"), TransitionError when it is
     not possible in the statement's state ("not now")."""
@@ -352,7 +358,7 @@ def check_statement_move(user: AbstractBaseUser, statement: Statement, action: s
     )
 
 
-def check_recipient_move(user: AbstractBaseUser, recipient: Recipient, action: str) -> None:
+def check_recipient_move(user: Person, recipient: Recipient, action: str) -> None:
     """As check_statement_move, for the steps on the recipient's case (recipient_moves)."""
     if action in recipient_moves(user, recipient):
         return
@@ -375,7 +381,9 @@ def statement_of(recipient: Recipient) -> Statement | None:
 
 
 @transaction.atomic
-def submit(*, statement: Statement, user: AbstractBaseUser, comment: str = "", at=None):
+def submit(
+    *, statement: Statement, user: User, comment: str = "", at: datetime.datetime | None = None
+) -> Statement:
     """Lämna till granskning: the handläggare hands the statement to the head of administration."""
     statement = _move(
         statement,
@@ -392,10 +400,10 @@ def submit(*, statement: Statement, user: AbstractBaseUser, comment: str = "", a
 def return_to_draft(
     *,
     statement: Statement,
-    user: AbstractBaseUser,
+    user: User,
     comment: str,
     section_comments: dict[str, str] | None = None,
-    at=None,
+    at: datetime.datetime | None = None,
 ) -> Statement:
     """Returnera: back to the handläggare, with a comment and comments on sections."""
     section_comments = {k: v.strip() for k, v in (section_comments or {}).items() if v.strip()}
@@ -427,7 +435,7 @@ def return_to_draft(
 
 
 @transaction.atomic
-def sign(*, statement: Statement, user: AbstractBaseUser, at=None) -> Statement:
+def sign(*, statement: Statement, user: User, at: datetime.datetime | None = None) -> Statement:
     """Signera: the head of administration signs; from now on the text is fixed."""
     membership = Membership.objects.filter(
         user=user, organisation_id=statement.recipient.organisation_id, role__in=HEADS
@@ -448,7 +456,9 @@ def sign(*, statement: Statement, user: AbstractBaseUser, at=None) -> Statement:
 
 
 @transaction.atomic
-def withdraw(*, statement: Statement, user: AbstractBaseUser, comment: str = "", at=None):
+def withdraw(
+    *, statement: Statement, user: User, comment: str = "", at: datetime.datetime | None = None
+) -> Statement:
     """Ta tillbaka signeringen: only the one who signed, and only before the agenda."""
     if statement.signed_by_id != user.pk:
         current = Statement.objects.get(pk=statement.pk)
@@ -471,7 +481,7 @@ def _unsigned() -> dict:
 # Meetings ------------------------------------------------------------------------------------
 
 
-def _require_secretary(user: AbstractBaseUser, meeting: Meeting) -> None:
+def _require_secretary(user: User, meeting: Meeting) -> None:
     if not roles_in(user, meeting.organisation_id) & SECRETARIES:
         raise PermissionDenied("Bara nämndsekreteraren kan ändra sammanträdets föredragningslista.")
 
@@ -481,7 +491,7 @@ class NewMeeting:
     """What the secretary fills in for a meeting (validated by the meeting form)."""
 
     date: datetime.date
-    chair: AbstractBaseUser
+    chair: User
     justifiers: list = field(default_factory=list)
     attendance: list = field(default_factory=list)  # who serves (tjänstgörande)
     starts_at: datetime.time | None = None
@@ -489,9 +499,7 @@ class NewMeeting:
 
 
 @transaction.atomic
-def create_meeting(
-    *, organisation: Organisation, user: AbstractBaseUser, new: NewMeeting
-) -> Meeting:
+def create_meeting(*, organisation: Organisation, user: User, new: NewMeeting) -> Meeting:
     """Nytt sammanträde: the secretary creates the council's meeting, with its chair, its
     justifiers and those who serve (the chair always serves)."""
     if not roles_in(user, organisation.pk) & SECRETARIES:
@@ -527,7 +535,7 @@ def next_paragraph(meeting: Meeting) -> int:
 
 @transaction.atomic
 def put_on_agenda(
-    *, statement: Statement, meeting: Meeting, user: AbstractBaseUser, at=None
+    *, statement: Statement, meeting: Meeting, user: User, at: datetime.datetime | None = None
 ) -> AgendaItem:
     """Sätt upp på föredragningslistan: the signed statement becomes the next paragraph."""
     _require_secretary(user, meeting)
@@ -549,7 +557,7 @@ def put_on_agenda(
 
 
 @transaction.atomic
-def add_agenda_item(*, meeting: Meeting, user: AbstractBaseUser, title: str) -> AgendaItem:
+def add_agenda_item(*, meeting: Meeting, user: User, title: str) -> AgendaItem:
     """Another item on the agenda (not a statement): it gets the next paragraph number."""
     _require_secretary(user, meeting)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -583,7 +591,7 @@ class DecisionRecord:
 def record_decision(
     *,
     item: AgendaItem,
-    user: AbstractBaseUser,
+    user: User,
     record: DecisionRecord,
     at: datetime.datetime | None = None,
 ) -> Decision:
@@ -750,7 +758,12 @@ def _record_details(decision: Decision, record: DecisionRecord) -> None:
 
 
 def _justify_decision(
-    decision: Decision, *, user, day: datetime.date, at=None, immediate: bool = False
+    decision: Decision,
+    *,
+    user: User | None,
+    day: datetime.date,
+    at: datetime.datetime | None = None,
+    immediate: bool = False,
 ) -> None:
     """Justera one paragraph: the decision stands; a statement's reply is delivered at once."""
     decision.justified_on = day
@@ -773,7 +786,7 @@ def _justify_decision(
 
 
 def _deliver(
-    statement: Statement, *, user: AbstractBaseUser | None, at: datetime.datetime | None = None
+    statement: Statement, *, user: User | None, at: datetime.datetime | None = None
 ) -> Statement:
     """Expediera: the justified reply is sent to the remiss' sender, and recorded as sent.
 
@@ -811,7 +824,7 @@ def justifiers_of(meeting: Meeting) -> set[int]:
 
 
 @transaction.atomic
-def justify_minutes(*, meeting: Meeting, user: AbstractBaseUser, at=None) -> bool:
+def justify_minutes(*, meeting: Meeting, user: User, at: datetime.datetime | None = None) -> bool:
     """The chair or a justifier justifies the minutes, for themselves. When the last of them
     has, the minutes are justified: every decided paragraph stands and its reply is delivered.
     Returns True when this justification completed the minutes."""
@@ -835,7 +848,7 @@ def justify_minutes(*, meeting: Meeting, user: AbstractBaseUser, at=None) -> boo
     day = timezone.localdate(when)
     meeting.minutes_justified_on = day
     meeting.notice_date = deadlines.notice_date(day)
-    meeting._change_reason = "Protokollet justerat"
+    _give_reason(meeting, "Protokollet justerat")
     meeting.save()
     for decision in Decision.objects.filter(
         item__meeting=meeting, justified_on__isnull=True
@@ -848,7 +861,7 @@ def justify_minutes(*, meeting: Meeting, user: AbstractBaseUser, at=None) -> boo
 def decline(
     *,
     recipient: Recipient,
-    user: AbstractBaseUser,
+    user: User,
     reason: str,
     at: datetime.datetime | None = None,
 ) -> Recipient:
@@ -878,7 +891,7 @@ def decline(
 def extend(
     *,
     recipient: Recipient,
-    user: AbstractBaseUser,
+    user: User,
     deadline: datetime.date,
     comment: str,
     at: datetime.datetime | None = None,
