@@ -115,7 +115,7 @@ def check_attendance(meeting: Meeting, attendance: list[Attendance]) -> None:
             raise RuleError(f"{_name(a.user)} har ingen plats i nämnden under mandatperioden.")
         if a.serving and a.seat.kind == Seat.Kind.SUBSTITUTE and a.replaces_id is None:
             raise RuleError(f"{_name(a.user)} är ersättare: ange vilken ledamot hen tjänstgör för.")
-        if a.replaces_id and a.replaces.kind != Seat.Kind.MEMBER:
+        if a.replaces is not None and a.replaces.kind != Seat.Kind.MEMBER:
             raise RuleError(f"{_name(a.user)} kan bara tjänstgöra för en ledamot.")
         if a.arrives_at and a.leaves_after and a.arrives_at.number > a.leaves_after.number:
             raise RuleError(f"{_name(a.user)} kan inte gå innan hen kommer.")
@@ -137,6 +137,8 @@ def check_attendance(meeting: Meeting, attendance: list[Attendance]) -> None:
         if not a.serving or a.arrives_at_id or a.leaves_after_id:
             continue
         seat = a.replaces or a.seat
+        if seat is None:
+            continue
         if seat.pk in taken:
             raise RuleError(
                 f"Både {taken[seat.pk]} och {_name(a.user)} tjänstgör för {seat.name}s plats."

@@ -6,6 +6,7 @@ start-up with a message an operator can act on, rather than running with a silen
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -88,7 +89,7 @@ def env_secret_key(name: str, *, debug: bool) -> str:
     return value
 
 
-def env_database(name: str, *, default_sqlite: Path) -> dict:
+def env_database(name: str, *, default_sqlite: Path) -> Any:
     value = _raw(name)
     if not value:
         return {

@@ -46,7 +46,8 @@ def paragraph_attendance(item: AgendaItem) -> dict[str, Any]:
 
 def meeting_attendance(meeting: Meeting) -> dict[str, Any]:
     """The protokoll's opening: serving, present not serving, and the others present."""
-    serving, present = [], []
+    serving: list[str] = []
+    present: list[str] = []
     for a in meeting.attendance.select_related(
         "user", "seat", "replaces__person", "arrives_at", "leaves_after"
     ).order_by("seat__kind", "seat__position", "pk"):
@@ -54,13 +55,13 @@ def meeting_attendance(meeting: Meeting) -> dict[str, Any]:
         text = _name(a.user) + (f" ({seat.party})" if seat and seat.party else "")
         if a.user_id == meeting.chair_id:
             text += f", {meeting.get_chair_capacity_display().split(',')[0].lower()}"
-        elif a.serving and a.replaces_id:
+        elif a.serving and a.replaces is not None:
             text += f", ersättare för {a.replaces.name}"
         elif seat is not None and seat.office:
             text += f", {seat.get_office_display().lower()}"
-        if a.arrives_at_id:
+        if a.arrives_at is not None:
             text += f", från § {a.arrives_at.number}"
-        if a.leaves_after_id:
+        if a.leaves_after is not None:
             text += f", till och med § {a.leaves_after.number}"
         (serving if a.serving else present).append(text)
     others = [line.strip() for line in meeting.other_participants.splitlines() if line.strip()]
@@ -145,7 +146,7 @@ def agenda_filename(issue) -> str:
 
 def minutes_context(meeting: Meeting) -> dict[str, Any]:
     council_ = meeting.organisation
-    paragraphs = []
+    paragraphs: list[dict[str, Any]] = []
     for item in meeting.items.select_related(
         "statement__recipient__organisation", "statement__recipient__remiss"
     ).order_by("number"):

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Concat
@@ -39,6 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from remiss import markup
 from remiss.models import FocusAreaView, Membership, Recipient, Remiss, Statement
+from remiss.permissions import Person
 
 REMISS = "remiss"
 REPLY = "reply"
@@ -77,7 +78,7 @@ class Hit:
     context: str
 
 
-def search(user: AbstractBaseUser, q: str, *, limit: int = LIMIT) -> list[Hit]:
+def search(user: Person, q: str, *, limit: int = LIMIT) -> list[Hit]:
     """Remisses first, then statements, each by relevance (PostgreSQL) or date (SQLite); at
     most `limit` of each kind."""
     q = " ".join((q or "").split())[:MAX_QUERY_LENGTH]
@@ -135,7 +136,7 @@ def _postgresql(remisses, statements, q: str, limit: int, organisation_ids):
     from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
 
     query = postgresql_query(q)
-    headline = {
+    headline: dict[str, Any] = {
         "config": CONFIG,
         "start_sel": START,
         "stop_sel": STOP,
@@ -369,7 +370,7 @@ def _remiss_hit(remiss: Remiss, snippet: SafeString, organisation_ids: set[int])
         sent = f"skickad {remiss.sent_on:%Y-%m-%d}" if remiss.sent_on else "inte skickad"
         context = f"{remiss.registration_number} · skickad av {remiss.sender} · {sent}"
     else:
-        url = reverse("recipient", args=[remiss.own_recipient])
+        url = reverse("recipient", args=[getattr(remiss, "own_recipient")])  # noqa: B009 - annotated
         context = f"{remiss.registration_number} · från {remiss.sender}"
     context += f" · svarsdatum {remiss.deadline:%Y-%m-%d}"
     return Hit(kind=REMISS, title=remiss.title, url=url, snippet=snippet, context=context)

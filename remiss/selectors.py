@@ -3,7 +3,7 @@
 import datetime
 from collections import defaultdict
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,9 +19,11 @@ from remiss.models import (
     Remiss,
     Statement,
 )
+from remiss.models.remisses import RecipientQuerySet
+from remiss.permissions import Person
 
 
-def received_remisses(user: AbstractBaseUser) -> QuerySet[Recipient]:
+def received_remisses(user: Person) -> RecipientQuerySet:
     """Remisses the person's organisations have received and still have to answer, soonest
     deadline first (an extension counts)."""
     return (
@@ -32,7 +34,7 @@ def received_remisses(user: AbstractBaseUser) -> QuerySet[Recipient]:
     )
 
 
-def answered_remisses(user: AbstractBaseUser) -> QuerySet[Recipient]:
+def answered_remisses(user: Person) -> RecipientQuerySet:
     """Received remisses already answered or declined, latest deadline first: a list that grows
     with the years, so the page shows the latest and pages through the rest."""
     return (
@@ -42,13 +44,13 @@ def answered_remisses(user: AbstractBaseUser) -> QuerySet[Recipient]:
     )
 
 
-def _received(user: AbstractBaseUser) -> QuerySet[Recipient]:
+def _received(user: Person) -> RecipientQuerySet:
     return Recipient.objects.received_by(user).select_related(
         "remiss__sender", "organisation", "statement"
     )
 
 
-def sent_remisses(user: AbstractBaseUser) -> QuerySet[Remiss]:
+def sent_remisses(user: Person) -> QuerySet[Remiss]:
     """Remisses the person's organisations have sent, with how many recipients have answered."""
     return (
         Remiss.objects.sent_by(user)
@@ -106,11 +108,11 @@ UNDECIDED = {
 }
 
 
-def _organisations_where(user: AbstractBaseUser, *roles: str) -> QuerySet:
+def _organisations_where(user: User, *roles: str) -> QuerySet:
     return Membership.objects.filter(user=user, role__in=roles).values("organisation_id")
 
 
-def work_waiting(user: AbstractBaseUser) -> dict[str, list]:
+def work_waiting(user: User) -> dict[str, list]:
     """Att göra: what waits for this person, by their roles."""
     Role = Membership.Role
     S = Statement.Status
@@ -189,7 +191,7 @@ STAGES = [
     ("delivered", "Besvarad"),
     ("declined", "Avstår"),
 ]
-_STAGE_OF_STATEMENT = {
+_STAGE_OF_STATEMENT: dict[str | None, str] = {
     Statement.Status.DRAFT: "drafting",
     Statement.Status.IN_REVIEW: "in_review",
     Statement.Status.READY: "on_agenda",

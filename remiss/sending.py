@@ -8,11 +8,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from programs.models import Programme
 from remiss import deadlines, notifications, workflow
 from remiss.drafting import store_attachment
 from remiss.models import (
@@ -34,7 +36,7 @@ class SendingError(Exception):
     """The action is not possible; the message says why, in Swedish."""
 
 
-def require_coordinator(user: AbstractBaseUser, organisation_id: int) -> None:
+def require_coordinator(user: User, organisation_id: int) -> None:
     if Role.REMISS_COORDINATOR not in roles_in(user, organisation_id):
         raise PermissionDenied("Bara remissamordnaren kan göra det här.")
 
@@ -44,15 +46,17 @@ class NewRemiss:
     sender: Organisation
     registration_number: str
     title: str
-    programme: object
+    programme: Programme | None
     description: str
     deadline: datetime.date
     recipients: list[Organisation]
-    attachments: list[tuple[CheckedUpload, object, str]]
+    attachments: list[tuple[CheckedUpload, UploadedFile, str]]
 
 
 @transaction.atomic
-def send_remiss(*, new: NewRemiss, user: AbstractBaseUser, today=None) -> tuple[Remiss, str | None]:
+def send_remiss(
+    *, new: NewRemiss, user: User, today: datetime.date | None = None
+) -> tuple[Remiss, str | None]:
     """Skicka remissen: create it, move a deadline that falls on a holiday, add the recipients
     (organisations that exist on the send date), attach the documents and notify everyone.
     Returns the remiss and the notice about a moved deadline, if any."""
@@ -114,7 +118,7 @@ def send_remiss(*, new: NewRemiss, user: AbstractBaseUser, today=None) -> tuple[
 
 @transaction.atomic
 def request_extension(
-    *, recipient: Recipient, user: AbstractBaseUser, deadline: datetime.date, reason: str
+    *, recipient: Recipient, user: User, deadline: datetime.date, reason: str
 ) -> ExtensionRequest:
     """Begär anstånd: the recipient asks the sender for a later deadline, with a reason."""
     recipient = Recipient.objects.select_for_update().select_related("remiss").get(pk=recipient.pk)
@@ -143,7 +147,7 @@ def request_extension(
 
 @transaction.atomic
 def decide_extension(
-    *, request: ExtensionRequest, user: AbstractBaseUser, grant: bool, answer: str = ""
+    *, request: ExtensionRequest, user: User, grant: bool, answer: str = ""
 ) -> ExtensionRequest:
     """Bevilja or avslå: the coordinator answers; a grant moves the recipient's deadline."""
     request = (
@@ -182,7 +186,7 @@ def decide_extension(
 
 
 def remind(
-    *, recipient: Recipient, kind: str, user: AbstractBaseUser | None = None, today=None
+    *, recipient: Recipient, kind: str, user: User | None = None, today: datetime.date | None = None
 ) -> Reminder | None:
     """Send one reminder, recorded; None when one was already sent (same deadline and kind for
     an automatic one, or the same day)."""
@@ -214,15 +218,13 @@ def remind(
     return reminder
 
 
-def remind_late(*, remiss: Remiss, user: AbstractBaseUser, today=None) -> int:
+def remind_late(*, remiss: Remiss, user: User, today: datetime.date | None = None) -> int:
     """Påminn alla försenade: one reminder to every recipient past its deadline."""
     require_coordinator(user, remiss.sender_id)
     today = today or timezone.localdate()
     late = [
         r
-        for r in remiss.recipients.filter(status=Recipient.Status.AWAITING).select_related(
-            "remiss", "organisation"
-        )
+        for r in remiss.recipients.awaiting().select_related("remiss", "organisation")
         if r.deadline < today
     ]
     return sum(
@@ -231,7 +233,9 @@ def remind_late(*, remiss: Remiss, user: AbstractBaseUser, today=None) -> int:
     )
 
 
-def send_due_reminders(*, today=None, days_before: int | None = None) -> int:
+def send_due_reminders(
+    *, today: datetime.date | None = None, days_before: int | None = None
+) -> int:
     """The automatic reminders (run daily by the send_reminders command): N days before the
     deadline, and the day after it; each at most once per deadline."""
     today = today or timezone.localdate()

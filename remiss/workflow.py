@@ -36,9 +36,10 @@ closed its case, and its statement goes no further.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -69,7 +70,7 @@ from remiss.models import (
     VoteChoice,
 )
 from remiss.models.meetings import outcome_of, tally
-from remiss.permissions import EDITOR_ROLES, roles_in
+from remiss.permissions import EDITOR_ROLES, Person, roles_in
 
 S = Statement.Status
 R = Recipient.Status
@@ -128,7 +129,7 @@ RECIPIENT_TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def statement_moves(user: AbstractBaseUser, statement: Statement) -> set[str]:
+def statement_moves(user: Person, statement: Statement) -> set[str]:
     """The moves the person may make on the statement now: the one answer for the buttons
     (templates) and for the check of the POST."""
     if statement.recipient.status != R.AWAITING:
@@ -144,7 +145,7 @@ def statement_moves(user: AbstractBaseUser, statement: Statement) -> set[str]:
     return moves
 
 
-def _holds_role(user: AbstractBaseUser | None, recipient: Recipient, t: Transition) -> bool:
+def _holds_role(user: Person | None, recipient: Recipient, t: Transition) -> bool:
     if user is None:
         return False
     organisation_id = recipient.remiss.sender_id if t.at_sender else recipient.organisation_id
@@ -158,7 +159,7 @@ def _require_answering(recipient: Recipient) -> None:
 
 
 # Why a recipient's case goes no further, in the words a person reads.
-CLOSED = {
+CLOSED: dict[str, str] = {
     R.DELIVERED: "Remissen är redan besvarad.",
     R.DECLINED: "Remissinstansen har avstått från att svara.",
 }
@@ -168,7 +169,7 @@ def new_event(
     *,
     recipient: Recipient,
     action: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     statement: Statement | None = None,
     comment: str = "",
     at: datetime.datetime | None = None,
@@ -193,7 +194,7 @@ def new_event(
     )
 
 
-def record_event(**fields) -> StatusEvent:
+def record_event(**fields: Any) -> StatusEvent:
     """Write one event of the case's log (new_event's arguments): the steps that change no
     status (an extension asked or refused, a reminder, a remiss received) are logged here too,
     in the same vocabulary."""
@@ -219,11 +220,16 @@ STATEMENT_ACTIONS = frozenset(
 )
 
 
+def _give_reason(instance: Any, reason: str) -> None:
+    """The reason django-simple-history writes on the history row of the next save."""
+    instance._change_reason = reason
+
+
 def _move(
     statement: Statement,
     action: str,
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     comment: str = "",
     at: datetime.datetime | None = None,
     check_person: bool = True,
@@ -250,14 +256,16 @@ def _move(
         raise PermissionDenied(f"Din roll ger inte behörighet att {transition.verb}.")
     # A conditional UPDATE as well as the lock: of two racing moves exactly one changes a row,
     # on databases without row locks too (SQLite).
+    # The fields that go with the status change in the same UPDATE: the database checks them
+    # together (a signed statement has its signature).
     if not Statement.objects.filter(pk=locked.pk, status=transition.source).update(
-        status=transition.target
+        status=transition.target, **(changes or {})
     ):
         raise TransitionError(f"Det går inte att {transition.verb} nu: utlåtandet har ändrats.")
     locked.status = transition.target
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
-    locked._change_reason = transition.verb.capitalize()
+    _give_reason(locked, transition.verb.capitalize())
     locked.save()
     if record:
         record_event(
@@ -277,7 +285,7 @@ def _move_recipient(
     recipient: Recipient,
     action: str,
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     comment: str = "",
     at: datetime.datetime | None = None,
     check_person: bool = True,
@@ -296,13 +304,13 @@ def _move_recipient(
     if check_person and not _holds_role(user, locked, transition):
         raise PermissionDenied(f"Din roll ger inte behörighet att {transition.verb}.")
     if not Recipient.objects.filter(pk=locked.pk, status=transition.source).update(
-        status=transition.target
+        status=transition.target, **(changes or {})
     ):
         raise TransitionError(f"Det går inte att {transition.verb} nu: remissen har ändrats.")
     locked.status = transition.target
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
-    locked._change_reason = transition.verb.capitalize()
+    _give_reason(locked, transition.verb.capitalize())
     locked.save()
     record_event(
         recipient=locked,
@@ -330,7 +338,7 @@ RECIPIENT_STEPS: dict[str, frozenset] = {
 DECLINABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.READY})
 
 
-def recipient_moves(user: AbstractBaseUser, recipient: Recipient) -> set[str]:
+def recipient_moves(user: Person, recipient: Recipient) -> set[str]:
     """What the person may do with the recipient's case now (start the statement, ask for an
     extension, decline): the one answer for the buttons and for the check of the POST."""
     if recipient.status != R.AWAITING:
@@ -345,7 +353,7 @@ def recipient_moves(user: AbstractBaseUser, recipient: Recipient) -> set[str]:
     return moves
 
 
-def check_statement_move(user: AbstractBaseUser, statement: Statement, action: str) -> None:
+def check_statement_move(user: Person, statement: Statement, action: str) -> None:
     """Refuse a move the person may not make now, as statement_moves (the buttons) answers:
     PermissionDenied when their role never allows it ("not you"), TransitionError when it is
     not possible in the statement's state ("not now")."""
@@ -363,7 +371,7 @@ def check_statement_move(user: AbstractBaseUser, statement: Statement, action: s
     )
 
 
-def check_recipient_move(user: AbstractBaseUser, recipient: Recipient, action: str) -> None:
+def check_recipient_move(user: Person, recipient: Recipient, action: str) -> None:
     """As check_statement_move, for the steps on the recipient's case (recipient_moves)."""
     if action in recipient_moves(user, recipient):
         return
@@ -386,7 +394,9 @@ def statement_of(recipient: Recipient) -> Statement | None:
 
 
 @transaction.atomic
-def submit(*, statement: Statement, user: AbstractBaseUser, comment: str = "", at=None):
+def submit(
+    *, statement: Statement, user: User, comment: str = "", at: datetime.datetime | None = None
+) -> Statement:
     """Lämna till granskning: the handläggare hands the statement to the head of administration."""
     statement = _move(
         statement,
@@ -403,10 +413,10 @@ def submit(*, statement: Statement, user: AbstractBaseUser, comment: str = "", a
 def return_to_draft(
     *,
     statement: Statement,
-    user: AbstractBaseUser,
+    user: User,
     comment: str,
     section_comments: dict[str, str] | None = None,
-    at=None,
+    at: datetime.datetime | None = None,
 ) -> Statement:
     """Returnera: back to the handläggare, with a comment and comments on sections."""
     section_comments = {k: v.strip() for k, v in (section_comments or {}).items() if v.strip()}
@@ -438,7 +448,7 @@ def return_to_draft(
 
 
 @transaction.atomic
-def sign(*, statement: Statement, user: AbstractBaseUser, at=None) -> Statement:
+def sign(*, statement: Statement, user: User, at: datetime.datetime | None = None) -> Statement:
     """Signera: the head of administration signs; from now on the text is fixed."""
     membership = Membership.objects.filter(
         user=user, organisation_id=statement.recipient.organisation_id, role__in=HEADS
@@ -459,7 +469,9 @@ def sign(*, statement: Statement, user: AbstractBaseUser, at=None) -> Statement:
 
 
 @transaction.atomic
-def withdraw(*, statement: Statement, user: AbstractBaseUser, comment: str = "", at=None):
+def withdraw(
+    *, statement: Statement, user: User, comment: str = "", at: datetime.datetime | None = None
+) -> Statement:
     """Ta tillbaka signeringen: only the one who signed, and only before the agenda."""
     if statement.signed_by_id != user.pk:
         current = Statement.objects.get(pk=statement.pk)
@@ -482,7 +494,7 @@ def _unsigned() -> dict:
 # Meetings ------------------------------------------------------------------------------------
 
 
-def _require_secretary(user: AbstractBaseUser, meeting: Meeting) -> None:
+def _require_secretary(user: User, meeting: Meeting) -> None:
     if not roles_in(user, meeting.organisation_id) & SECRETARIES:
         raise PermissionDenied("Bara nämndsekreteraren kan ändra sammanträdets föredragningslista.")
 
@@ -499,9 +511,7 @@ class NewMeeting:
 
 
 @transaction.atomic
-def create_meeting(
-    *, organisation: Organisation, user: AbstractBaseUser, new: NewMeeting
-) -> Meeting:
+def create_meeting(*, organisation: Organisation, user: User, new: NewMeeting) -> Meeting:
     """Nytt sammanträde: the secretary creates the council's meeting."""
     if not roles_in(user, organisation.pk) & SECRETARIES:
         raise PermissionDenied("Bara nämndsekreteraren kan skapa sammanträden.")
@@ -524,7 +534,7 @@ def next_paragraph(meeting: Meeting) -> int:
 
 @transaction.atomic
 def put_on_agenda(
-    *, statement: Statement, meeting: Meeting, user: AbstractBaseUser, at=None
+    *, statement: Statement, meeting: Meeting, user: User, at: datetime.datetime | None = None
 ) -> AgendaItem:
     """Sätt upp på föredragningslistan: the signed statement becomes the next paragraph."""
     _require_secretary(user, meeting)
@@ -548,7 +558,7 @@ def put_on_agenda(
 
 
 @transaction.atomic
-def add_agenda_item(*, meeting: Meeting, user: AbstractBaseUser, title: str) -> AgendaItem:
+def add_agenda_item(*, meeting: Meeting, user: User, title: str) -> AgendaItem:
     """Another item on the agenda (not a statement): it gets the next paragraph number."""
     _require_secretary(user, meeting)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -586,7 +596,7 @@ class DecisionRecord:
 def record_decision(
     *,
     item: AgendaItem,
-    user: AbstractBaseUser,
+    user: User,
     record: DecisionRecord,
     at: datetime.datetime | None = None,
 ) -> Decision:
@@ -755,7 +765,12 @@ def _record_details(decision: Decision, record: DecisionRecord) -> None:
 
 
 def _justify_decision(
-    decision: Decision, *, user, day: datetime.date, at=None, immediate: bool = False
+    decision: Decision,
+    *,
+    user: User | None,
+    day: datetime.date,
+    at: datetime.datetime | None = None,
+    immediate: bool = False,
 ) -> None:
     """Justera one paragraph: the decision stands; a statement's reply is delivered at once."""
     decision.justified_on = day
@@ -778,7 +793,7 @@ def _justify_decision(
 
 
 def _deliver(
-    statement: Statement, *, user: AbstractBaseUser | None, at: datetime.datetime | None = None
+    statement: Statement, *, user: User | None, at: datetime.datetime | None = None
 ) -> Statement:
     """Expediera: the justified reply is sent to the remiss' sender, and recorded as sent.
 
@@ -816,7 +831,7 @@ def justifiers_of(meeting: Meeting) -> set[int]:
 
 
 @transaction.atomic
-def justify_minutes(*, meeting: Meeting, user: AbstractBaseUser, at=None) -> bool:
+def justify_minutes(*, meeting: Meeting, user: User, at: datetime.datetime | None = None) -> bool:
     """The chair or a justifier justifies the minutes, for themselves. When the last of them
     has, the minutes are justified: every decided paragraph stands and its reply is delivered.
     Returns True when this justification completed the minutes."""
@@ -840,7 +855,7 @@ def justify_minutes(*, meeting: Meeting, user: AbstractBaseUser, at=None) -> boo
     day = timezone.localdate(when)
     meeting.minutes_justified_on = day
     meeting.notice_date = deadlines.notice_date(day)
-    meeting._change_reason = "Protokollet justerat"
+    _give_reason(meeting, "Protokollet justerat")
     meeting.save()
     for decision in Decision.objects.filter(
         item__meeting=meeting, justified_on__isnull=True
@@ -853,7 +868,7 @@ def justify_minutes(*, meeting: Meeting, user: AbstractBaseUser, at=None) -> boo
 def decline(
     *,
     recipient: Recipient,
-    user: AbstractBaseUser,
+    user: User,
     reason: str,
     at: datetime.datetime | None = None,
 ) -> Recipient:
@@ -883,7 +898,7 @@ def decline(
 def extend(
     *,
     recipient: Recipient,
-    user: AbstractBaseUser,
+    user: User,
     deadline: datetime.date,
     comment: str,
     at: datetime.datetime | None = None,
@@ -916,7 +931,7 @@ def extend(
 # as they were.
 
 
-def _rule(check, *args, **kwargs):
+def _rule(check: Any, *args: Any, **kwargs: Any) -> Any:
     """Ask a rule of kommunallagen (remiss.council); a refusal is a TransitionError."""
     try:
         return check(*args, **kwargs)
@@ -928,7 +943,7 @@ def _meeting_event(
     meeting: Meeting,
     action: str,
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     item: AgendaItem | None = None,
     reason: str = "",
     changes: dict | None = None,
@@ -945,7 +960,7 @@ def _meeting_event(
     )
 
 
-def _open_meeting(meeting: Meeting, user: AbstractBaseUser) -> Meeting:
+def _open_meeting(meeting: Meeting, user: User) -> Meeting:
     """The meeting, locked, for a change by its secretary before the minutes are justified."""
     _require_secretary(user, meeting)
     locked = Meeting.objects.select_for_update().select_related("organisation").get(pk=meeting.pk)
@@ -960,7 +975,7 @@ def _reason(reason: str) -> str:
     return reason.strip()
 
 
-def _name(user) -> str:
+def _name(user: Any) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
@@ -982,11 +997,11 @@ def _attendance_summary(meeting: Meeting) -> list[str]:
     summary = []
     for a in rows:
         text = _name(a.user) + (" (tjänstgör" if a.serving else " (närvarande")
-        if a.replaces_id:
+        if a.replaces is not None:
             text += f" för {a.replaces.name}"
-        if a.arrives_at_id:
+        if a.arrives_at is not None:
             text += f", från § {a.arrives_at.number}"
-        if a.leaves_after_id:
+        if a.leaves_after is not None:
             text += f", till § {a.leaves_after.number}"
         summary.append(text + ")")
     return summary
@@ -1005,13 +1020,13 @@ def _officers(meeting: Meeting) -> dict:
 def record_attendance(
     *,
     meeting: Meeting,
-    user: AbstractBaseUser,
+    user: User,
     rows: list[AttendanceRow],
-    chair: AbstractBaseUser | None,
+    chair: User | None,
     capacity: str = Meeting.ChairCapacity.CHAIR,
-    justifiers: list = (),
+    justifiers: list | None = None,
     reason: str = "",
-    at=None,
+    at: datetime.datetime | None = None,
 ) -> Meeting:
     """Närvaro, ordförande och justerare: who is present and serves, who presides and who
     justifies. A change after attendance was first recorded is a correction and needs a reason.
@@ -1050,16 +1065,16 @@ def record_attendance(
         attendance,
         chair=chair,
         capacity=capacity,
-        justifiers=list(justifiers),
+        justifiers=list(justifiers or []),
     )
     before = {"närvaro": _attendance_summary(meeting), **_officers(meeting)}
     meeting.attendance.all().delete()
     Attendance.objects.bulk_create(attendance)
     meeting.chair = chair
     meeting.chair_capacity = capacity
-    meeting._change_reason = reason or "Närvaron registrerad"
+    _give_reason(meeting, reason or "Närvaron registrerad")
     meeting.save()
-    meeting.justifiers.set(justifiers)
+    meeting.justifiers.set(justifiers or [])
     after = {"närvaro": _attendance_summary(meeting), **_officers(meeting)}
     _check_decided_paragraphs(meeting)
     _meeting_event(
@@ -1097,10 +1112,10 @@ def _check_decided_paragraphs(meeting: Meeting) -> None:
 def record_recusal(
     *,
     item: AgendaItem,
-    user: AbstractBaseUser,
-    member: AbstractBaseUser,
-    substitute: AbstractBaseUser | None = None,
-    at=None,
+    user: User,
+    member: User,
+    substitute: User | None = None,
+    at: datetime.datetime | None = None,
 ) -> Recusal:
     """Jäv: `member` leaves the paragraph (KL 6 kap. 28 §); a present ersättare may serve in
     their place on this paragraph only."""
@@ -1137,7 +1152,9 @@ def record_recusal(
 
 
 @transaction.atomic
-def remove_recusal(*, recusal: Recusal, user: AbstractBaseUser, reason: str, at=None) -> None:
+def remove_recusal(
+    *, recusal: Recusal, user: User, reason: str, at: datetime.datetime | None = None
+) -> None:
     item = recusal.item
     meeting = _open_meeting(item.meeting, user)
     reason = _reason(reason)
@@ -1158,7 +1175,12 @@ def remove_recusal(*, recusal: Recusal, user: AbstractBaseUser, reason: str, at=
 
 @transaction.atomic
 def change_meeting_details(
-    *, meeting: Meeting, user: AbstractBaseUser, reason: str, at=None, **values
+    *,
+    meeting: Meeting,
+    user: User,
+    reason: str,
+    at: datetime.datetime | None = None,
+    **values: Any,
 ) -> Meeting:
     """Ändra datum, tid, plats, offentlighet, övriga närvarande eller justeringens tid och plats:
     recorded with the reason and the old values."""
@@ -1178,14 +1200,15 @@ def change_meeting_details(
             raise ValueError(name)
         old = getattr(meeting, name)
         if old != value:
-            changes[Meeting._meta.get_field(name).verbose_name] = [_plain(old), _plain(value)]
+            label = str(getattr(Meeting._meta.get_field(name), "verbose_name", name))
+            changes[label] = [_plain(old), _plain(value)]
             setattr(meeting, name, value)
     if not changes:
         raise TransitionError("Inget ändrades.")
     reason = _reason(reason)
     if "date" in values and council.member_count(meeting) == 0:
         raise TransitionError("Nämnden har inga ledamöter registrerade för det datumet.")
-    meeting._change_reason = reason
+    _give_reason(meeting, reason)
     meeting.save()
     _meeting_event(
         meeting,
@@ -1198,7 +1221,7 @@ def change_meeting_details(
     return meeting
 
 
-def _plain(value) -> str:
+def _plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -1229,7 +1252,12 @@ def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
 
 @transaction.atomic
 def move_item(
-    *, item: AgendaItem, user: AbstractBaseUser, position: int, reason: str = "", at=None
+    *,
+    item: AgendaItem,
+    user: User,
+    position: int,
+    reason: str = "",
+    at: datetime.datetime | None = None,
 ) -> AgendaItem:
     """Flytta en punkt: the item takes `position` and the §§ are renumbered."""
     meeting = _open_meeting(item.meeting, user)
@@ -1258,7 +1286,9 @@ def move_item(
 
 
 @transaction.atomic
-def remove_item(*, item: AgendaItem, user: AbstractBaseUser, reason: str, at=None) -> None:
+def remove_item(
+    *, item: AgendaItem, user: User, reason: str, at: datetime.datetime | None = None
+) -> None:
     """Stryk en punkt före mötet: a statement goes back to signed (ready for another meeting),
     the §§ after it move up."""
     meeting = _open_meeting(item.meeting, user)
@@ -1281,7 +1311,7 @@ def remove_item(*, item: AgendaItem, user: AbstractBaseUser, reason: str, at=Non
         changes={"paragraf": [f"§ {item.number} {item.title}", ""]},
         at=at,
     )
-    item._change_reason = reason
+    _give_reason(item, reason)
     item.delete()
     _renumber(meeting, list(meeting.items.order_by("number")))
 
@@ -1300,7 +1330,9 @@ def agenda_snapshot(meeting: Meeting) -> list[dict]:
 
 
 @transaction.atomic
-def issue_agenda(*, meeting: Meeting, user: AbstractBaseUser, at=None) -> AgendaIssue:
+def issue_agenda(
+    *, meeting: Meeting, user: User, at: datetime.datetime | None = None
+) -> AgendaIssue:
     """Skicka kallelsen: the agenda as a PDF/A, kept as issued, mailed to the council's
     ledamöter and ersättare and shown on their start page. A changed agenda is issued again as
     a new version (tilläggslista)."""
@@ -1381,7 +1413,7 @@ def _check_record(item: AgendaItem, record: DecisionRecord) -> None:
             )
 
 
-def _names(user_ids) -> str:
+def _names(user_ids: Any) -> str:
     users = get_user_model().objects.filter(pk__in=user_ids).order_by("last_name", "first_name")
     return ", ".join(_name(u) for u in users)
 
@@ -1422,7 +1454,12 @@ FINAL_OUTCOMES = frozenset(
 
 @transaction.atomic
 def correct_decision(
-    *, decision: Decision, user: AbstractBaseUser, record: DecisionRecord, reason: str, at=None
+    *,
+    decision: Decision,
+    user: User,
+    record: DecisionRecord,
+    reason: str,
+    at: datetime.datetime | None = None,
 ) -> Decision:
     """Rätta ett protokollfört beslut före justeringen: outcome, text, proposals, vote,
     reservations, statements and notes, with the reason; the old values stay in the log and
@@ -1452,7 +1489,7 @@ def correct_decision(
     decision.outcome = record.outcome
     decision.text = record.text
     decision.changes = record.changes
-    decision._change_reason = reason
+    _give_reason(decision, reason)
     decision.save()
     decision.proposals.all().delete()
     Vote.objects.filter(decision=decision).delete()
@@ -1480,7 +1517,7 @@ def correct_decision(
 
 @transaction.atomic
 def add_reservation_reasons(
-    *, reservation: Reservation, user: AbstractBaseUser, reason: str, at=None
+    *, reservation: Reservation, user: User, reason: str, at: datetime.datetime | None = None
 ) -> Reservation:
     """Reservationens skriftliga motivering (KL 4 kap. 27 §): handed in before the protokoll is
     justified, and recorded by the secretary."""

@@ -134,7 +134,7 @@ class StatusEvent(models.Model):
 
 A = StatusEvent.Action
 # The timeline's sentence for each action; {who} is the person who took the step.
-SENTENCES = {
+SENTENCES: dict[str, str] = {
     A.RECEIVED: "{organisation} fick remissen från {sender}.",
     A.STARTED: "{who} påbörjade tjänsteutlåtandet.",
     A.SUBMITTED: "{who} lämnade utlåtandet till granskning.",

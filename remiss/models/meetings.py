@@ -300,15 +300,20 @@ class DecisionQuerySet(models.QuerySet):
         )
 
 
+class DecisionOutcome(models.TextChoices):
+    """Bifall, bifall med ändringar, återremiss, bordläggning, avslag."""
+
+    ADOPTED = "adopted", "Bifall"
+    ADOPTED_WITH_CHANGES = "adopted_with_changes", "Bifall med ändringar"
+    REFERRED_BACK = "referred_back", "Återremiss"
+    TABLED = "tabled", "Bordläggning"
+    REJECTED = "rejected", "Avslag"
+
+
 class Decision(models.Model):
     """Beslut: the council's decision on one agenda item (one per item)."""
 
-    class Outcome(models.TextChoices):
-        ADOPTED = "adopted", "Bifall"
-        ADOPTED_WITH_CHANGES = "adopted_with_changes", "Bifall med ändringar"
-        REFERRED_BACK = "referred_back", "Återremiss"
-        TABLED = "tabled", "Bordläggning"
-        REJECTED = "rejected", "Avslag"
+    Outcome = DecisionOutcome
 
     item = models.OneToOneField(
         AgendaItem, on_delete=models.PROTECT, related_name="decision", verbose_name="paragraf"
@@ -337,6 +342,17 @@ class Decision(models.Model):
     class Meta:
         verbose_name = "beslut"
         verbose_name_plural = "beslut"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=DecisionOutcome.values), name="decision_outcome_known"
+            ),
+            # Justification and its notice go together.
+            models.CheckConstraint(
+                condition=Q(justified_on__isnull=True, notice_date__isnull=True)
+                | Q(justified_on__isnull=False, notice_date__isnull=False),
+                name="decision_notice_follows_justification",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item}: {self.get_outcome_display()}"
@@ -355,15 +371,20 @@ class Decision(models.Model):
 NOT_FINAL = (Decision.Outcome.REFERRED_BACK, Decision.Outcome.TABLED)
 
 
+class ProposalKind(models.TextChoices):
+    """What a yrkande asks for."""
+
+    ADOPT = "adopt", "Bifall"
+    REJECT = "reject", "Avslag"
+    REFER_BACK = "refer_back", "Återremiss"
+    TABLE = "table", "Bordläggning"
+    AMEND = "amend", "Ändringsyrkande"
+
+
 class MeetingProposal(models.Model):
     """Yrkande: a proposal made at the meeting, and who made it."""
 
-    class Kind(models.TextChoices):
-        ADOPT = "adopt", "Bifall"
-        REJECT = "reject", "Avslag"
-        REFER_BACK = "refer_back", "Återremiss"
-        TABLE = "table", "Bordläggning"
-        AMEND = "amend", "Ändringsyrkande"
+    Kind = ProposalKind
 
     decision = models.ForeignKey(
         Decision, on_delete=models.CASCADE, related_name="proposals", verbose_name="beslut"
@@ -376,6 +397,11 @@ class MeetingProposal(models.Model):
         verbose_name = "yrkande"
         verbose_name_plural = "yrkanden"
         ordering = ["decision", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ProposalKind.values), name="proposal_kind_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mover}: {self.get_kind_display()}"
@@ -412,6 +438,12 @@ class Vote(models.Model):
     class Meta:
         verbose_name = "votering"
         verbose_name_plural = "voteringar"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(casting_vote__in=["", VoteChoice.YES, VoteChoice.NO]),
+                name="vote_casting_vote_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Votering: {self.decision}"
@@ -457,6 +489,9 @@ class Ballot(models.Model):
         verbose_name_plural = "röster"
         constraints = [
             models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member"),
+            models.CheckConstraint(
+                condition=Q(choice__in=VoteChoice.values), name="ballot_choice_known"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -91,12 +91,13 @@ class Organisation(models.Model):
     @property
     def council_word(self) -> str:
         """How the body names itself in a proposal: "Stadsdelsnämnden", "Nämnden", ..."""
-        return {
+        words: dict[str, str] = {
             self.Kind.EXECUTIVE_BOARD: "Kommunstyrelsen",
             self.Kind.DISTRICT_COUNCIL: "Stadsdelsnämnden",
             self.Kind.MUNICIPAL_FEDERATION: "Direktionen",
             self.Kind.COMPANY_BOARD: "Styrelsen",
-        }.get(self.kind, "Nämnden")
+        }
+        return words.get(self.kind, "Nämnden")
 
 
 class Membership(models.Model):

@@ -140,13 +140,18 @@ class Remiss(models.Model):
         return f"{self.registration_number} {self.title}"
 
 
+class RecipientStatus(models.TextChoices):
+    """The recipient's answer: awaited, delivered, or declined (avstår)."""
+
+    AWAITING = "awaiting", "Inväntar svar"
+    DELIVERED = "delivered", "Svar inkommet"
+    DECLINED = "declined", "Avstår"
+
+
 class Recipient(models.Model):
     """Remissinstans: one body asked to reply, with its own registration number and status."""
 
-    class Status(models.TextChoices):
-        AWAITING = "awaiting", "Inväntar svar"
-        DELIVERED = "delivered", "Svar inkommet"
-        DECLINED = "declined", "Avstår"
+    Status = RecipientStatus
 
     remiss = models.ForeignKey(
         Remiss, on_delete=models.PROTECT, related_name="recipients", verbose_name="remiss"
@@ -188,6 +193,20 @@ class Recipient(models.Model):
                 condition=~Q(registration_number=""),
                 name="recipient_registration_number_unique_in_organisation",
                 violation_error_message="Organisationen har redan ett ärende med det diarienumret.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RecipientStatus.values), name="recipient_status_known"
+            ),
+            # Delivered exactly when there is a delivery time; declined exactly with a reason.
+            models.CheckConstraint(
+                condition=Q(status=RecipientStatus.DELIVERED, delivered_at__isnull=False)
+                | (~Q(status=RecipientStatus.DELIVERED) & Q(delivered_at__isnull=True)),
+                name="recipient_delivered_at_follows_status",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=RecipientStatus.DECLINED) & ~Q(declined_reason=""))
+                | (~Q(status=RecipientStatus.DECLINED) & Q(declined_reason="")),
+                name="recipient_decline_reason_follows_status",
             ),
         ]
 

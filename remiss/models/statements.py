@@ -40,17 +40,26 @@ class StatementQuerySet(models.QuerySet):
         )
 
 
+class StatementStatus(models.TextChoices):
+    """The statement's states (DOMAIN.md §4); only the workflow moves between them."""
+
+    DRAFT = "draft", "Utkast"
+    IN_REVIEW = "in_review", "Granskas"
+    READY = "ready", "Signerat"
+    ON_AGENDA = "on_agenda", "På föredragningslistan"
+    DECIDED = "decided", "Beslutat"
+    JUSTIFIED = "justified", "Justerat"
+    DELIVERED = "delivered", "Expedierat"
+
+
+# Before signing: no signature yet (and none after a withdrawal or a referral back).
+UNSIGNED_STATUSES = [StatementStatus.DRAFT, StatementStatus.IN_REVIEW]
+
+
 class Statement(models.Model):
     """Tjänsteutlåtande: the administration's written statement to its council."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Utkast"
-        IN_REVIEW = "in_review", "Granskas"
-        READY = "ready", "Signerat"
-        ON_AGENDA = "on_agenda", "På föredragningslistan"
-        DECIDED = "decided", "Beslutat"
-        JUSTIFIED = "justified", "Justerat"
-        DELIVERED = "delivered", "Expedierat"
+    Status = StatementStatus
 
     # The sections of the statement in print order (DOMAIN.md §8): field name, heading.
     SECTIONS = [
@@ -114,9 +123,30 @@ class Statement(models.Model):
         verbose_name = "tjänsteutlåtande"
         verbose_name_plural = "tjänsteutlåtanden"
         ordering = ["-date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=StatementStatus.values), name="statement_status_known"
+            ),
+            # Signed from READY on: the signature is there exactly when the text is signed.
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=UNSIGNED_STATUSES, signed_at__isnull=True, signed_by__isnull=True
+                )
+                | (~Q(status__in=UNSIGNED_STATUSES) & Q(signed_at__isnull=False)),
+                name="statement_signature_follows_status",
+                violation_error_message=(
+                    "Ett signerat utlåtande har en signering, ett osignerat ingen."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.recipient.organisation})"
+
+    @property
+    def is_signed(self) -> bool:
+        """Signed and not withdrawn: from READY on (the printed statement loses its UTKAST)."""
+        return self.status not in UNSIGNED_STATUSES
 
     @property
     def is_frozen(self) -> bool:
