@@ -7,6 +7,7 @@ from remiss.views import (
     compilation,
     documents,
     health,
+    importing,
     inbox,
     meetings,
     public,
@@ -31,6 +32,12 @@ urlpatterns = [
     # The recipient's case and its statement
     path("arenden/<int:pk>/", statements.recipient_detail, name="recipient"),
     path("arenden/<int:pk>/paborja/", statements.start_statement, name="statement_start"),
+    path("arenden/<int:pk>/importera/", importing.import_upload, name="import_upload"),
+    path(
+        "arenden/<int:pk>/importera/<int:import_pk>/",
+        importing.import_review,
+        name="import_review",
+    ),
     path("arenden/<int:pk>/avsta/", review.recipient_decline, name="recipient_decline"),
     path("arenden/<int:pk>/anstand/", review.extension_request, name="extension_request"),
     path("utlatanden/<int:pk>/", statements.statement_detail, name="statement"),
@@ -71,6 +78,12 @@ urlpatterns = [
     path("utlatanden/<int:pk>/returnera/", review.statement_return, name="statement_return"),
     path("utlatanden/<int:pk>/signera/", review.statement_sign, name="statement_sign"),
     path("utlatanden/<int:pk>/ta-tillbaka/", review.statement_withdraw, name="statement_withdraw"),
+    path("utlatanden/<int:pk>/word/", importing.statement_docx, name="statement_docx"),
+    path(
+        "utlatanden/<int:pk>/inlast/<int:import_pk>/",
+        importing.import_original,
+        name="import_original",
+    ),
     path("bilagor/<int:pk>/", statements.attachment_download, name="attachment"),
     # Meetings
     path("sammantraden/", meetings.meeting_list, name="meetings"),

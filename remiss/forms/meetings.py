@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.forms import formset_factory
 
 from remiss import workflow
-from remiss.forms.statements import LIST_LIMITS, DateInput, ErrorLink, error_links
+from remiss.forms.dates import DateField, DateInput
+from remiss.forms.statements import LIST_LIMITS, ErrorLink, error_links
 from remiss.models import (
     Decision,
     Meeting,
@@ -51,6 +52,7 @@ class MeetingForm(forms.ModelForm):
             "date": DateInput,
             "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+        field_classes = {"date": DateField}
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **{**PLAIN, **kwargs})
@@ -84,6 +86,7 @@ class MeetingDetailsForm(forms.ModelForm):
             "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "other_participants": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"date": DateField, "justification_date": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **{**PLAIN, **kwargs})

@@ -6,6 +6,7 @@ English names in code, the Swedish term in each docstring (see the glossary in t
 from remiss.models.council import MeetingEvent, Seat
 from remiss.models.documents import StoredDocument
 from remiss.models.events import StatusEvent
+from remiss.models.imports import StatementImport
 from remiss.models.meetings import (
     AgendaIssue,
     AgendaItem,
@@ -64,6 +65,7 @@ __all__ = [
     "Seat",
     "SpecialStatement",
     "Statement",
+    "StatementImport",
     "StatementVersion",
     "StatusEvent",
     "StoredDocument",
