@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -152,7 +153,7 @@ class Compilation:
         replies = {reply.recipient.pk: reply for reply in self.replies}
         for recipient in self.recipients:
             reply = replies.get(recipient.pk)
-            base = {
+            base: dict[str, Any] = {
                 "remiss_dnr": self.remiss.registration_number,
                 "organisation": recipient.organisation.name,
                 "recipient_dnr": recipient.registration_number,
@@ -182,9 +183,9 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
         recipient.remiss = remiss  # the deadline reads it; no query per recipient
 
     statements = (
-        Statement.objects.filter(
-            recipient__remiss=remiss, recipient__status=Status.DELIVERED
-        ).prefetch_related(
+        Statement.objects.delivered()
+        .filter(recipient__remiss=remiss)
+        .prefetch_related(
             Prefetch(
                 "focus_area_views",
                 queryset=FocusAreaView.objects.select_related("focus_area").order_by(
@@ -197,10 +198,10 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
     )
     statement_of: dict[int, Statement] = {}
     for statement in statements:
-        recipient = by_pk.get(statement.recipient_id)
-        if recipient is not None and recipient.status == Status.DELIVERED:
-            statement.recipient = recipient  # for the views heading, without a query
-            statement_of[recipient.pk] = statement
+        delivered = by_pk.get(statement.recipient_id)
+        if delivered is not None and delivered.status == Status.DELIVERED:
+            statement.recipient = delivered  # for the views heading, without a query
+            statement_of[delivered.pk] = statement
 
     documents = _reply_documents(remiss) if statement_of else {}
     replies = [
@@ -230,8 +231,7 @@ def _reply_documents(remiss: Remiss) -> dict[int, StoredDocument]:
         StoredDocument.objects.filter(
             kind=StoredDocument.Kind.REPLY,
             state=StoredDocument.State.READY,
-            decision__item__statement__recipient__remiss=remiss,
-            decision__item__statement__recipient__status=Status.DELIVERED,
+            decision__item__statement__recipient__in=remiss.recipients.delivered(),
         )
         .annotate(for_recipient=F("decision__item__statement__recipient_id"))
         .order_by("decision__decided_at", "pk")

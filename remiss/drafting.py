@@ -7,16 +7,17 @@ once never overwrite each other.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from programs.models import FocusArea
-from remiss import deadlines, permissions
+from remiss import deadlines, permissions, workflow
 from remiss.models import (
     Attachment,
     AutosavedDraft,
@@ -146,7 +147,7 @@ def standard_proposal(organisation: Organisation) -> str:
 
 
 @transaction.atomic
-def start_statement(*, recipient: Recipient, user: AbstractBaseUser) -> Statement:
+def start_statement(*, recipient: Recipient, user: User) -> Statement:
     """Påbörja tjänsteutlåtandet, prefilled from the remiss, the organisation and the person."""
     if not permissions.can_write(user, recipient.organisation_id):
         raise PermissionDenied("Din roll ger inte behörighet att skriva tjänsteutlåtanden.")
@@ -176,17 +177,17 @@ def start_statement(*, recipient: Recipient, user: AbstractBaseUser) -> Statemen
     StatementVersion.objects.create(
         statement=statement, number=1, author=user, note="Påbörjat", content=snapshot(statement)
     )
-    StatusEvent.objects.create(
+    workflow.record_event(
         recipient=recipient,
         statement=statement,
-        actor=user,
-        to_status=Statement.Status.DRAFT,
-        comment="Tjänsteutlåtandet påbörjades.",
+        action=StatusEvent.Action.STARTED,
+        user=user,
+        target=Statement.Status.DRAFT,
     )
     return statement
 
 
-def _claim_next_version(*, statement: Statement, user, base_version: int) -> Statement:
+def _claim_next_version(*, statement: Statement, user: User, base_version: int) -> Statement:
     """Move the statement to the next version number, if it is still at base_version.
 
     A conditional UPDATE, so that of two saves based on the same version exactly one wins, on
@@ -202,7 +203,9 @@ def _claim_next_version(*, statement: Statement, user, base_version: int) -> Sta
             raise DraftingError(
                 f"Utlåtandet är {current.get_status_display().lower()} och kan inte ändras."
             )
-        raise StaleVersion(current.versions.select_related("author").first())
+        latest = current.versions.select_related("author").first()
+        assert latest is not None  # noqa: S101 - a statement has its first version from the start
+        raise StaleVersion(latest)
     return current
 
 
@@ -210,11 +213,11 @@ def _claim_next_version(*, statement: Statement, user, base_version: int) -> Sta
 def save_statement(
     *,
     statement: Statement,
-    user: AbstractBaseUser,
+    user: User,
     base_version: int,
     text: StatementText,
-    attach: list[tuple[CheckedUpload, UploadedFile, str]] = (),
-    remove_attachments: list[int] = (),
+    attach: Sequence[tuple[CheckedUpload, UploadedFile, str]] = (),
+    remove_attachments: Sequence[int] = (),
     note: str = "",
 ) -> Statement:
     """Spara: write the text as the next version; refuse a save based on a stale version."""
@@ -292,7 +295,7 @@ def text_from_snapshot(content: dict) -> StatementText:
 
 @transaction.atomic
 def restore_version(
-    *, statement: Statement, user: AbstractBaseUser, number: int, base_version: int
+    *, statement: Statement, user: User, number: int, base_version: int
 ) -> Statement:
     """Återställ: an earlier version's text becomes the newest version, recorded as such."""
     permissions.require(user, "restore", statement)
@@ -311,7 +314,7 @@ def restore_version(
 def add_attachment(
     *,
     statement: Statement,
-    user: AbstractBaseUser,
+    user: User,
     checked: CheckedUpload,
     upload: UploadedFile,
     title: str,
@@ -328,7 +331,13 @@ def add_attachment(
 
 
 def store_attachment(
-    *, owner: dict, position: int, checked: CheckedUpload, upload: UploadedFile, title: str, user
+    *,
+    owner: dict,
+    position: int,
+    checked: CheckedUpload,
+    upload: UploadedFile,
+    title: str,
+    user: User | None,
 ) -> Attachment:
     """Store a checked upload under a name of our choosing (checksum + the detected type's
     extension); the uploader's file name is kept only as a label."""
@@ -348,7 +357,7 @@ def store_attachment(
     return attachment
 
 
-def autosave(*, statement: Statement, user: AbstractBaseUser, base_version: int, data: dict):
+def autosave(*, statement: Statement, user: User, base_version: int, data: dict) -> None:
     """Keep the person's unsaved form; never a version, never seen by anyone else."""
     permissions.require(user, "edit", statement)
     AutosavedDraft.objects.update_or_create(

@@ -8,6 +8,7 @@ import datetime
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -108,7 +109,7 @@ def _development_key(path: Path | None) -> str:
         return "django-insecure-" + secrets.token_urlsafe(50)
 
 
-def env_database(name: str, *, default_sqlite: Path) -> dict:
+def env_database(name: str, *, default_sqlite: Path) -> Any:
     value = _raw(name)
     if not value:
         return _with_sqlite_options(
@@ -135,7 +136,7 @@ def env_database(name: str, *, default_sqlite: Path) -> dict:
     return config
 
 
-def _with_sqlite_options(config: dict) -> dict:
+def _with_sqlite_options(config: Any) -> Any:
     """SQLite opened so that simultaneous writes wait their turn instead of failing with
     "database is locked": every transaction takes the write lock when it begins (IMMEDIATE, so a
     reader never has to upgrade and deadlock), a busy connection waits up to 20 s, and the

@@ -259,6 +259,23 @@ def reminder(reminder) -> list[str]:
     return sorted({person.email for person in people if person.email})
 
 
+def agenda_issued(issue) -> None:
+    """Kallelsen: to every ledamot and ersättare of the council in the meeting's term."""
+    from remiss.models import Seat
+
+    meeting = issue.meeting
+    people = [
+        seat.person
+        for seat in Seat.objects.on(meeting.organisation_id, meeting.date).select_related("person")
+        if seat.person.is_active
+    ]
+    send(
+        "agenda_issued",
+        people,
+        {"issue": issue, "meeting": meeting, "url": link("meeting", meeting.pk)},
+    )
+
+
 # What the page says -------------------------------------------------------------------------
 
 

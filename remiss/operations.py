@@ -49,7 +49,7 @@ class RequestLogMiddleware:
             response["X-Request-ID"] = request_id
             match = getattr(request, "resolver_match", None)
             view = match.view_name if match else ("static" if response.status_code < 400 else "-")
-            metrics.observe_request(request.method, view, response.status_code, duration)
+            metrics.observe_request(request.method or "-", view, response.status_code, duration)
             logger.info(
                 "%s %s %s",
                 request.method,

@@ -291,7 +291,10 @@ def extract_context(decision: Decision) -> dict[str, Any]:
         if justifier != meeting.chair:
             signers.append((justifier, "Justerare"))
     title = extract_title(decision)
+    from remiss import minutes  # the meeting's documents; it imports this module
+
     return {
+        **minutes.extract_extras(decision),
         "decision": decision,
         "item": item,
         "meeting": meeting,

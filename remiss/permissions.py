@@ -5,20 +5,30 @@ organisation's cases do not even show that they exist; `require` answers 403 to 
 role does not allow the action.
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from remiss.models import Attachment, Membership, Recipient, Statement
+from remiss.models import (
+    Attachment,
+    Meeting,
+    Membership,
+    Recipient,
+    Remiss,
+    Statement,
+    StoredDocument,
+)
 
 Role = Membership.Role
+# Whoever asks: a person logged in, or nobody (the anonymous get no roles and see nothing).
+Person = User | AnonymousUser
 
 # Who writes the statement: the handläggare, or the head of the administration.
 EDITOR_ROLES = frozenset({Role.CASE_OFFICER, Role.HEAD_OF_ADMINISTRATION})
 
 
-def roles_in(user: AbstractBaseUser, organisation_id: int) -> set[str]:
+def roles_in(user: Person, organisation_id: int) -> set[str]:
     if not user.is_authenticated:
         return set()
     cache = user.__dict__.setdefault("_remiss_roles", {})
@@ -31,16 +41,16 @@ def roles_in(user: AbstractBaseUser, organisation_id: int) -> set[str]:
     return cache[organisation_id]
 
 
-def member_organisations(user: AbstractBaseUser) -> QuerySet:
-    return Membership.objects.filter(user=user).values("organisation_id")
+def member_organisations(user: Person) -> QuerySet:
+    return Membership.objects.organisations_of(user)
 
 
-def recipients_for(user: AbstractBaseUser) -> QuerySet[Recipient]:
+def recipients_for(user: Person) -> QuerySet[Recipient]:
     """The cases (remisses received) of the person's organisations."""
-    return Recipient.objects.filter(organisation_id__in=member_organisations(user))
+    return Recipient.objects.received_by(user)
 
 
-def get_recipient(user: AbstractBaseUser, pk: int) -> Recipient:
+def get_recipient(user: Person, pk: int) -> Recipient:
     try:
         return (
             recipients_for(user)
@@ -51,11 +61,9 @@ def get_recipient(user: AbstractBaseUser, pk: int) -> Recipient:
         raise Http404("Ärendet finns inte.") from None
 
 
-def get_statement(user: AbstractBaseUser, pk: int) -> Statement:
+def get_statement(user: Person, pk: int) -> Statement:
     """A statement of one of the person's organisations, else 404."""
-    queryset = Statement.objects.filter(
-        recipient__organisation_id__in=member_organisations(user)
-    ).select_related(
+    queryset = Statement.objects.of_organisations_of(user).select_related(
         "recipient__organisation",
         "recipient__remiss__sender",
         "recipient__remiss__programme",
@@ -67,7 +75,7 @@ def get_statement(user: AbstractBaseUser, pk: int) -> Statement:
         raise Http404("Tjänsteutlåtandet finns inte.") from None
 
 
-def get_attachment(user: AbstractBaseUser, pk: int) -> Attachment:
+def get_attachment(user: Person, pk: int) -> Attachment:
     """An attachment of a remiss the person's organisations sent or received, or of their
     own organisation's statement."""
     organisations = member_organisations(user)
@@ -82,19 +90,19 @@ def get_attachment(user: AbstractBaseUser, pk: int) -> Attachment:
         raise Http404("Bilagan finns inte.") from None
 
 
-def can_write(user: AbstractBaseUser, organisation_id: int) -> bool:
+def can_write(user: Person, organisation_id: int) -> bool:
     """May draft statements for the organisation (whatever the statement's state)."""
     return bool(roles_in(user, organisation_id) & EDITOR_ROLES)
 
 
-def can_edit(user: AbstractBaseUser, statement: Statement) -> bool:
+def can_edit(user: Person, statement: Statement) -> bool:
     """May change the statement's text now: a writer, and the text not yet frozen."""
     return statement.status == Statement.Status.DRAFT and can_write(
         user, statement.recipient.organisation_id
     )
 
 
-def allowed_actions(user: AbstractBaseUser, statement: Statement) -> set[str]:
+def allowed_actions(user: Person, statement: Statement) -> set[str]:
     """What the person may do with the statement: the answer for buttons and for checks."""
     actions = {"view"}
     if can_edit(user, statement):
@@ -102,7 +110,7 @@ def allowed_actions(user: AbstractBaseUser, statement: Statement) -> set[str]:
     return actions
 
 
-def require(user: AbstractBaseUser, action: str, statement: Statement) -> None:
+def require(user: Person, action: str, statement: Statement) -> None:
     if action not in allowed_actions(user, statement):
         if statement.status != Statement.Status.DRAFT and can_write(
             user, statement.recipient.organisation_id
@@ -113,13 +121,11 @@ def require(user: AbstractBaseUser, action: str, statement: Statement) -> None:
         raise PermissionDenied("Din roll ger inte behörighet att ändra tjänsteutlåtandet.")
 
 
-def get_meeting(user: AbstractBaseUser, pk: int):
+def get_meeting(user: Person, pk: int) -> Meeting:
     """A meeting of one of the person's organisations (the agenda is open to every member)."""
-    from remiss.models import Meeting
-
     try:
         return (
-            Meeting.objects.filter(organisation_id__in=member_organisations(user))
+            Meeting.objects.visible_to(user)
             .select_related("organisation", "chair", "secretary")
             .get(pk=pk)
         )
@@ -127,73 +133,43 @@ def get_meeting(user: AbstractBaseUser, pk: int):
         raise Http404("Sammanträdet finns inte.") from None
 
 
-def is_secretary(user: AbstractBaseUser, organisation_id: int) -> bool:
+def is_secretary(user: Person, organisation_id: int) -> bool:
     return Membership.Role.SECRETARY in roles_in(user, organisation_id)
 
 
-def require_secretary(user: AbstractBaseUser, organisation_id: int) -> None:
+def require_secretary(user: Person, organisation_id: int) -> None:
     if not is_secretary(user, organisation_id):
         raise PermissionDenied("Bara nämndsekreteraren kan göra det här.")
 
 
-def get_sent_remiss(user: AbstractBaseUser, pk: int):
+def get_sent_remiss(user: Person, pk: int) -> Remiss:
     """A remiss the person's organisations sent, else 404."""
-    from remiss.models import Remiss
-
     try:
-        return (
-            Remiss.objects.filter(sender_id__in=member_organisations(user))
-            .select_related("sender", "programme")
-            .get(pk=pk)
-        )
+        return Remiss.objects.sent_by(user).select_related("sender", "programme").get(pk=pk)
     except Remiss.DoesNotExist:
         raise Http404("Remissen finns inte.") from None
 
 
-def get_delivered_reply(user: AbstractBaseUser, remiss, recipient_pk: int) -> Recipient:
+def get_delivered_reply(user: Person, remiss: Remiss, recipient_pk: int) -> Recipient:
     """A delivered reply to the person's remiss. Before delivery the sender sees nothing of a
     recipient's work: an undelivered reply answers 404 like one that does not exist."""
     try:
-        return remiss.recipients.select_related("organisation").get(
-            pk=recipient_pk, status=Recipient.Status.DELIVERED
+        return (
+            remiss.recipients.replies_to(user).select_related("organisation").get(pk=recipient_pk)
         )
     except Recipient.DoesNotExist:
         raise Http404("Svaret finns inte.") from None
 
 
-def can_decline(user: AbstractBaseUser, organisation_id: int) -> bool:
-    """Avstå is a delegated decision: the head of administration or the council's secretary."""
-    return bool(
-        roles_in(user, organisation_id)
-        & {Membership.Role.HEAD_OF_ADMINISTRATION, Membership.Role.SECRETARY}
-    )
-
-
-def get_document(user: AbstractBaseUser, pk: int):
+def get_document(user: Person, pk: int) -> StoredDocument:
     """An archived document: for the council's organisation, and for the sender once the reply
     has been delivered (a statement's documents exist only after justification)."""
-    from remiss.models import StoredDocument
-
     organisations = member_organisations(user)
     visible = StoredDocument.objects.filter(
         Q(decision__item__meeting__organisation_id__in=organisations)
-        | Q(
-            decision__item__statement__recipient__remiss__sender_id__in=organisations,
-            decision__item__statement__recipient__status=Recipient.Status.DELIVERED,
-        )
+        | Q(decision__item__statement__recipient__in=Recipient.objects.replies_to(user))
     ).select_related("decision__item__meeting")
     try:
         return visible.get(pk=pk)
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None
-
-
-def can_request_extension(user: AbstractBaseUser, organisation_id: int) -> bool:
-    return bool(
-        roles_in(user, organisation_id)
-        & {
-            Membership.Role.CASE_OFFICER,
-            Membership.Role.HEAD_OF_ADMINISTRATION,
-            Membership.Role.SECRETARY,
-        }
-    )

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from remiss import markup
 from remiss.models import FocusAreaView, Membership, Recipient, Remiss, Statement
+from remiss.permissions import Person
 
 REMISS = "remiss"
 REPLY = "reply"
@@ -77,7 +78,7 @@ class Hit:
     context: str
 
 
-def search(user: AbstractBaseUser, q: str, *, limit: int = LIMIT) -> list[Hit]:
+def search(user: Person, q: str, *, limit: int = LIMIT) -> list[Hit]:
     """Remisses first, then statements, each by relevance (PostgreSQL) or date (SQLite); at
     most `limit` of each kind."""
     q = " ".join((q or "").split())[:MAX_QUERY_LENGTH]
@@ -89,7 +90,7 @@ def search(user: AbstractBaseUser, q: str, *, limit: int = LIMIT) -> list[Hit]:
     if not organisation_ids:
         return []
     remisses = (
-        visible_remisses(organisation_ids)
+        Remiss.objects.visible_to(user)
         .select_related("sender")
         .annotate(
             own_recipient=Subquery(
@@ -101,7 +102,7 @@ def search(user: AbstractBaseUser, q: str, *, limit: int = LIMIT) -> list[Hit]:
             )
         )
     )
-    statements = visible_statements(organisation_ids).select_related(
+    statements = Statement.objects.visible_to(user).select_related(
         "recipient__organisation", "recipient__remiss"
     )
     if connection.vendor == "postgresql":
@@ -116,28 +117,6 @@ def search(user: AbstractBaseUser, q: str, *, limit: int = LIMIT) -> list[Hit]:
             for statement, snippet in statement_hits
         ),
     ]
-
-
-def visible_remisses(organisation_ids) -> QuerySet[Remiss]:
-    """Remisses the organisations sent (even unsent), or received once sent."""
-    received = Recipient.objects.filter(remiss=OuterRef("pk"), organisation_id__in=organisation_ids)
-    return Remiss.objects.filter(
-        Q(sender_id__in=organisation_ids) | Q(Exists(received), sent_on__isnull=False)
-    )
-
-
-def visible_statements(organisation_ids) -> QuerySet[Statement]:
-    """The organisations' own statements in any state; others' only once delivered, and only on
-    a remiss the organisations sent or received."""
-    received = Recipient.objects.filter(
-        remiss=OuterRef("recipient__remiss"), organisation_id__in=organisation_ids
-    )
-    delivered_on_visible_remiss = Q(
-        recipient__status=Recipient.Status.DELIVERED, recipient__remiss__sent_on__isnull=False
-    ) & (Q(recipient__remiss__sender_id__in=organisation_ids) | Q(Exists(received)))
-    return Statement.objects.filter(
-        Q(recipient__organisation_id__in=organisation_ids) | delivered_on_visible_remiss
-    )
 
 
 # PostgreSQL: full text, Swedish
@@ -157,7 +136,7 @@ def _postgresql(remisses, statements, q: str, limit: int, organisation_ids):
     from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
 
     query = postgresql_query(q)
-    headline = {
+    headline: dict[str, Any] = {
         "config": CONFIG,
         "start_sel": START,
         "stop_sel": STOP,
@@ -391,7 +370,7 @@ def _remiss_hit(remiss: Remiss, snippet: SafeString, organisation_ids: set[int])
         sent = f"skickad {remiss.sent_on:%Y-%m-%d}" if remiss.sent_on else "inte skickad"
         context = f"{remiss.registration_number} · skickad av {remiss.sender} · {sent}"
     else:
-        url = reverse("recipient", args=[remiss.own_recipient])
+        url = reverse("recipient", args=[getattr(remiss, "own_recipient")])  # noqa: B009 - annotated
         context = f"{remiss.registration_number} · från {remiss.sender}"
     context += f" · svarsdatum {remiss.deadline:%Y-%m-%d}"
     return Hit(kind=REMISS, title=remiss.title, url=url, snippet=snippet, context=context)

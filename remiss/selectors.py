@@ -1,9 +1,10 @@
 """Reads: what a person may see, as querysets scoped to their organisations."""
 
+import datetime
 from collections import defaultdict
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,51 +19,43 @@ from remiss.models import (
     Remiss,
     Statement,
 )
+from remiss.models.remisses import RecipientQuerySet
+from remiss.permissions import Person
 
 
-def organisation_ids(user: AbstractBaseUser) -> QuerySet:
-    """The organisations the person holds any role in, as a subquery."""
-    return Membership.objects.filter(user=user).values("organisation_id")
-
-
-def received_remisses(user: AbstractBaseUser) -> QuerySet[Recipient]:
+def received_remisses(user: Person) -> RecipientQuerySet:
     """Remisses the person's organisations have received and still have to answer, soonest
     deadline first (an extension counts)."""
     return (
         _received(user)
-        .filter(status=Recipient.Status.AWAITING)
+        .awaiting()
         .annotate(effective_deadline=Coalesce("extended_deadline", "remiss__deadline"))
         .order_by("effective_deadline", "remiss__registration_number", "organisation__name")
     )
 
 
-def answered_remisses(user: AbstractBaseUser) -> QuerySet[Recipient]:
+def answered_remisses(user: Person) -> RecipientQuerySet:
     """Received remisses already answered or declined, latest deadline first: a list that grows
     with the years, so the page shows the latest and pages through the rest."""
     return (
         _received(user)
-        .exclude(status=Recipient.Status.AWAITING)
+        .answered()
         .order_by("-remiss__deadline", "remiss__registration_number", "organisation__name")
     )
 
 
-def _received(user: AbstractBaseUser) -> QuerySet[Recipient]:
-    return Recipient.objects.filter(organisation_id__in=organisation_ids(user)).select_related(
+def _received(user: Person) -> RecipientQuerySet:
+    return Recipient.objects.received_by(user).select_related(
         "remiss__sender", "organisation", "statement"
     )
 
 
-def sent_remisses(user: AbstractBaseUser) -> QuerySet[Remiss]:
+def sent_remisses(user: Person) -> QuerySet[Remiss]:
     """Remisses the person's organisations have sent, with how many recipients have answered."""
     return (
-        Remiss.objects.filter(sender_id__in=organisation_ids(user))
+        Remiss.objects.sent_by(user)
         .select_related("sender")
-        .annotate(
-            recipient_count=Count("recipients"),
-            answered_count=Count(
-                "recipients", filter=Q(recipients__status=Recipient.Status.DELIVERED)
-            ),
-        )
+        .with_answer_counts()
         .order_by("deadline", "registration_number")
     )
 
@@ -115,11 +108,11 @@ UNDECIDED = {
 }
 
 
-def _organisations_where(user: AbstractBaseUser, *roles: str) -> QuerySet:
+def _organisations_where(user: User, *roles: str) -> QuerySet:
     return Membership.objects.filter(user=user, role__in=roles).values("organisation_id")
 
 
-def work_waiting(user: AbstractBaseUser) -> dict[str, list]:
+def work_waiting(user: User) -> dict[str, list]:
     """Att göra: what waits for this person, by their roles."""
     Role = Membership.Role
     S = Statement.Status
@@ -198,7 +191,7 @@ STAGES = [
     ("delivered", "Besvarad"),
     ("declined", "Avstår"),
 ]
-_STAGE_OF_STATEMENT = {
+_STAGE_OF_STATEMENT: dict[str | None, str] = {
     Statement.Status.DRAFT: "drafting",
     Statement.Status.IN_REVIEW: "in_review",
     Statement.Status.READY: "on_agenda",
@@ -247,3 +240,19 @@ def status_board(remiss: Remiss, today) -> tuple[list[Recipient], list[tuple[str
         recipient.last_reminder = last_reminder.get(recipient.pk)
         counts[stage] += 1
     return recipients, [(key, label, counts[key]) for key, label in STAGES]
+
+
+def issued_agendas(user, today):
+    """Kallelser: the meetings, not yet more than two weeks past, of the councils the person has
+    a seat in (ledamot or ersättare), whose agenda has been issued; the newest issue first."""
+    from remiss.models import AgendaIssue
+
+    return (
+        AgendaIssue.objects.filter(
+            meeting__organisation__seats__person=user,
+            meeting__date__gte=today - datetime.timedelta(days=14),
+        )
+        .select_related("meeting__organisation")
+        .distinct()
+        .order_by("meeting__date", "-version")
+    )

@@ -8,12 +8,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from remiss import deadlines, notifications
+from programs.models import Programme
+from remiss import deadlines, notifications, workflow
 from remiss.drafting import store_attachment
 from remiss.models import (
     ExtensionRequest,
@@ -24,7 +26,7 @@ from remiss.models import (
     Remiss,
     StatusEvent,
 )
-from remiss.permissions import can_request_extension, roles_in
+from remiss.permissions import roles_in
 from remiss.uploads import CheckedUpload
 
 Role = Membership.Role
@@ -34,7 +36,7 @@ class SendingError(Exception):
     """The action is not possible; the message says why, in Swedish."""
 
 
-def require_coordinator(user: AbstractBaseUser, organisation_id: int) -> None:
+def require_coordinator(user: User, organisation_id: int) -> None:
     if Role.REMISS_COORDINATOR not in roles_in(user, organisation_id):
         raise PermissionDenied("Bara remissamordnaren kan göra det här.")
 
@@ -44,15 +46,17 @@ class NewRemiss:
     sender: Organisation
     registration_number: str
     title: str
-    programme: object
+    programme: Programme | None
     description: str
     deadline: datetime.date
     recipients: list[Organisation]
-    attachments: list[tuple[CheckedUpload, object, str]]
+    attachments: list[tuple[CheckedUpload, UploadedFile, str]]
 
 
 @transaction.atomic
-def send_remiss(*, new: NewRemiss, user: AbstractBaseUser, today=None) -> tuple[Remiss, str | None]:
+def send_remiss(
+    *, new: NewRemiss, user: User, today: datetime.date | None = None
+) -> tuple[Remiss, str | None]:
     """Skicka remissen: create it, move a deadline that falls on a holiday, add the recipients
     (organisations that exist on the send date), attach the documents and notify everyone.
     Returns the remiss and the notice about a moved deadline, if any."""
@@ -86,11 +90,12 @@ def send_remiss(*, new: NewRemiss, user: AbstractBaseUser, today=None) -> tuple[
         Recipient(remiss=remiss, organisation=org) for org in new.recipients
     )
     StatusEvent.objects.bulk_create(
-        StatusEvent(
+        workflow.new_event(
             recipient=recipient,
-            actor=user,
-            to_status=Recipient.Status.AWAITING,
-            comment=f"Remissen mottagen från {new.sender}, svarsdatum {deadline:%Y-%m-%d}.",
+            action=StatusEvent.Action.RECEIVED,
+            user=user,
+            target=Recipient.Status.AWAITING,
+            comment=f"Svarsdatum {deadline:%Y-%m-%d}.",
         )
         for recipient in recipients
     )
@@ -113,14 +118,14 @@ def send_remiss(*, new: NewRemiss, user: AbstractBaseUser, today=None) -> tuple[
 
 @transaction.atomic
 def request_extension(
-    *, recipient: Recipient, user: AbstractBaseUser, deadline: datetime.date, reason: str
+    *, recipient: Recipient, user: User, deadline: datetime.date, reason: str
 ) -> ExtensionRequest:
     """Begär anstånd: the recipient asks the sender for a later deadline, with a reason."""
-    if not can_request_extension(user, recipient.organisation_id):
-        raise PermissionDenied("Din roll ger inte behörighet att begära anstånd.")
     recipient = Recipient.objects.select_for_update().select_related("remiss").get(pk=recipient.pk)
-    if recipient.status != Recipient.Status.AWAITING:
-        raise SendingError("Remissen är redan besvarad eller avböjd.")
+    try:
+        workflow.check_recipient_move(user, recipient, "request_extension")
+    except workflow.TransitionError as error:
+        raise SendingError(str(error)) from None
     if not reason.strip():
         raise SendingError("Skriv varför ni behöver längre tid.")
     if deadline <= recipient.deadline:
@@ -130,14 +135,19 @@ def request_extension(
     request = ExtensionRequest.objects.create(
         recipient=recipient, requested_deadline=deadline, reason=reason.strip(), requested_by=user
     )
-    _event(recipient, user, f"Begärt anstånd till {deadline:%Y-%m-%d}: {reason.strip()}")
+    workflow.record_event(
+        recipient=recipient,
+        action=StatusEvent.Action.EXTENSION_ASKED,
+        user=user,
+        comment=f"Till {deadline:%Y-%m-%d}: {reason.strip()}",
+    )
     notifications.extension_requested(request)
     return request
 
 
 @transaction.atomic
 def decide_extension(
-    *, request: ExtensionRequest, user: AbstractBaseUser, grant: bool, answer: str = ""
+    *, request: ExtensionRequest, user: User, grant: bool, answer: str = ""
 ) -> ExtensionRequest:
     """Bevilja or avslå: the coordinator answers; a grant moves the recipient's deadline."""
     request = (
@@ -154,37 +164,29 @@ def decide_extension(
     request.decided_at = timezone.now()
     request.answer = answer.strip()
     request.save()
-    if grant:
-        recipient.extended_deadline, _ = deadlines.moved_deadline(request.requested_deadline)
-        recipient._change_reason = "Anstånd beviljat"
-        recipient.save(update_fields=["extended_deadline"])
-    verdict = "beviljat" if grant else "avslaget"
-    _event(
-        recipient,
-        user,
-        f"Anstånd till {request.requested_deadline:%Y-%m-%d} {verdict}"
-        + (f": {request.answer}" if request.answer else "."),
+    comment = f"Till {request.requested_deadline:%Y-%m-%d}" + (
+        f": {request.answer}" if request.answer else "."
     )
+    if grant:
+        workflow.extend(
+            recipient=recipient, user=user, deadline=request.requested_deadline, comment=comment
+        )
+    else:
+        workflow.record_event(
+            recipient=recipient,
+            action=StatusEvent.Action.EXTENSION_REFUSED,
+            user=user,
+            comment=comment,
+        )
     notifications.extension_decided(request)
     return request
-
-
-def _event(recipient: Recipient, user, comment: str) -> None:
-    """A follow-up step on the recipient's timeline (its status is unchanged)."""
-    StatusEvent.objects.create(
-        recipient=recipient,
-        actor=user,
-        from_status=recipient.status,
-        to_status=recipient.status,
-        comment=comment,
-    )
 
 
 # Reminders ------------------------------------------------------------------------------------
 
 
 def remind(
-    *, recipient: Recipient, kind: str, user: AbstractBaseUser | None = None, today=None
+    *, recipient: Recipient, kind: str, user: User | None = None, today: datetime.date | None = None
 ) -> Reminder | None:
     """Send one reminder, recorded; None when one was already sent (same deadline and kind for
     an automatic one, or the same day)."""
@@ -205,28 +207,35 @@ def remind(
             addresses = notifications.reminder(reminder)
             reminder.addresses = ", ".join(addresses)
             reminder.save(update_fields=["addresses"])
-            _event(recipient, user, f"Påminnelse skickad ({reminder.get_kind_display().lower()}).")
+            workflow.record_event(
+                recipient=recipient,
+                action=StatusEvent.Action.REMINDED,
+                user=user,
+                comment=f"{reminder.get_kind_display()}.",
+            )
     except IntegrityError:
         return None
     return reminder
 
 
-def remind_late(*, remiss: Remiss, user: AbstractBaseUser, today=None) -> list[Reminder]:
+def remind_late(
+    *, remiss: Remiss, user: User, today: datetime.date | None = None
+) -> list[Reminder]:
     """Påminn alla försenade: one reminder to every recipient past its deadline; those sent."""
     require_coordinator(user, remiss.sender_id)
     today = today or timezone.localdate()
     late = [
         r
-        for r in remiss.recipients.filter(status=Recipient.Status.AWAITING).select_related(
-            "remiss", "organisation"
-        )
+        for r in remiss.recipients.awaiting().select_related("remiss", "organisation")
         if r.deadline < today
     ]
     sent = [remind(recipient=r, kind=Reminder.Kind.MANUAL, user=user, today=today) for r in late]
     return [reminder for reminder in sent if reminder is not None]
 
 
-def send_due_reminders(*, today=None, days_before: int | None = None) -> int:
+def send_due_reminders(
+    *, today: datetime.date | None = None, days_before: int | None = None
+) -> int:
     """The automatic reminders (run daily by the send_reminders command): N days before the
     deadline, and the day after it; each at most once per deadline."""
     today = today or timezone.localdate()

@@ -81,6 +81,12 @@ TEMPLATES = [
     },
 ]
 
+# The municipality the portal serves (remiss/municipality.py): Stockholm's values by default.
+MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Stockholms stad")
+MUNICIPALITY_LOGO_TEXT = env_str("MUNICIPALITY_LOGO_TEXT", MUNICIPALITY_NAME)
+MUNICIPALITY_ADDRESS = env_str("MUNICIPALITY_ADDRESS", "Stadshuset, 105 35 Stockholm")
+MUNICIPALITY_REGISTRY_PREFIX = env_str("MUNICIPALITY_REGISTRY_PREFIX", "KS")
+
 DATABASES = {"default": env_database("DATABASE_URL", default_sqlite=BASE_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -71,13 +71,21 @@ urlpatterns = [
         name="statement_restore",
     ),
     path("utlatanden/<int:pk>/pdf/", documents.statement_pdf, name="statement_pdf"),
+    # One URL per move of the workflow (the buttons come from workflow.statement_moves)
+    path(
+        "utlatanden/<int:pk>/lamna-till-granskning/",
+        review.statement_submit,
+        name="statement_submit",
+    ),
+    path("utlatanden/<int:pk>/returnera/", review.statement_return, name="statement_return"),
+    path("utlatanden/<int:pk>/signera/", review.statement_sign, name="statement_sign"),
+    path("utlatanden/<int:pk>/ta-tillbaka/", review.statement_withdraw, name="statement_withdraw"),
     path("utlatanden/<int:pk>/word/", importing.statement_docx, name="statement_docx"),
     path(
         "utlatanden/<int:pk>/inlast/<int:import_pk>/",
         importing.import_original,
         name="import_original",
     ),
-    path("utlatanden/<int:pk>/<slug:move>/", review.statement_move, name="statement_move"),
     path("bilagor/<int:pk>/", statements.attachment_download, name="attachment"),
     # Meetings
     path("sammantraden/", meetings.meeting_list, name="meetings"),
@@ -104,6 +112,41 @@ urlpatterns = [
         "sammantraden/<int:pk>/paragrafer/<int:number>/pdf/",
         documents.extract_pdf,
         name="extract_pdf",
+    ),
+    path("sammantraden/<int:pk>/narvaro/", meetings.meeting_attendance, name="meeting_attendance"),
+    path("sammantraden/<int:pk>/andra/", meetings.meeting_change, name="meeting_change"),
+    path("sammantraden/<int:pk>/kallelse/", meetings.agenda_issue, name="agenda_issue"),
+    path("sammantraden/<int:pk>/kallelse/<int:version>/", meetings.agenda_pdf, name="agenda_pdf"),
+    path("sammantraden/<int:pk>/protokoll/", meetings.minutes_pdf, name="minutes_pdf"),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/flytta/",
+        meetings.item_move,
+        name="item_move",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/stryk/",
+        meetings.item_remove,
+        name="item_remove",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/jav/",
+        meetings.recusal_add,
+        name="recusal_add",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/jav/<int:recusal_pk>/ta-bort/",
+        meetings.recusal_remove,
+        name="recusal_remove",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/ratta/",
+        meetings.decision_correct,
+        name="decision_correct",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/reservationer/<int:reservation_pk>/",
+        meetings.reservation_reasons,
+        name="reservation_reasons",
     ),
     path("handlingar/<int:pk>/", documents.stored_document, name="document"),
     # The sender's side
@@ -140,5 +183,11 @@ urlpatterns = [
         name="public_reply",
     ),
     path("offentligt/handlingar/<int:pk>/", public.public_document, name="public_document"),
+    path("offentligt/sammantraden/<int:pk>/", public.public_meeting, name="public_meeting"),
+    path(
+        "offentligt/sammantraden/<int:pk>/kallelse/<int:version>/",
+        public.public_agenda,
+        name="public_agenda",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -251,10 +251,65 @@ def ordforande(sodermalm):
     return make_user("ordforande", sodermalm, Role.CHAIR, first_name="Per", last_name="Holm")
 
 
+TERM = (datetime.date(2019, 1, 1), datetime.date(2022, 12, 31))
+
+
+def make_seat(organisation, user, kind, position, *, party="S", office="", term=TERM):
+    from remiss.models import Seat
+
+    return Seat.objects.create(
+        organisation=organisation,
+        person=user,
+        kind=kind,
+        position=position,
+        party=party,
+        office=office,
+        term_starts=term[0],
+        term_ends=term[1],
+    )
+
+
 @pytest.fixture
-def meeting(sodermalm, ordforande, justerare, sekreterare):
-    """Södermalms stadsdelsnämnd's meeting of 2019-12-12."""
-    from remiss.models import Meeting
+def council(sodermalm, ordforande, justerare):
+    """Södermalm's council for 2019–2022 in small: five ledamöter (the chair first, the
+    justerare second) and two ersättare, in the order they are called in."""
+    from remiss.models import Seat
+
+    members = [
+        ordforande,
+        justerare,
+        make_user("ledamot_a", sodermalm, Role.MEMBER, first_name="Anna", last_name="Berg"),
+        make_user("ledamot_b", sodermalm, Role.MEMBER, first_name="Björn", last_name="Dahl"),
+        make_user("ledamot_c", sodermalm, Role.MEMBER, first_name="Cecilia", last_name="Ek"),
+    ]
+    substitutes = [
+        make_user("ersattare_a", sodermalm, Role.SUBSTITUTE, first_name="Dan", last_name="Falk"),
+        make_user("ersattare_b", sodermalm, Role.SUBSTITUTE, first_name="Eva", last_name="Gran"),
+    ]
+    parties = ["S", "M", "V", "L", "MP"]
+    seats = [
+        make_seat(
+            sodermalm,
+            user,
+            Seat.Kind.MEMBER,
+            n,
+            party=parties[n - 1],
+            office=Seat.Office.CHAIR if n == 1 else "",
+        )
+        for n, user in enumerate(members, start=1)
+    ]
+    seats += [
+        make_seat(sodermalm, user, Seat.Kind.SUBSTITUTE, n, party=parties[n - 1])
+        for n, user in enumerate(substitutes, start=1)
+    ]
+    return seats
+
+
+@pytest.fixture
+def meeting(sodermalm, ordforande, justerare, sekreterare, council):
+    """Södermalms stadsdelsnämnd's meeting of 2019-12-12: every ledamot present and serving,
+    the first ersättare present without serving."""
+    from remiss.models import Attendance, Meeting, Seat
 
     meeting = Meeting.objects.create(
         organisation=sodermalm,
@@ -264,6 +319,16 @@ def meeting(sodermalm, ordforande, justerare, sekreterare):
         secretary=sekreterare,
     )
     meeting.justifiers.add(justerare)
+    Attendance.objects.bulk_create(
+        Attendance(
+            meeting=meeting,
+            user=seat.person,
+            seat=seat,
+            serving=seat.kind == Seat.Kind.MEMBER,
+        )
+        for seat in council
+        if seat.kind == Seat.Kind.MEMBER or seat.position == 1
+    )
     return meeting
 
 
@@ -318,3 +383,18 @@ def attach(statement, name: str, content_type: str, content: bytes):
     attachment.file.save(name, ContentFile(content), save=False)
     attachment.save()
     return attachment
+
+
+# The statement's moves, by the slug of their URL (one view and one URL name per move).
+MOVE_URL_NAMES = {
+    "lamna-till-granskning": "statement_submit",
+    "returnera": "statement_return",
+    "signera": "statement_sign",
+    "ta-tillbaka": "statement_withdraw",
+}
+
+
+def move_url(statement_pk: int, slug: str) -> str:
+    from django.urls import reverse
+
+    return reverse(MOVE_URL_NAMES[slug], args=[statement_pk])

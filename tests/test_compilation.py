@@ -257,7 +257,9 @@ class TestPage:
             sections={"summary": "Kort."},
             views=[(area, 'Se <script>alert("x")</script> och [länken](javascript:alert(1)).')],
         )
-        Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.DELIVERED)
+        Statement.objects.filter(pk=statement.pk).update(
+            status=Statement.Status.DELIVERED, signed_at=timezone.now()
+        )
         Recipient.objects.filter(pk=statement.recipient_id).update(
             status=Recipient.Status.DELIVERED, delivered_at=timezone.now()
         )
@@ -377,7 +379,9 @@ def test_the_exports_give_views_as_plain_text_and_never_as_formulas(
     area = remiss.programme.focus_areas.get(number=2)
     source = '=HYPERLINK("http://example.org","klicka")\n\n1. **Viktigt:** öva\n2. *Igen*, "alltid"'
     statement = write(started, handlaggare, sections={"summary": "Kort."}, views=[(area, source)])
-    Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.DELIVERED)
+    Statement.objects.filter(pk=statement.pk).update(
+        status=Statement.Status.DELIVERED, signed_at=timezone.now()
+    )
     Recipient.objects.filter(pk=statement.recipient_id).update(
         status=Recipient.Status.DELIVERED, delivered_at=timezone.now()
     )
@@ -650,7 +654,9 @@ def add_delivered(remiss: Remiss, count: int, case_officer, prefix: str) -> None
             statement=statement, focus_area=area, text=f"Synpunkt från {organisation.name}."
         )
         statements.append(statement.pk)
-    Statement.objects.filter(pk__in=statements).update(status=Statement.Status.DELIVERED)
+    Statement.objects.filter(pk__in=statements).update(
+        status=Statement.Status.DELIVERED, signed_at=timezone.now()
+    )
 
 
 def test_the_number_of_queries_does_not_grow_with_the_replies(

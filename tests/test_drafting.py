@@ -134,7 +134,9 @@ class TestSave:
         assert StatementVersion.objects.count() == 2
 
     def test_a_frozen_statement_cannot_be_saved(self, started, handlaggare):
-        Statement.objects.filter(pk=started.pk).update(status=Statement.Status.READY)
+        Statement.objects.filter(pk=started.pk).update(
+            status=Statement.Status.READY, signed_at=timezone.now()
+        )
         started.refresh_from_db()
 
         with pytest.raises(PermissionDenied):

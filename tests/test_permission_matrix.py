@@ -125,10 +125,6 @@ REPLY = lambda w: {"pk": w.remiss.pk, "recipient_pk": w.recipient.pk}  # noqa: E
 DOCUMENT = lambda w: {"pk": w.document.pk}  # noqa: E731
 
 
-def move(slug):
-    return lambda w: {"pk": w.statement.pk, "move": slug}
-
-
 def decision_post(w) -> dict:
     management = {
         f"{prefix}-{key}": 0
@@ -356,47 +352,43 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             why="The file a version was read from: everyone who reads the statement.",
         ),
     ),
-    "statement_move": (
+    # One URL per move (issue 10: no catch-all /utlatanden/<pk>/<move>/ any more, so a move
+    # that does not exist has no URL at all).
+    "statement_submit": (
         case(
             "draft",
-            move("lamna-till-granskning"),
+            STATEMENT,
             POST_ONLY,
             members_refused(writers=302),
-            label="submit",
             why="Lämna till granskning: handläggare or förvaltningschef.",
         ),
+    ),
+    "statement_sign": (
         case(
             "in_review",
-            move("signera"),
+            STATEMENT,
             POST_ONLY,
             members_refused(direktor=302),
-            label="sign",
             why="Signera: the förvaltningschef only.",
         ),
+    ),
+    "statement_return": (
         case(
             "in_review",
-            move("returnera"),
+            STATEMENT,
             POST_ONLY,
             members_refused(direktor=302),
             data=lambda w: {"comment": "Skriv om sammanfattningen."},
-            label="return",
             why="Returnera: the förvaltningschef only.",
         ),
+    ),
+    "statement_withdraw": (
         case(
             "signed",
-            move("ta-tillbaka"),
+            STATEMENT,
             POST_ONLY,
             members_refused(direktor=302),
-            label="withdraw",
             why="Ta tillbaka: only the one who signed (direktor); the handläggare gets 403.",
-        ),
-        case(
-            "draft",
-            move("finns-inte"),
-            POST_ONLY,
-            NOBODY,
-            label="unknown-move",
-            why="A move that does not exist is 404, after the statement's own 404.",
         ),
     ),
     "attachment": (
@@ -518,6 +510,145 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             answers(404, anonym=LOGIN, sodermalm=202, ks=202),
             label="pending",
             why="Still being rendered: 202 and a page that says so, to the same people.",
+        ),
+    ),
+    # --- The meeting as the law knows it (issue 11) -------------------------------------------
+    "meeting_attendance": (
+        case(
+            "on_agenda",
+            MEETING,
+            members_refused(sekreterare=200),
+            why="Närvaro, ordförande, justerare: the secretary (an empty POST shows the errors).",
+        ),
+    ),
+    "meeting_change": (
+        case(
+            "on_agenda",
+            MEETING,
+            members_refused(sekreterare=200),
+            why="Tid och plats: the secretary (an empty POST shows the errors).",
+        ),
+    ),
+    "agenda_issue": (
+        case(
+            "on_agenda",
+            MEETING,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            why="Skicka kallelsen: the secretary (then back to the meeting).",
+        ),
+    ),
+    "agenda_pdf": (
+        case(
+            "issued",
+            lambda w: {"pk": w.meeting.pk, "version": 1},
+            SODERMALM_READS,
+            why="The kallelse as issued: every member of the council's organisation.",
+        ),
+        case(
+            "on_agenda",
+            lambda w: {"pk": w.meeting.pk, "version": 1},
+            answers(404, anonym=LOGIN),
+            label="not-issued",
+            why="Not issued yet: 404 for everyone.",
+        ),
+    ),
+    "minutes_pdf": (
+        case(
+            "decided",
+            MEETING,
+            SODERMALM_READS,
+            why="The whole protokoll (UTKAST until justified): Södermalm only.",
+        ),
+    ),
+    "item_move": (
+        case(
+            "on_agenda",
+            PARAGRAPH,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"position": 1},
+            why="Flytta en punkt: the secretary.",
+        ),
+    ),
+    "item_remove": (
+        case(
+            "on_agenda",
+            PARAGRAPH,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"reason": "Ärendet behöver beredas."},
+            why="Stryk en punkt: the secretary, with a reason.",
+        ),
+    ),
+    "recusal_add": (
+        case(
+            "on_agenda",
+            PARAGRAPH,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"member": w.council[2].person_id},
+            why="Jäv: the secretary records who leaves the paragraph.",
+        ),
+    ),
+    "recusal_remove": (
+        case(
+            "recused",
+            lambda w: {"pk": w.meeting.pk, "number": w.item.number, "recusal_pk": w.recusal.pk},
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"reason": "Felregistrerat."},
+            why="Ta bort jävet: the secretary, with a reason.",
+        ),
+    ),
+    "decision_correct": (
+        case(
+            "decided",
+            PARAGRAPH,
+            members_refused(sekreterare=200),
+            members_refused(sekreterare=302),
+            data=lambda w: {**decision_post(w), "rattelse-reason": "Fel beslutstext."},
+            why="Rätta beslutet före justeringen: the secretary, with a reason.",
+        ),
+        case(
+            "delivered",
+            PARAGRAPH,
+            members_refused(sekreterare=302),
+            data=lambda w: {**decision_post(w), "rattelse-reason": "Fel beslutstext."},
+            label="justified",
+            why="Justified: nothing changes; the secretary is sent back to the paragraph.",
+        ),
+    ),
+    "reservation_reasons": (
+        case(
+            "reserved",
+            lambda w: {
+                "pk": w.meeting.pk,
+                "number": w.item.number,
+                "reservation_pk": w.reservation.pk,
+            },
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"reason": "Programmet saknar resurser."},
+            why="Reservationens motivering, before justification: the secretary records it.",
+        ),
+    ),
+    "public_meeting": (
+        case("issued", MEETING, EVERYONE, why="An open meeting's issued agenda is public."),
+        case(
+            "on_agenda",
+            MEETING,
+            NOBODY_PUBLIC,
+            label="not-issued",
+            why="Not issued (and not open): 404 for everyone.",
+        ),
+    ),
+    "public_agenda": (
+        case(
+            "issued",
+            lambda w: {"pk": w.meeting.pk, "version": 1},
+            EVERYONE,
+            why="The kallelse of an open meeting, as issued.",
         ),
     ),
     # --- The sender's side -----------------------------------------------------------------------
@@ -673,6 +804,33 @@ def _on_agenda(fx, w):
     w.meeting, w.statement = w.item.meeting, w.item.statement
 
 
+def _issued(fx, w):
+    """On the agenda of an open meeting whose kallelse is issued."""
+    _on_agenda(fx, w)
+    w.meeting.open = True
+    w.meeting.save()
+    workflow.issue_agenda(meeting=w.meeting, user=fx("sekreterare"))
+
+
+def _recused(fx, w):
+    _on_agenda(fx, w)
+    w.recusal = workflow.record_recusal(
+        item=w.item, user=fx("sekreterare"), member=w.council[2].person
+    )
+
+
+def _reserved(fx, w):
+    _on_agenda(fx, w)
+    w.decision = workflow.record_decision(
+        item=w.item,
+        user=fx("sekreterare"),
+        record=workflow.DecisionRecord(
+            outcome="adopted", text="Bifall.", reservations=[(fx("justerare").pk, "")]
+        ),
+    )
+    w.reservation = w.decision.reservations.get()
+
+
 def _decide(fx, w, *, immediate: bool):
     _on_agenda(fx, w)
     w.decision = workflow.record_decision(
@@ -753,6 +911,9 @@ WORLDS = {
     "signed": _signed,
     "on_agenda": _on_agenda,
     "decided": lambda fx, w: _decide(fx, w, immediate=False),
+    "issued": _issued,
+    "recused": _recused,
+    "reserved": _reserved,
     "delivered": _delivered,
     "archived": _archived,
     "extension": _extension,
@@ -764,7 +925,9 @@ WORLDS = {
 
 def build_world(name: str, request) -> SimpleNamespace:
     fx = request.getfixturevalue
-    w = SimpleNamespace(remiss=fx("remiss"), recipient=fx("sodermalm_recipient"))
+    w = SimpleNamespace(
+        remiss=fx("remiss"), recipient=fx("sodermalm_recipient"), council=fx("council")
+    )
     w.remiss_attachment = Attachment(
         remiss=w.remiss,
         title="Remissversion av programmet",

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import FocusArea
 from remiss import drafting, workflow
@@ -347,6 +348,7 @@ class TestQueryCounts:
                         remiss=target,
                         organisation=organisation,
                         status=Recipient.Status.DELIVERED if index else Recipient.Status.AWAITING,
+                        delivered_at=timezone.now() if index else None,
                     )
         after = {name: count_queries(client, url) for name, url in pages.items()}
 

@@ -325,6 +325,7 @@ class TestResultsPage:
                 date=datetime.date(2019, 11, 1),
                 title=f"Svar om säkerhetsprogram {number}",
                 status=Statement.Status.DELIVERED,
+                signed_at=datetime.datetime(2019, 10, 30, tzinfo=datetime.UTC),
             )
         after = queries()
 

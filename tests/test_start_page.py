@@ -163,7 +163,12 @@ def test_answered_remisses_are_paged_latest_first(client, handlaggare, ks, soder
             title=f"Besvarad {number:02d}",
             deadline=datetime.date(2018, 1, 1) + datetime.timedelta(days=number),
         )
-        Recipient.objects.create(remiss=remiss, organisation=sodermalm, status="delivered")
+        Recipient.objects.create(
+            remiss=remiss,
+            organisation=sodermalm,
+            status="delivered",
+            delivered_at=datetime.datetime(2018, 1, 1, tzinfo=datetime.UTC),
+        )
     client.force_login(handlaggare)
 
     first = client.get(reverse("start")).content.decode()

@@ -3,10 +3,12 @@
 English names in code, the Swedish term in each docstring (see the glossary in the README).
 """
 
+from remiss.models.council import MeetingEvent, Seat
 from remiss.models.documents import OutgoingMail, StoredDocument
 from remiss.models.events import StatusEvent
 from remiss.models.imports import StatementImport
 from remiss.models.meetings import (
+    AgendaIssue,
     AgendaItem,
     Attendance,
     Ballot,
@@ -15,9 +17,11 @@ from remiss.models.meetings import (
     Meeting,
     MeetingProposal,
     ProtocolNote,
+    Recusal,
     Reservation,
     SpecialStatement,
     Vote,
+    VoteChoice,
 )
 from remiss.models.operations import DailyRun, WorkerHeartbeat
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
@@ -34,6 +38,7 @@ from remiss.models.statements import (
 )
 
 __all__ = [
+    "AgendaIssue",
     "AgendaItem",
     "Attachment",
     "Attendance",
@@ -46,6 +51,7 @@ __all__ = [
     "JustificationSignature",
     "LoginFailure",
     "Meeting",
+    "MeetingEvent",
     "MeetingProposal",
     "Membership",
     "Organisation",
@@ -54,10 +60,12 @@ __all__ = [
     "PreparationStep",
     "ProtocolNote",
     "Recipient",
+    "Recusal",
     "Reminder",
     "Remiss",
     "Reservation",
     "ReviewComment",
+    "Seat",
     "SpecialStatement",
     "Statement",
     "StatementImport",
@@ -65,6 +73,7 @@ __all__ = [
     "StatusEvent",
     "StoredDocument",
     "Vote",
+    "VoteChoice",
     "WorkerHeartbeat",
     "attachment_path",
 ]

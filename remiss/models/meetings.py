@@ -10,12 +10,26 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from remiss import deadlines
-from remiss.models.organisations import Membership, Organisation
+from remiss.models.organisations import Organisation
+from remiss.models.remisses import Recipient, organisations_of
 from remiss.models.statements import Statement
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MeetingQuerySet":
+        """Meetings of the person's organisations: the agenda is open to every member."""
+        return self.filter(organisation_id__in=organisations_of(user))
 
 
 class Meeting(models.Model):
     """Sammanträde: one meeting of a council, whose minutes are justified as a whole."""
+
+    class ChairCapacity(models.TextChoices):
+        """In what capacity the chair presides (KL 6 kap. 26 §)."""
+
+        CHAIR = "chair", "Ordförande"
+        VICE_CHAIR = "vice_chair", "Vice ordförande, när ordföranden är frånvarande"
+        ELDEST = "eldest", "Ålderspresident, vald när ordförandena är frånvarande"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="meetings", verbose_name="nämnd"
@@ -31,6 +45,12 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name="ordförande",
     )
+    chair_capacity = models.CharField(
+        "ordförande i egenskap av",
+        max_length=20,
+        choices=ChairCapacity.choices,
+        default=ChairCapacity.CHAIR,
+    )
     secretary = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -39,12 +59,23 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name="sekreterare",
     )
+    open = models.BooleanField(
+        "offentligt sammanträde",
+        default=False,
+        help_text="Allmänheten får närvara; föredragningslistan visas på de offentliga sidorna.",
+    )
+    other_participants = models.TextField(
+        "övriga närvarande", blank=True, help_text="Tjänstepersoner och andra, en per rad."
+    )
+    justification_place = models.CharField("justeringens plats", max_length=200, blank=True)
+    justification_date = models.DateField("justeringens dag", null=True, blank=True)
     justifiers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="justerare"
     )
     minutes_justified_on = models.DateField("protokollet justerat", null=True, blank=True)
     notice_date = models.DateField("anslaget", null=True, blank=True)
 
+    objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[justifiers])
 
     class Meta:
@@ -82,8 +113,13 @@ class Meeting(models.Model):
 
 
 class Attendance(models.Model):
-    """Närvaro: a member or substitute at the meeting; `serving` for those who take part in
-    decisions (tjänstgörande)."""
+    """Närvaro: a ledamot or ersättare present at the meeting.
+
+    `serving` (tjänstgör) for those who take part in decisions: a present ledamot, or an
+    ersättare who serves in an absent ledamot's place (`replaces`). Who arrives late or leaves
+    early takes part from `arrives_at` to `leaves_after` (both paragraphs included). Jäv on one
+    paragraph is a `Recusal`.
+    """
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name="sammanträde"
@@ -91,28 +127,58 @@ class Attendance(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="person"
     )
-    role = models.CharField(
-        "roll",
-        max_length=30,
-        choices=[
-            (Membership.Role.CHAIR, Membership.Role.CHAIR.label),
-            (Membership.Role.MEMBER, Membership.Role.MEMBER.label),
-            (Membership.Role.SUBSTITUTE, Membership.Role.SUBSTITUTE.label),
-            (Membership.Role.JUSTIFIER, "Ledamot, justerare"),
-        ],
+    seat = models.ForeignKey(
+        "remiss.Seat",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendance",
+        verbose_name="plats",
     )
     serving = models.BooleanField("tjänstgörande", default=True)
+    replaces = models.ForeignKey(
+        "remiss.Seat",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="tjänstgör för",
+    )
+    arrives_at = models.ForeignKey(
+        "remiss.AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="från och med paragraf",
+    )
+    leaves_after = models.ForeignKey(
+        "remiss.AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="till och med paragraf",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "närvarande"
         verbose_name_plural = "närvaro"
-        ordering = ["meeting", "-serving", "role", "user__last_name"]
+        ordering = ["meeting", "-serving", "seat__kind", "seat__position"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once_per_meeting"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name()} ({self.get_role_display()})"
+        return f"{self.user.get_full_name()} ({self.seat.label if self.seat else 'närvarande'})"
+
+    def takes_part_in(self, number: int) -> bool:
+        """Present for paragraph `number` (late arrival and early leave counted)."""
+        if self.arrives_at is not None and number < self.arrives_at.number:
+            return False
+        return self.leaves_after is None or number <= self.leaves_after.number
 
 
 class AgendaItem(models.Model):
@@ -139,6 +205,11 @@ class AgendaItem(models.Model):
         related_name="+",
         verbose_name="bordlagt från",
     )
+    closed = models.BooleanField(
+        "stängd paragraf",
+        default=False,
+        help_text="Behandlas inom stängda dörrar; handlingarna visas aldrig offentligt.",
+    )
 
     history = HistoricalRecords()
 
@@ -164,15 +235,85 @@ class AgendaItem(models.Model):
         return f"§ {self.number} {self.title}"
 
 
+class Recusal(models.Model):
+    """Jäv (KL 6 kap. 28–32 §§): a member who leaves one paragraph, and the ersättare who
+    serves in their place on that paragraph only."""
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="recusals", verbose_name="paragraf"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="jävig"
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ersättare som tjänstgör",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "jäv"
+        verbose_name_plural = "jäv"
+        ordering = ["item", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "member"], name="recusal_once_per_paragraph"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.get_full_name()} jävig i {self.item}"
+
+
+class DecisionQuerySet(models.QuerySet):
+    def final(self) -> "DecisionQuerySet":
+        """Decisions on the matter itself: not tabled, not referred back."""
+        return self.exclude(outcome__in=NOT_FINAL)
+
+    def justified(self) -> "DecisionQuerySet":
+        return self.filter(justified_on__isnull=False)
+
+    def public(self) -> "DecisionQuerySet":
+        """The justified final decisions that sent a public reply (delivered, to a sent
+        remiss): what the public pages show and what their archived documents belong to."""
+        return (
+            self.final()
+            .justified()
+            .filter(
+                item__statement__recipient__status=Recipient.Status.DELIVERED,
+                item__statement__recipient__remiss__sent_on__isnull=False,
+                item__closed=False,  # a closed paragraph's documents are never public
+            )
+        )
+
+    def reply_of(self, statement: Statement) -> "Decision | None":
+        """The justified final decision that sent the statement's reply, the latest if more."""
+        return (
+            self.final()
+            .justified()
+            .filter(item__statement=statement)
+            .order_by("-decided_at")
+            .first()
+        )
+
+
+class DecisionOutcome(models.TextChoices):
+    """Bifall, bifall med ändringar, återremiss, bordläggning, avslag."""
+
+    ADOPTED = "adopted", "Bifall"
+    ADOPTED_WITH_CHANGES = "adopted_with_changes", "Bifall med ändringar"
+    REFERRED_BACK = "referred_back", "Återremiss"
+    TABLED = "tabled", "Bordläggning"
+    REJECTED = "rejected", "Avslag"
+
+
 class Decision(models.Model):
     """Beslut: the council's decision on one agenda item (one per item)."""
 
-    class Outcome(models.TextChoices):
-        ADOPTED = "adopted", "Bifall"
-        ADOPTED_WITH_CHANGES = "adopted_with_changes", "Bifall med ändringar"
-        REFERRED_BACK = "referred_back", "Återremiss"
-        TABLED = "tabled", "Bordläggning"
-        REJECTED = "rejected", "Avslag"
+    Outcome = DecisionOutcome
 
     item = models.OneToOneField(
         AgendaItem, on_delete=models.PROTECT, related_name="decision", verbose_name="paragraf"
@@ -195,11 +336,23 @@ class Decision(models.Model):
     justified_on = models.DateField("justerat", null=True, blank=True)
     notice_date = models.DateField("anslaget", null=True, blank=True)
 
+    objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "beslut"
         verbose_name_plural = "beslut"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=DecisionOutcome.values), name="decision_outcome_known"
+            ),
+            # Justification and its notice go together.
+            models.CheckConstraint(
+                condition=Q(justified_on__isnull=True, notice_date__isnull=True)
+                | Q(justified_on__isnull=False, notice_date__isnull=False),
+                name="decision_notice_follows_justification",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item}: {self.get_outcome_display()}"
@@ -211,18 +364,27 @@ class Decision(models.Model):
     @property
     def is_final(self) -> bool:
         """A decision on the matter itself (not tabled or sent back): it is justified and sent."""
-        return self.outcome not in (self.Outcome.REFERRED_BACK, self.Outcome.TABLED)
+        return self.outcome not in NOT_FINAL
+
+
+# Outcomes that leave the matter open: the statement goes back, or to a later meeting.
+NOT_FINAL = (Decision.Outcome.REFERRED_BACK, Decision.Outcome.TABLED)
+
+
+class ProposalKind(models.TextChoices):
+    """What a yrkande asks for."""
+
+    ADOPT = "adopt", "Bifall"
+    REJECT = "reject", "Avslag"
+    REFER_BACK = "refer_back", "Återremiss"
+    TABLE = "table", "Bordläggning"
+    AMEND = "amend", "Ändringsyrkande"
 
 
 class MeetingProposal(models.Model):
     """Yrkande: a proposal made at the meeting, and who made it."""
 
-    class Kind(models.TextChoices):
-        ADOPT = "adopt", "Bifall"
-        REJECT = "reject", "Avslag"
-        REFER_BACK = "refer_back", "Återremiss"
-        TABLE = "table", "Bordläggning"
-        AMEND = "amend", "Ändringsyrkande"
+    Kind = ProposalKind
 
     decision = models.ForeignKey(
         Decision, on_delete=models.CASCADE, related_name="proposals", verbose_name="beslut"
@@ -235,9 +397,25 @@ class MeetingProposal(models.Model):
         verbose_name = "yrkande"
         verbose_name_plural = "yrkanden"
         ordering = ["decision", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ProposalKind.values), name="proposal_kind_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mover}: {self.get_kind_display()}"
+
+
+class VoteChoice(models.TextChoices):
+    """Röst: ja, nej or avstår; the chair's casting vote is ja or nej."""
+
+    YES = "ja", "Ja"
+    NO = "nej", "Nej"
+    ABSTAIN = "avstår", "Avstår"
+
+
+CASTING_CHOICES = [(VoteChoice.YES, VoteChoice.YES.label), (VoteChoice.NO, VoteChoice.NO.label)]
 
 
 class Vote(models.Model):
@@ -253,39 +431,52 @@ class Vote(models.Model):
         "ordförandens utslagsröst",
         max_length=5,
         blank=True,
-        choices=[("ja", "Ja"), ("nej", "Nej")],
+        choices=CASTING_CHOICES,
         help_text="Avgör vid lika röstetal.",
     )
 
     class Meta:
         verbose_name = "votering"
         verbose_name_plural = "voteringar"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(casting_vote__in=["", VoteChoice.YES, VoteChoice.NO]),
+                name="vote_casting_vote_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Votering: {self.decision}"
 
     def counts(self, ballots=None) -> dict[str, int]:
         ballots = self.ballots.all() if ballots is None else ballots
-        result = {"ja": 0, "nej": 0, "avstår": 0}
-        for ballot in ballots:
-            result[ballot.choice] += 1
-        return result
+        return tally(ballot.choice for ballot in ballots)
 
     def result(self, ballots=None) -> str:
         """ "ja" or "nej": the majority, or the chair's casting vote on a tie."""
-        counts = self.counts(ballots)
-        if counts["ja"] != counts["nej"]:
-            return "ja" if counts["ja"] > counts["nej"] else "nej"
-        return self.casting_vote
+        return outcome_of(self.counts(ballots), self.casting_vote)
+
+
+def tally(choices) -> dict[str, int]:
+    """How many answered ja, nej and avstår (keys are the VoteChoice values)."""
+    result = dict.fromkeys(VoteChoice.values, 0)
+    for choice in choices:
+        result[choice] += 1
+    return result
+
+
+def outcome_of(counts: dict[str, int], casting_vote: str) -> str:
+    """The majority, or the chair's casting vote on a tie ("" when a tie has none)."""
+    yes, no = counts[VoteChoice.YES], counts[VoteChoice.NO]
+    if yes != no:
+        return VoteChoice.YES if yes > no else VoteChoice.NO
+    return casting_vote
 
 
 class Ballot(models.Model):
     """One member's answer in a vote."""
 
-    class Choice(models.TextChoices):
-        YES = "ja", "Ja"
-        NO = "nej", "Nej"
-        ABSTAIN = "avstår", "Avstår"
+    Choice = VoteChoice
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
     member = models.ForeignKey(
@@ -298,6 +489,9 @@ class Ballot(models.Model):
         verbose_name_plural = "röster"
         constraints = [
             models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member"),
+            models.CheckConstraint(
+                condition=Q(choice__in=VoteChoice.values), name="ballot_choice_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -309,6 +503,15 @@ class Reservation(models.Model):
 
     decision = models.ForeignKey(
         Decision, on_delete=models.CASCADE, related_name="reservations", verbose_name="beslut"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ledamot",
+        help_text="Den tjänstgörande som reserverade sig (tom i äldre poster).",
     )
     member = models.CharField("reserverar sig", max_length=300)
     reason = models.TextField("motivering", blank=True)
@@ -356,6 +559,39 @@ class ProtocolNote(models.Model):
 
     def __str__(self) -> str:
         return f"Protokollsanteckning av {self.by}"
+
+
+class AgendaIssue(models.Model):
+    """Kallelse med föredragningslista, as issued to the members: version 1 is the kallelse, a
+    later version a tilläggslista after the agenda changed. The PDF is kept as issued."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="issues", verbose_name="sammanträde"
+    )
+    version = models.PositiveSmallIntegerField("version")
+    issued_at = models.DateTimeField("skickad", default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="av"
+    )
+    file = models.FileField("fil", upload_to="kallelser/%Y/%m/", max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    items = models.JSONField("punkter", default=list, help_text="Föredragningslistan som skickad.")
+    meeting_details = models.JSONField("tid och plats", default=dict)
+
+    class Meta:
+        verbose_name = "kallelse"
+        verbose_name_plural = "kallelser"
+        ordering = ["meeting", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="agenda_issue_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.meeting}"
+
+    @property
+    def label(self) -> str:
+        return "Kallelse" if self.version == 1 else f"Tilläggslista {self.version - 1}"
 
 
 class JustificationSignature(models.Model):

@@ -8,13 +8,18 @@ from django.utils import timezone
 from remiss.models.remisses import Recipient
 
 
+class ExtensionState(models.TextChoices):
+    """Where a request for an extension (anstånd) stands."""
+
+    PENDING = "pending", "Väntar på svar"
+    GRANTED = "granted", "Beviljat"
+    REFUSED = "refused", "Avslaget"
+
+
 class ExtensionRequest(models.Model):
     """Anstånd: a recipient asks for a later deadline; the sender's coordinator answers."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Väntar på svar"
-        GRANTED = "granted", "Beviljat"
-        REFUSED = "refused", "Avslaget"
+    State = ExtensionState
 
     recipient = models.ForeignKey(
         Recipient,
@@ -54,20 +59,39 @@ class ExtensionRequest(models.Model):
                 name="one_pending_extension_per_recipient",
                 violation_error_message="Det finns redan en obesvarad begäran om anstånd.",
             ),
+            models.CheckConstraint(
+                condition=Q(state__in=ExtensionState.values), name="extension_state_known"
+            ),
+            # Answered exactly when someone answered it, at a time.
+            models.CheckConstraint(
+                condition=Q(
+                    state=ExtensionState.PENDING, decided_by__isnull=True, decided_at__isnull=True
+                )
+                | (
+                    ~Q(state=ExtensionState.PENDING)
+                    & Q(decided_by__isnull=False, decided_at__isnull=False)
+                ),
+                name="extension_decision_follows_state",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Anstånd till {self.requested_deadline:%Y-%m-%d} för {self.recipient}"
 
 
+class ReminderKind(models.TextChoices):
+    """Before the deadline, after it, or sent by hand."""
+
+    BEFORE = "before", "Före svarsdatum"
+    OVERDUE = "overdue", "Efter svarsdatum"
+    MANUAL = "manual", "Skickad av remissamordnaren"
+
+
 class Reminder(models.Model):
     """Påminnelse: a reminder sent to a recipient about its deadline; never twice for the same
     deadline and kind (an automatic one), or the same day (one sent by hand)."""
 
-    class Kind(models.TextChoices):
-        BEFORE = "before", "Före svarsdatum"
-        OVERDUE = "overdue", "Efter svarsdatum"
-        MANUAL = "manual", "Skickad av remissamordnaren"
+    Kind = ReminderKind
 
     recipient = models.ForeignKey(
         Recipient, on_delete=models.PROTECT, related_name="reminders", verbose_name="remissinstans"
@@ -99,6 +123,9 @@ class Reminder(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "for_deadline", "sent_on"],
                 name="one_reminder_per_recipient_and_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values), name="reminder_kind_known"
             ),
         ]
 

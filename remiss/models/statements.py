@@ -3,25 +3,63 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from programs.models import FocusArea
 from remiss.models.organisations import Organisation
-from remiss.models.remisses import Recipient
+from remiss.models.remisses import Recipient, organisations_of
+
+
+class StatementQuerySet(models.QuerySet):
+    def of_organisations_of(self, user) -> "StatementQuerySet":
+        """The person's own organisations' statements, in any state (drafts included)."""
+        return self.filter(recipient__organisation_id__in=organisations_of(user))
+
+    def delivered(self) -> "StatementQuerySet":
+        """Statements whose reply has been delivered (expedierat)."""
+        return self.filter(recipient__status=Recipient.Status.DELIVERED)
+
+    def public(self) -> "StatementQuerySet":
+        """Statements anyone may read: the delivered reply to a sent remiss."""
+        return self.delivered().filter(recipient__remiss__sent_on__isnull=False)
+
+    def visible_to(self, user) -> "StatementQuerySet":
+        """The organisations' own statements in any state; others' only once delivered, and
+        only on a remiss the organisations sent or received (what search shows them)."""
+        organisations = organisations_of(user)
+        received = Recipient.objects.filter(
+            remiss=OuterRef("recipient__remiss"), organisation_id__in=organisations
+        )
+        delivered_on_their_remiss = Q(
+            recipient__status=Recipient.Status.DELIVERED, recipient__remiss__sent_on__isnull=False
+        ) & (Q(recipient__remiss__sender_id__in=organisations) | Q(Exists(received)))
+        return self.filter(
+            Q(recipient__organisation_id__in=organisations) | delivered_on_their_remiss
+        )
+
+
+class StatementStatus(models.TextChoices):
+    """The statement's states (DOMAIN.md §4); only the workflow moves between them."""
+
+    DRAFT = "draft", "Utkast"
+    IN_REVIEW = "in_review", "Granskas"
+    READY = "ready", "Signerat"
+    ON_AGENDA = "on_agenda", "På föredragningslistan"
+    DECIDED = "decided", "Beslutat"
+    JUSTIFIED = "justified", "Justerat"
+    DELIVERED = "delivered", "Expedierat"
+
+
+# Before signing: no signature yet (and none after a withdrawal or a referral back).
+UNSIGNED_STATUSES = [StatementStatus.DRAFT, StatementStatus.IN_REVIEW]
 
 
 class Statement(models.Model):
     """Tjänsteutlåtande: the administration's written statement to its council."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Utkast"
-        IN_REVIEW = "in_review", "Granskas"
-        READY = "ready", "Signerat"
-        ON_AGENDA = "on_agenda", "På föredragningslistan"
-        DECIDED = "decided", "Beslutat"
-        JUSTIFIED = "justified", "Justerat"
-        DELIVERED = "delivered", "Expedierat"
+    Status = StatementStatus
 
     # The sections of the statement in print order (DOMAIN.md §8): field name, heading.
     SECTIONS = [
@@ -78,15 +116,37 @@ class Statement(models.Model):
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     updated_at = models.DateTimeField("senast sparad", auto_now=True)
 
+    objects = StatementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "tjänsteutlåtande"
         verbose_name_plural = "tjänsteutlåtanden"
         ordering = ["-date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=StatementStatus.values), name="statement_status_known"
+            ),
+            # Signed from READY on: the signature is there exactly when the text is signed.
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=UNSIGNED_STATUSES, signed_at__isnull=True, signed_by__isnull=True
+                )
+                | (~Q(status__in=UNSIGNED_STATUSES) & Q(signed_at__isnull=False)),
+                name="statement_signature_follows_status",
+                violation_error_message=(
+                    "Ett signerat utlåtande har en signering, ett osignerat ingen."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.recipient.organisation})"
+
+    @property
+    def is_signed(self) -> bool:
+        """Signed and not withdrawn: from READY on (the printed statement loses its UTKAST)."""
+        return self.status not in UNSIGNED_STATUSES
 
     @property
     def is_frozen(self) -> bool:

@@ -9,17 +9,17 @@ sent answer 404, as if they did not exist. Drafts never reach these pages.
 import logging
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from remiss import replies
 from remiss.models import (
     Attachment,
     Decision,
+    Meeting,
     Membership,
     Recipient,
     Remiss,
-    Statement,
     StoredDocument,
 )
 from remiss.views.documents import serve_archived
@@ -27,38 +27,34 @@ from remiss.views.documents import serve_archived
 logger = logging.getLogger(__name__)
 
 PER_PAGE = 50
-FINAL_OUTCOMES = [
-    outcome
-    for outcome in Decision.Outcome
-    if outcome not in (Decision.Outcome.REFERRED_BACK, Decision.Outcome.TABLED)
-]
-
-
-def _sent_remisses():
-    return Remiss.objects.filter(sent_on__isnull=False)
 
 
 def _get_sent_remiss(pk: int) -> Remiss:
     try:
-        return _sent_remisses().select_related("sender", "programme").get(pk=pk)
+        return Remiss.objects.public().select_related("sender", "programme").get(pk=pk)
     except Remiss.DoesNotExist:
         raise Http404("Remissen finns inte.") from None
 
 
 def public_remisses(request: HttpRequest) -> HttpResponse:
     remisses = (
-        _sent_remisses()
+        Remiss.objects.public()
         .select_related("sender")
-        .annotate(
-            recipient_count=Count("recipients"),
-            answered_count=Count(
-                "recipients", filter=Q(recipients__status=Recipient.Status.DELIVERED)
-            ),
-        )
+        .with_answer_counts()
         .order_by("-sent_on", "-pk")
     )
     page = Paginator(remisses, PER_PAGE).get_page(request.GET.get("sida"))
-    return render(request, "public/remiss_list.html", {"page": page, "remisses": page.object_list})
+    meetings = (
+        Meeting.objects.filter(open=True, issues__isnull=False)
+        .select_related("organisation")
+        .distinct()
+        .order_by("-date")[:20]
+    )
+    return render(
+        request,
+        "public/remiss_list.html",
+        {"page": page, "remisses": page.object_list, "meetings": list(meetings)},
+    )
 
 
 def public_remiss(request: HttpRequest, pk: int) -> HttpResponse:
@@ -74,7 +70,7 @@ def public_remiss(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "remiss": remiss,
             "recipients": recipients,
-            "answered": sum(r.status == Recipient.Status.DELIVERED for r in recipients),
+            "answered": remiss.recipients.delivered().count(),
             "focus_areas": list(remiss.programme.focus_areas.all()) if remiss.programme else [],
             "attachments": attachments,
         },
@@ -84,55 +80,14 @@ def public_remiss(request: HttpRequest, pk: int) -> HttpResponse:
 def public_reply(request: HttpRequest, pk: int, recipient_pk: int) -> HttpResponse:
     remiss = _get_sent_remiss(pk)
     try:
-        recipient = remiss.recipients.select_related("organisation").get(
-            pk=recipient_pk, status=Recipient.Status.DELIVERED
-        )
+        recipient = remiss.recipients.public().select_related("organisation").get(pk=recipient_pk)
     except Recipient.DoesNotExist:
         raise Http404("Svaret finns inte.") from None
-    statement = (
-        Statement.objects.filter(recipient=recipient)
-        .select_related("case_officer", "recipient__organisation", "recipient__remiss")
-        .first()
-    )
-    decision = _final_decision(statement) if statement else None
-    ballots = []
-    if decision is not None and hasattr(decision, "vote"):
-        ballots = list(decision.vote.ballots.all())
-    return render(
-        request,
-        "public/reply_detail.html",
-        {
-            "remiss": remiss,
-            "recipient": recipient,
-            "statement": statement,
-            "decision": decision,
-            "ballots": ballots,
-            "focus_area_views": list(statement.focus_area_views.select_related("focus_area"))
-            if statement
-            else [],
-            "statement_attachments": list(statement.attachments.all()) if statement else [],
-            "archived": list(
-                decision.documents.filter(state=StoredDocument.State.READY).order_by("kind")
-            )
-            if decision
-            else [],
-        },
-    )
-
-
-def _final_decision(statement: Statement) -> Decision | None:
-    """The justified decision that sent the reply (as on the sender's page)."""
-    return (
-        Decision.objects.filter(
-            item__statement=statement, justified_on__isnull=False, outcome__in=FINAL_OUTCOMES
-        )
-        .select_related("item__meeting", "vote")
-        .prefetch_related(
-            "proposals", "reservations", "special_statements", "notes", "vote__ballots__member"
-        )
-        .order_by("-decided_at")
-        .first()
-    )
+    reply = replies.read(recipient, ready_documents_only=True)
+    if reply.decision is not None and reply.decision.item.closed:
+        # Decided behind closed doors: its documents are never on the public pages.
+        raise Http404("Svaret finns inte.")
+    return render(request, "public/reply_detail.html", {"remiss": remiss, **reply.context()})
 
 
 def public_document(request: HttpRequest, pk: int) -> HttpResponse:
@@ -140,12 +95,7 @@ def public_document(request: HttpRequest, pk: int) -> HttpResponse:
     (views/documents.py): a file that no longer matches is refused, never rendered anew."""
     try:
         document = StoredDocument.objects.get(
-            pk=pk,
-            state=StoredDocument.State.READY,
-            decision__justified_on__isnull=False,
-            decision__outcome__in=FINAL_OUTCOMES,
-            decision__item__statement__recipient__status=Recipient.Status.DELIVERED,
-            decision__item__statement__recipient__remiss__sent_on__isnull=False,
+            pk=pk, state=StoredDocument.State.READY, decision__in=Decision.objects.public()
         )
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None
@@ -158,6 +108,33 @@ def help_page(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         own = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
     return render(request, "public/help.html", {"own_roles": own})
+
+
+def _public_meeting(pk: int) -> Meeting:
+    """An open meeting whose kallelse has been issued; anything else is 404."""
+    meeting = Meeting.objects.select_related("organisation").filter(pk=pk, open=True).first()
+    if meeting is None or not meeting.issues.exists():
+        raise Http404("Sammanträdet finns inte.")
+    return meeting
+
+
+def public_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda of an open meeting, as last issued. A closed paragraph shows its title only,
+    never its documents."""
+    meeting = _public_meeting(pk)
+    issues = list(meeting.issues.order_by("version"))
+    items = list(meeting.items.select_related("statement__recipient__remiss").order_by("number"))
+    return render(
+        request,
+        "public/meeting_detail.html",
+        {"meeting": meeting, "issues": issues, "items": items},
+    )
+
+
+def public_agenda(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    from remiss.views.meetings import serve_issue
+
+    return serve_issue(_public_meeting(pk), version)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 
-from remiss import drafting, workflow
+from remiss import council, drafting, workflow
 from remiss.models import Meeting, Membership, Organisation, Recipient, Remiss
 from tests.browser.conftest import log_in, screenshot
 
@@ -43,10 +43,18 @@ def deliver_sodermalm(remiss: Remiss) -> None:
     meeting = Meeting.objects.create(
         organisation=recipient.organisation,
         date=datetime.date.today(),
-        chair=users["ordforande"],
         secretary=users["sekreterare"],
     )
-    meeting.justifiers.add(users["justerare"])
+    workflow.record_attendance(  # every ledamot of the term serves
+        meeting=meeting,
+        user=users["sekreterare"],
+        rows=[
+            workflow.AttendanceRow(user_id=seat.person_id)
+            for seat in council.seats(meeting).members()
+        ],
+        chair=users["ordforande"],
+        justifiers=[users["justerare"]],
+    )
     item = workflow.put_on_agenda(statement=statement, meeting=meeting, user=users["sekreterare"])
     workflow.record_decision(
         item=item,
