@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "programs",
     "remiss",
+    "remiss.api",
+    "remiss.archive",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +194,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 # address) within LOGIN_FAILURE_WINDOW_MINUTES, further attempts are refused until it passes.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+
+# The APIs (issue 18): requests a minute per address (OParl) or per token (integration API);
+# the municipality that the OParl API presents as its Body; where e-arkiv packages are written.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
+MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Stockholms stad")
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from remiss.login import LoginView, ThrottledAdminAuthenticationForm
 from remiss.views import (
@@ -124,5 +124,7 @@ urlpatterns = [
         name="public_reply",
     ),
     path("offentligt/handlingar/<int:pk>/", public.public_document, name="public_document"),
+    # Open data and integration (issue 18): OParl 1.1 for anyone, the token API for systems
+    path("oparl/v1/", include("remiss.api.urls")),
     path("admin/", admin.site.urls),
 ]
