@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from remiss import deadlines, notifications
+from remiss.api import webhooks
 from remiss.drafting import store_attachment
 from remiss.models import (
     ExtensionRequest,
@@ -105,6 +106,7 @@ def send_remiss(*, new: NewRemiss, user: AbstractBaseUser, today=None) -> tuple[
         )
     for recipient in recipients:
         notifications.remiss_received(recipient)
+    webhooks.remiss_sent(remiss)
     return remiss, moved
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from remiss.api import integration
 from remiss.login import LoginView, ThrottledAdminAuthenticationForm
 from remiss.views import (
     compilation,
@@ -126,5 +127,6 @@ urlpatterns = [
     path("offentligt/handlingar/<int:pk>/", public.public_document, name="public_document"),
     # Open data and integration (issue 18): OParl 1.1 for anyone, the token API for systems
     path("oparl/v1/", include("remiss.api.urls")),
+    path("api/v1/", integration.api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from remiss import deadlines, documents, notifications
+from remiss.api import webhooks
 from remiss.models import (
     AgendaItem,
     Ballot,
@@ -475,6 +476,7 @@ def deliver(*, statement: Statement, user, at=None) -> Statement:
         comment=f"Svar inkommet till {recipient.remiss.sender}.",
     )
     notifications.delivered(recipient)
+    webhooks.reply_delivered(recipient)
     return statement
 
 
@@ -549,4 +551,5 @@ def decline(*, recipient: Recipient, user: AbstractBaseUser, reason: str, at=Non
         comment=f"Avstår från att svara: {reason.strip()}",
     )
     notifications.declined(recipient, user)
+    webhooks.recipient_declined(recipient)
     return recipient
