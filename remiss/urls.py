@@ -128,5 +128,6 @@ urlpatterns = [
     # Open data and integration (issue 18): OParl 1.1 for anyone, the token API for systems
     path("oparl/v1/", include("remiss.api.urls")),
     path("api/v1/", integration.api.urls),
+    path("arkiv/", include("remiss.archive.urls")),
     path("admin/", admin.site.urls),
 ]
