@@ -247,3 +247,7 @@ def on_agenda(signed, meeting, sekreterare):
     from remiss import workflow
 
     return workflow.put_on_agenda(statement=signed, meeting=meeting, user=sekreterare)
+
+
+# The open-data and archive fixtures (issue 18), kept in their own module.
+from tests.open_data import *  # noqa: E402, F403

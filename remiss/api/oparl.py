@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, HttpRequest, JsonResponse
@@ -645,7 +646,7 @@ def _endpoint(view):
             return view(request, *args, **kwargs)
         except BadRequest as error:
             return respond({"error": str(error)}, status=400)
-        except (Model.DoesNotExist, KeyError):
+        except (ObjectDoesNotExist, KeyError):
             return not_found()
 
     wrapped.__name__ = view.__name__
