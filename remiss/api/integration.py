@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError
+from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from remiss import documents as archive
@@ -391,7 +392,12 @@ def reply_registration(request, pk: int, body: RegistrationIn):
     url_name="document",
     tags=["svar"],
     openapi_extra={
-        "responses": {"200": {"content": {"application/pdf": {"schema": {"type": "string"}}}}}
+        "responses": {
+            "200": {
+                "description": "Den arkiverade PDF-filen.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
     },
 )
 def document(request, pk: int):
@@ -437,7 +443,7 @@ def webhook_create(request, body: WebhookIn):
     subscription = services.subscribe(
         client=_client(request), url=body.url, events=[str(e) for e in body.events]
     )
-    return 201, subscription
+    return Status(201, subscription)
 
 
 @api.delete(
@@ -451,7 +457,7 @@ def webhook_delete(request, pk: int):
     deleted, _ = _client(request).webhooks.filter(pk=pk).delete()
     if not deleted:
         raise Http404("Webhooken finns inte.")
-    return 204, None
+    return Status(204, None)
 
 
 @api.exception_handler(services.BadWebhook)
