@@ -10,9 +10,25 @@ from django.core.files.base import ContentFile
 from remiss import documents, drafting, workflow
 from remiss.models import Attachment, Membership, Recipient, Remiss, StoredDocument
 
-__all__ = ["archived", "kungsholmen_draft", "ledamot", "media", "remiss_document", "unsent"]
+__all__ = [
+    "archived",
+    "fresh_api_rate_limits",
+    "kungsholmen_draft",
+    "ledamot",
+    "media",
+    "remiss_document",
+    "unsent",
+]
 
 DRAFT_SECRET = "Utkastet som ingen utanför Kungsholmen får läsa."
+
+
+@pytest.fixture(autouse=True)
+def fresh_api_rate_limits():
+    """Every test starts with the APIs' rate-limit counters at zero (they live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture
