@@ -57,13 +57,23 @@ PASSWORD = seed_demo.DEMO_PASSWORD  # every bench user logs in with the demo pas
 # The order of the workflow: a statement in state X has passed every state before it.
 FLOW = [S.DRAFT, S.IN_REVIEW, S.READY, S.ON_AGENDA, S.DECIDED, S.JUSTIFIED, S.DELIVERED]
 EVENT_TEXT = {
-    S.DRAFT: "Tjänsteutlåtandet påbörjades.",
-    S.IN_REVIEW: "Lämnat till granskning.",
-    S.READY: "Signerat.",
-    S.ON_AGENDA: "Uppsatt på föredragningslistan.",
+    S.DRAFT: "",
+    S.IN_REVIEW: "",
+    S.READY: "",
+    S.ON_AGENDA: "Sammanträdet, § 2.",
     S.DECIDED: "Beslut: bifall.",
-    S.JUSTIFIED: "Justerat.",
-    S.DELIVERED: "Expedierat till kommunstyrelsen.",
+    S.JUSTIFIED: "Paragrafen justerades omedelbart.",
+    S.DELIVERED: "",
+}
+# The event each step writes (the workflow's vocabulary, StatusEvent.Action).
+EVENT_ACTION = {
+    S.DRAFT: StatusEvent.Action.STARTED,
+    S.IN_REVIEW: StatusEvent.Action.SUBMITTED,
+    S.READY: StatusEvent.Action.SIGNED,
+    S.ON_AGENDA: StatusEvent.Action.PUT_ON_AGENDA,
+    S.DECIDED: StatusEvent.Action.DECIDED,
+    S.JUSTIFIED: StatusEvent.Action.JUSTIFIED,
+    S.DELIVERED: StatusEvent.Action.DELIVERED,
 }
 # Recipient stages: "none" (not started) and "declined" have no statement.
 PAST_WEIGHTS = {
@@ -573,6 +583,10 @@ class _Builder:
                     StatusEvent(
                         recipient_id=statement.recipient_id,
                         statement=statement,
+                        action=EVENT_ACTION[status],
+                        subject=StatusEvent.Subject.RECIPIENT
+                        if status == S.DELIVERED
+                        else StatusEvent.Subject.STATEMENT,
                         actor_id=statement.case_officer_id,
                         created_at=self.at(days[status], 9 + step),
                         from_status=FLOW[step - 1] if step else "",

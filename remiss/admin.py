@@ -165,8 +165,8 @@ class StatementAdmin(SimpleHistoryAdmin):
 class StatusEventAdmin(admin.ModelAdmin):
     """The event log is append-only: readable here, never added, changed or deleted."""
 
-    list_display = ["created_at", "recipient", "from_status", "to_status", "actor"]
-    list_filter = ["to_status"]
+    list_display = ["created_at", "recipient", "action", "subject", "actor"]
+    list_filter = ["action", "subject"]
     list_select_related = ["recipient__organisation", "recipient__remiss", "actor"]
 
     def has_add_permission(self, request):

@@ -182,9 +182,9 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
         recipient.remiss = remiss  # the deadline reads it; no query per recipient
 
     statements = (
-        Statement.objects.filter(
-            recipient__remiss=remiss, recipient__status=Status.DELIVERED
-        ).prefetch_related(
+        Statement.objects.delivered()
+        .filter(recipient__remiss=remiss)
+        .prefetch_related(
             Prefetch(
                 "focus_area_views",
                 queryset=FocusAreaView.objects.select_related("focus_area").order_by(
@@ -230,8 +230,7 @@ def _reply_documents(remiss: Remiss) -> dict[int, StoredDocument]:
         StoredDocument.objects.filter(
             kind=StoredDocument.Kind.REPLY,
             state=StoredDocument.State.READY,
-            decision__item__statement__recipient__remiss=remiss,
-            decision__item__statement__recipient__status=Status.DELIVERED,
+            decision__item__statement__recipient__in=remiss.recipients.delivered(),
         )
         .annotate(for_recipient=F("decision__item__statement__recipient_id"))
         .order_by("decision__decided_at", "pk")

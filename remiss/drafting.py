@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.models import FocusArea
-from remiss import deadlines, permissions
+from remiss import deadlines, permissions, workflow
 from remiss.models import (
     Attachment,
     AutosavedDraft,
@@ -176,12 +176,12 @@ def start_statement(*, recipient: Recipient, user: AbstractBaseUser) -> Statemen
     StatementVersion.objects.create(
         statement=statement, number=1, author=user, note="Påbörjat", content=snapshot(statement)
     )
-    StatusEvent.objects.create(
+    workflow.record_event(
         recipient=recipient,
         statement=statement,
-        actor=user,
-        to_status=Statement.Status.DRAFT,
-        comment="Tjänsteutlåtandet påbörjades.",
+        action=StatusEvent.Action.STARTED,
+        user=user,
+        target=Statement.Status.DRAFT,
     )
     return statement
 

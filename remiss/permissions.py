@@ -32,12 +32,12 @@ def roles_in(user: AbstractBaseUser, organisation_id: int) -> set[str]:
 
 
 def member_organisations(user: AbstractBaseUser) -> QuerySet:
-    return Membership.objects.filter(user=user).values("organisation_id")
+    return Membership.objects.organisations_of(user)
 
 
 def recipients_for(user: AbstractBaseUser) -> QuerySet[Recipient]:
     """The cases (remisses received) of the person's organisations."""
-    return Recipient.objects.filter(organisation_id__in=member_organisations(user))
+    return Recipient.objects.received_by(user)
 
 
 def get_recipient(user: AbstractBaseUser, pk: int) -> Recipient:
@@ -53,9 +53,7 @@ def get_recipient(user: AbstractBaseUser, pk: int) -> Recipient:
 
 def get_statement(user: AbstractBaseUser, pk: int) -> Statement:
     """A statement of one of the person's organisations, else 404."""
-    queryset = Statement.objects.filter(
-        recipient__organisation_id__in=member_organisations(user)
-    ).select_related(
+    queryset = Statement.objects.of_organisations_of(user).select_related(
         "recipient__organisation",
         "recipient__remiss__sender",
         "recipient__remiss__programme",
@@ -119,7 +117,7 @@ def get_meeting(user: AbstractBaseUser, pk: int):
 
     try:
         return (
-            Meeting.objects.filter(organisation_id__in=member_organisations(user))
+            Meeting.objects.visible_to(user)
             .select_related("organisation", "chair", "secretary")
             .get(pk=pk)
         )
@@ -141,11 +139,7 @@ def get_sent_remiss(user: AbstractBaseUser, pk: int):
     from remiss.models import Remiss
 
     try:
-        return (
-            Remiss.objects.filter(sender_id__in=member_organisations(user))
-            .select_related("sender", "programme")
-            .get(pk=pk)
-        )
+        return Remiss.objects.sent_by(user).select_related("sender", "programme").get(pk=pk)
     except Remiss.DoesNotExist:
         raise Http404("Remissen finns inte.") from None
 
@@ -154,19 +148,11 @@ def get_delivered_reply(user: AbstractBaseUser, remiss, recipient_pk: int) -> Re
     """A delivered reply to the person's remiss. Before delivery the sender sees nothing of a
     recipient's work: an undelivered reply answers 404 like one that does not exist."""
     try:
-        return remiss.recipients.select_related("organisation").get(
-            pk=recipient_pk, status=Recipient.Status.DELIVERED
+        return (
+            remiss.recipients.replies_to(user).select_related("organisation").get(pk=recipient_pk)
         )
     except Recipient.DoesNotExist:
         raise Http404("Svaret finns inte.") from None
-
-
-def can_decline(user: AbstractBaseUser, organisation_id: int) -> bool:
-    """Avstå is a delegated decision: the head of administration or the council's secretary."""
-    return bool(
-        roles_in(user, organisation_id)
-        & {Membership.Role.HEAD_OF_ADMINISTRATION, Membership.Role.SECRETARY}
-    )
 
 
 def get_document(user: AbstractBaseUser, pk: int):
@@ -177,23 +163,9 @@ def get_document(user: AbstractBaseUser, pk: int):
     organisations = member_organisations(user)
     visible = StoredDocument.objects.filter(
         Q(decision__item__meeting__organisation_id__in=organisations)
-        | Q(
-            decision__item__statement__recipient__remiss__sender_id__in=organisations,
-            decision__item__statement__recipient__status=Recipient.Status.DELIVERED,
-        )
+        | Q(decision__item__statement__recipient__in=Recipient.objects.replies_to(user))
     ).select_related("decision__item__meeting")
     try:
         return visible.get(pk=pk)
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None
-
-
-def can_request_extension(user: AbstractBaseUser, organisation_id: int) -> bool:
-    return bool(
-        roles_in(user, organisation_id)
-        & {
-            Membership.Role.CASE_OFFICER,
-            Membership.Role.HEAD_OF_ADMINISTRATION,
-            Membership.Role.SECRETARY,
-        }
-    )

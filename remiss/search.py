@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -89,7 +89,7 @@ def search(user: AbstractBaseUser, q: str, *, limit: int = LIMIT) -> list[Hit]:
     if not organisation_ids:
         return []
     remisses = (
-        visible_remisses(organisation_ids)
+        Remiss.objects.visible_to(user)
         .select_related("sender")
         .annotate(
             own_recipient=Subquery(
@@ -101,7 +101,7 @@ def search(user: AbstractBaseUser, q: str, *, limit: int = LIMIT) -> list[Hit]:
             )
         )
     )
-    statements = visible_statements(organisation_ids).select_related(
+    statements = Statement.objects.visible_to(user).select_related(
         "recipient__organisation", "recipient__remiss"
     )
     if connection.vendor == "postgresql":
@@ -116,28 +116,6 @@ def search(user: AbstractBaseUser, q: str, *, limit: int = LIMIT) -> list[Hit]:
             for statement, snippet in statement_hits
         ),
     ]
-
-
-def visible_remisses(organisation_ids) -> QuerySet[Remiss]:
-    """Remisses the organisations sent (even unsent), or received once sent."""
-    received = Recipient.objects.filter(remiss=OuterRef("pk"), organisation_id__in=organisation_ids)
-    return Remiss.objects.filter(
-        Q(sender_id__in=organisation_ids) | Q(Exists(received), sent_on__isnull=False)
-    )
-
-
-def visible_statements(organisation_ids) -> QuerySet[Statement]:
-    """The organisations' own statements in any state; others' only once delivered, and only on
-    a remiss the organisations sent or received."""
-    received = Recipient.objects.filter(
-        remiss=OuterRef("recipient__remiss"), organisation_id__in=organisation_ids
-    )
-    delivered_on_visible_remiss = Q(
-        recipient__status=Recipient.Status.DELIVERED, recipient__remiss__sent_on__isnull=False
-    ) & (Q(recipient__remiss__sender_id__in=organisation_ids) | Q(Exists(received)))
-    return Statement.objects.filter(
-        Q(recipient__organisation_id__in=organisation_ids) | delivered_on_visible_remiss
-    )
 
 
 # PostgreSQL: full text, Swedish

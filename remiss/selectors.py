@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,17 +20,12 @@ from remiss.models import (
 )
 
 
-def organisation_ids(user: AbstractBaseUser) -> QuerySet:
-    """The organisations the person holds any role in, as a subquery."""
-    return Membership.objects.filter(user=user).values("organisation_id")
-
-
 def received_remisses(user: AbstractBaseUser) -> QuerySet[Recipient]:
     """Remisses the person's organisations have received and still have to answer, soonest
     deadline first (an extension counts)."""
     return (
         _received(user)
-        .filter(status=Recipient.Status.AWAITING)
+        .awaiting()
         .annotate(effective_deadline=Coalesce("extended_deadline", "remiss__deadline"))
         .order_by("effective_deadline", "remiss__registration_number", "organisation__name")
     )
@@ -41,13 +36,13 @@ def answered_remisses(user: AbstractBaseUser) -> QuerySet[Recipient]:
     with the years, so the page shows the latest and pages through the rest."""
     return (
         _received(user)
-        .exclude(status=Recipient.Status.AWAITING)
+        .answered()
         .order_by("-remiss__deadline", "remiss__registration_number", "organisation__name")
     )
 
 
 def _received(user: AbstractBaseUser) -> QuerySet[Recipient]:
-    return Recipient.objects.filter(organisation_id__in=organisation_ids(user)).select_related(
+    return Recipient.objects.received_by(user).select_related(
         "remiss__sender", "organisation", "statement"
     )
 
@@ -55,14 +50,9 @@ def _received(user: AbstractBaseUser) -> QuerySet[Recipient]:
 def sent_remisses(user: AbstractBaseUser) -> QuerySet[Remiss]:
     """Remisses the person's organisations have sent, with how many recipients have answered."""
     return (
-        Remiss.objects.filter(sender_id__in=organisation_ids(user))
+        Remiss.objects.sent_by(user)
         .select_related("sender")
-        .annotate(
-            recipient_count=Count("recipients"),
-            answered_count=Count(
-                "recipients", filter=Q(recipients__status=Recipient.Status.DELIVERED)
-            ),
-        )
+        .with_answer_counts()
         .order_by("deadline", "registration_number")
     )
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from remiss import deadlines, notifications
+from remiss import deadlines, notifications, workflow
 from remiss.api import webhooks
 from remiss.drafting import store_attachment
 from remiss.models import (
@@ -25,7 +25,7 @@ from remiss.models import (
     Remiss,
     StatusEvent,
 )
-from remiss.permissions import can_request_extension, roles_in
+from remiss.permissions import roles_in
 from remiss.uploads import CheckedUpload
 
 Role = Membership.Role
@@ -87,11 +87,12 @@ def send_remiss(*, new: NewRemiss, user: AbstractBaseUser, today=None) -> tuple[
         Recipient(remiss=remiss, organisation=org) for org in new.recipients
     )
     StatusEvent.objects.bulk_create(
-        StatusEvent(
+        workflow.new_event(
             recipient=recipient,
-            actor=user,
-            to_status=Recipient.Status.AWAITING,
-            comment=f"Remissen mottagen från {new.sender}, svarsdatum {deadline:%Y-%m-%d}.",
+            action=StatusEvent.Action.RECEIVED,
+            user=user,
+            target=Recipient.Status.AWAITING,
+            comment=f"Svarsdatum {deadline:%Y-%m-%d}.",
         )
         for recipient in recipients
     )
@@ -118,11 +119,11 @@ def request_extension(
     *, recipient: Recipient, user: AbstractBaseUser, deadline: datetime.date, reason: str
 ) -> ExtensionRequest:
     """Begär anstånd: the recipient asks the sender for a later deadline, with a reason."""
-    if not can_request_extension(user, recipient.organisation_id):
-        raise PermissionDenied("Din roll ger inte behörighet att begära anstånd.")
     recipient = Recipient.objects.select_for_update().select_related("remiss").get(pk=recipient.pk)
-    if recipient.status != Recipient.Status.AWAITING:
-        raise SendingError("Remissen är redan besvarad eller avböjd.")
+    try:
+        workflow.check_recipient_move(user, recipient, "request_extension")
+    except workflow.TransitionError as error:
+        raise SendingError(str(error)) from None
     if not reason.strip():
         raise SendingError("Skriv varför ni behöver längre tid.")
     if deadline <= recipient.deadline:
@@ -132,7 +133,12 @@ def request_extension(
     request = ExtensionRequest.objects.create(
         recipient=recipient, requested_deadline=deadline, reason=reason.strip(), requested_by=user
     )
-    _event(recipient, user, f"Begärt anstånd till {deadline:%Y-%m-%d}: {reason.strip()}")
+    workflow.record_event(
+        recipient=recipient,
+        action=StatusEvent.Action.EXTENSION_ASKED,
+        user=user,
+        comment=f"Till {deadline:%Y-%m-%d}: {reason.strip()}",
+    )
     notifications.extension_requested(request)
     return request
 
@@ -156,30 +162,22 @@ def decide_extension(
     request.decided_at = timezone.now()
     request.answer = answer.strip()
     request.save()
-    if grant:
-        recipient.extended_deadline, _ = deadlines.moved_deadline(request.requested_deadline)
-        recipient._change_reason = "Anstånd beviljat"
-        recipient.save(update_fields=["extended_deadline"])
-    verdict = "beviljat" if grant else "avslaget"
-    _event(
-        recipient,
-        user,
-        f"Anstånd till {request.requested_deadline:%Y-%m-%d} {verdict}"
-        + (f": {request.answer}" if request.answer else "."),
+    comment = f"Till {request.requested_deadline:%Y-%m-%d}" + (
+        f": {request.answer}" if request.answer else "."
     )
+    if grant:
+        workflow.extend(
+            recipient=recipient, user=user, deadline=request.requested_deadline, comment=comment
+        )
+    else:
+        workflow.record_event(
+            recipient=recipient,
+            action=StatusEvent.Action.EXTENSION_REFUSED,
+            user=user,
+            comment=comment,
+        )
     notifications.extension_decided(request)
     return request
-
-
-def _event(recipient: Recipient, user, comment: str) -> None:
-    """A follow-up step on the recipient's timeline (its status is unchanged)."""
-    StatusEvent.objects.create(
-        recipient=recipient,
-        actor=user,
-        from_status=recipient.status,
-        to_status=recipient.status,
-        comment=comment,
-    )
 
 
 # Reminders ------------------------------------------------------------------------------------
@@ -207,7 +205,12 @@ def remind(
             addresses = notifications.reminder(reminder)
             reminder.addresses = ", ".join(addresses)
             reminder.save(update_fields=["addresses"])
-            _event(recipient, user, f"Påminnelse skickad ({reminder.get_kind_display().lower()}).")
+            workflow.record_event(
+                recipient=recipient,
+                action=StatusEvent.Action.REMINDED,
+                user=user,
+                comment=f"{reminder.get_kind_display()}.",
+            )
     except IntegrityError:
         return None
     return reminder

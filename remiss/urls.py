@@ -63,7 +63,15 @@ urlpatterns = [
         name="statement_restore",
     ),
     path("utlatanden/<int:pk>/pdf/", documents.statement_pdf, name="statement_pdf"),
-    path("utlatanden/<int:pk>/<slug:move>/", review.statement_move, name="statement_move"),
+    # One URL per move of the workflow (the buttons come from workflow.statement_moves)
+    path(
+        "utlatanden/<int:pk>/lamna-till-granskning/",
+        review.statement_submit,
+        name="statement_submit",
+    ),
+    path("utlatanden/<int:pk>/returnera/", review.statement_return, name="statement_return"),
+    path("utlatanden/<int:pk>/signera/", review.statement_sign, name="statement_sign"),
+    path("utlatanden/<int:pk>/ta-tillbaka/", review.statement_withdraw, name="statement_withdraw"),
     path("bilagor/<int:pk>/", statements.attachment_download, name="attachment"),
     # Meetings
     path("sammantraden/", meetings.meeting_list, name="meetings"),

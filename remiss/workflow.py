@@ -1,10 +1,15 @@
-"""The statement's workflow: every status change passes through here (STYLE.md §3).
+"""The case's workflow: every status change of a statement or a recipient passes through here
+(STYLE.md §3).
 
-Each transition locks the row, checks that the move is allowed from the current state and that
-the person may make it, writes the event row and the history reason, and saves. A refused move
-raises TransitionError ("not now") or PermissionDenied ("not you") and changes nothing.
+Each move locks the row, checks that it is allowed from the current state and that the person
+may make it, writes the event row and the history reason, and saves. A refused move raises
+TransitionError ("not now") or PermissionDenied ("not you") and changes nothing. Which moves a
+person may make now is answered by `statement_moves` and `recipient_moves`, for the buttons and
+for the check alike.
 
-    action              from          to            who
+The statement (tjänsteutlåtande):
+
+    move                from          to            who
     submit              DRAFT       → IN_REVIEW     handläggare, förvaltningschef
     return_to_draft     IN_REVIEW   → DRAFT         förvaltningschef
     sign                IN_REVIEW   → READY         förvaltningschef
@@ -15,7 +20,17 @@ raises TransitionError ("not now") or PermissionDenied ("not you") and changes n
     table               ON_AGENDA   → ON_AGENDA     nämndsekreterare (bordläggning)
     justify             DECIDED     → JUSTIFIED     at the meeting (omedelbar justering) or when
                                                     the chair and every justifier have justified
-    deliver             JUSTIFIED   → DELIVERED     follows justification at once
+    deliver             JUSTIFIED   → DELIVERED     follows justification at once (private)
+
+The recipient (remissinstans), whose answer the sender waits for:
+
+    move                from          to            who
+    extend              AWAITING    → AWAITING      the sender's remissamordnare (anstånd)
+    decline             AWAITING    → DECLINED      förvaltningschef, nämndsekreterare (avstå)
+    deliver             AWAITING    → DELIVERED     with the statement's delivery (private)
+
+Every statement move needs the recipient still awaiting: a recipient that has declined has
+closed its case, and its statement goes no further.
 """
 
 import datetime
@@ -30,12 +45,14 @@ from remiss import deadlines, documents, notifications
 from remiss.api import webhooks
 from remiss.models import (
     AgendaItem,
+    Attendance,
     Ballot,
     Decision,
     JustificationSignature,
     Meeting,
     MeetingProposal,
     Membership,
+    Organisation,
     ProtocolNote,
     Recipient,
     Reservation,
@@ -44,14 +61,21 @@ from remiss.models import (
     Statement,
     StatusEvent,
     Vote,
+    VoteChoice,
 )
-from remiss.permissions import can_decline, roles_in
+from remiss.models.meetings import outcome_of, tally
+from remiss.permissions import EDITOR_ROLES, roles_in
 
 S = Statement.Status
+R = Recipient.Status
+A = StatusEvent.Action
 Role = Membership.Role
-WRITERS = frozenset({Role.CASE_OFFICER, Role.HEAD_OF_ADMINISTRATION})
+WRITERS = EDITOR_ROLES  # who drafts the statement: permissions decides it once
 HEADS = frozenset({Role.HEAD_OF_ADMINISTRATION})
 SECRETARIES = frozenset({Role.SECRETARY})
+DELEGATES = frozenset({Role.HEAD_OF_ADMINISTRATION, Role.SECRETARY})
+COORDINATORS = frozenset({Role.REMISS_COORDINATOR})
+NOBODY: frozenset = frozenset()  # a move that follows another, never asked for by itself
 
 
 class TransitionError(Exception):
@@ -64,26 +88,39 @@ class Transition:
     target: str
     roles: frozenset
     verb: str  # "lämna till granskning": used in messages and as the history reason
+    action: str  # the event it writes (StatusEvent.Action)
+    at_sender: bool = False  # the roles are held in the sender's organisation, not the recipient's
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition(S.DRAFT, S.IN_REVIEW, WRITERS, "lämna till granskning"),
-    "return_to_draft": Transition(S.IN_REVIEW, S.DRAFT, HEADS, "returnera"),
-    "sign": Transition(S.IN_REVIEW, S.READY, HEADS, "signera"),
-    "withdraw": Transition(S.READY, S.DRAFT, HEADS, "ta tillbaka signeringen"),
+    "submit": Transition(S.DRAFT, S.IN_REVIEW, WRITERS, "lämna till granskning", A.SUBMITTED),
+    "return_to_draft": Transition(S.IN_REVIEW, S.DRAFT, HEADS, "returnera", A.RETURNED),
+    "sign": Transition(S.IN_REVIEW, S.READY, HEADS, "signera", A.SIGNED),
+    "withdraw": Transition(S.READY, S.DRAFT, HEADS, "ta tillbaka signeringen", A.WITHDRAWN),
     "put_on_agenda": Transition(
-        S.READY, S.ON_AGENDA, SECRETARIES, "sätta upp på föredragningslistan"
+        S.READY, S.ON_AGENDA, SECRETARIES, "sätta upp på föredragningslistan", A.PUT_ON_AGENDA
     ),
-    "decide": Transition(S.ON_AGENDA, S.DECIDED, SECRETARIES, "protokollföra beslutet"),
-    "refer_back": Transition(S.ON_AGENDA, S.DRAFT, SECRETARIES, "återremittera"),
-    "table": Transition(S.ON_AGENDA, S.ON_AGENDA, SECRETARIES, "bordlägga"),
-    "justify": Transition(S.DECIDED, S.JUSTIFIED, frozenset(), "justera"),
-    "deliver": Transition(S.JUSTIFIED, S.DELIVERED, frozenset(), "expediera"),
+    "decide": Transition(S.ON_AGENDA, S.DECIDED, SECRETARIES, "protokollföra beslutet", A.DECIDED),
+    "refer_back": Transition(S.ON_AGENDA, S.DRAFT, SECRETARIES, "återremittera", A.REFERRED_BACK),
+    "table": Transition(S.ON_AGENDA, S.ON_AGENDA, SECRETARIES, "bordlägga", A.TABLED),
+    "justify": Transition(S.DECIDED, S.JUSTIFIED, NOBODY, "justera", A.JUSTIFIED),
+    "deliver": Transition(S.JUSTIFIED, S.DELIVERED, NOBODY, "expediera", A.DELIVERED),
+}
+
+RECIPIENT_TRANSITIONS: dict[str, Transition] = {
+    "extend": Transition(
+        R.AWAITING, R.AWAITING, COORDINATORS, "bevilja anstånd", A.EXTENSION_GRANTED, at_sender=True
+    ),
+    "decline": Transition(R.AWAITING, R.DECLINED, DELEGATES, "avstå från att svara", A.DECLINED),
+    "deliver": Transition(R.AWAITING, R.DELIVERED, NOBODY, "expediera svaret", A.DELIVERED),
 }
 
 
-def allowed_moves(user: AbstractBaseUser, statement: Statement) -> set[str]:
-    """The moves the person may make now: the answer for buttons and for checks."""
+def statement_moves(user: AbstractBaseUser, statement: Statement) -> set[str]:
+    """The moves the person may make on the statement now: the one answer for the buttons
+    (templates) and for the check of the POST."""
+    if statement.recipient.status != R.AWAITING:
+        return set()
     roles = roles_in(user, statement.recipient.organisation_id)
     moves = {
         action
@@ -95,6 +132,81 @@ def allowed_moves(user: AbstractBaseUser, statement: Statement) -> set[str]:
     return moves
 
 
+def _holds_role(user: AbstractBaseUser | None, recipient: Recipient, t: Transition) -> bool:
+    if user is None:
+        return False
+    organisation_id = recipient.remiss.sender_id if t.at_sender else recipient.organisation_id
+    return bool(roles_in(user, organisation_id) & t.roles)
+
+
+def _require_answering(recipient: Recipient) -> None:
+    """The recipient still owes an answer: a declined or answered case goes no further."""
+    if recipient.status != R.AWAITING:
+        raise TransitionError(f"{CLOSED[recipient.status]} Ärendet går inte vidare.")
+
+
+# Why a recipient's case goes no further, in the words a person reads.
+CLOSED = {
+    R.DELIVERED: "Remissen är redan besvarad.",
+    R.DECLINED: "Remissinstansen har avstått från att svara.",
+}
+
+
+def new_event(
+    *,
+    recipient: Recipient,
+    action: str,
+    user: AbstractBaseUser | None,
+    statement: Statement | None = None,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+    source: str = "",
+    target: str = "",
+) -> StatusEvent:
+    """An event of the case's log, not yet saved (for bulk_create). The subject is the
+    statement when one is named and the step is the statement's own, else the recipient."""
+    statement_action = action in STATEMENT_ACTIONS and statement is not None
+    return StatusEvent(
+        recipient=recipient,
+        statement=statement,
+        action=action,
+        subject=StatusEvent.Subject.STATEMENT
+        if statement_action
+        else StatusEvent.Subject.RECIPIENT,
+        actor=user,
+        created_at=at or timezone.now(),
+        from_status=source,
+        to_status=target,
+        comment=comment,
+    )
+
+
+def record_event(**fields) -> StatusEvent:
+    """Write one event of the case's log (new_event's arguments): the steps that change no
+    status (an extension asked or refused, a reminder, a remiss received) are logged here too,
+    in the same vocabulary."""
+    event = new_event(**fields)
+    event.save()
+    return event
+
+
+# The statement's own steps; every other action is the recipient's.
+STATEMENT_ACTIONS = frozenset(
+    {
+        A.STARTED,
+        A.SUBMITTED,
+        A.RETURNED,
+        A.SIGNED,
+        A.WITHDRAWN,
+        A.PUT_ON_AGENDA,
+        A.DECIDED,
+        A.REFERRED_BACK,
+        A.TABLED,
+        A.JUSTIFIED,
+    }
+)
+
+
 def _move(
     statement: Statement,
     action: str,
@@ -104,8 +216,10 @@ def _move(
     at: datetime.datetime | None = None,
     check_person: bool = True,
     changes: dict | None = None,
+    record: bool = True,
 ) -> Statement:
-    """Lock, check, change, record. The one place a statement's status is assigned."""
+    """Lock, check, change, record. The one place a statement's status is assigned. Without
+    `record` the caller writes the event (a delivery is one event for statement and recipient)."""
     transition = TRANSITIONS[action]
     locked = (
         Statement.objects.select_for_update()
@@ -117,6 +231,7 @@ def _move(
             f"Det går inte att {transition.verb} nu: utlåtandet är "
             f"{locked.get_status_display().lower()}."
         )
+    _require_answering(locked.recipient)
     if check_person and (
         user is None or not roles_in(user, locked.recipient.organisation_id) & transition.roles
     ):
@@ -132,16 +247,127 @@ def _move(
         setattr(locked, name, value)
     locked._change_reason = transition.verb.capitalize()
     locked.save()
-    StatusEvent.objects.create(
-        recipient=locked.recipient,
-        statement=locked,
-        actor=user,
-        created_at=at or timezone.now(),
-        from_status=transition.source,
-        to_status=transition.target,
+    if record:
+        record_event(
+            recipient=locked.recipient,
+            statement=locked,
+            action=transition.action,
+            user=user,
+            at=at,
+            source=transition.source,
+            target=transition.target,
+            comment=comment,
+        )
+    return locked
+
+
+def _move_recipient(
+    recipient: Recipient,
+    action: str,
+    *,
+    user: AbstractBaseUser | None,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+    check_person: bool = True,
+    changes: dict | None = None,
+    statement: Statement | None = None,
+) -> Recipient:
+    """Lock, check, change, record: the one place a recipient's status is assigned."""
+    transition = RECIPIENT_TRANSITIONS[action]
+    locked = (
+        Recipient.objects.select_for_update()
+        .select_related("remiss__sender", "organisation")
+        .get(pk=recipient.pk)
+    )
+    if locked.status != transition.source:
+        raise TransitionError(f"Det går inte att {transition.verb} nu. {CLOSED[locked.status]}")
+    if check_person and not _holds_role(user, locked, transition):
+        raise PermissionDenied(f"Din roll ger inte behörighet att {transition.verb}.")
+    if not Recipient.objects.filter(pk=locked.pk, status=transition.source).update(
+        status=transition.target
+    ):
+        raise TransitionError(f"Det går inte att {transition.verb} nu: remissen har ändrats.")
+    locked.status = transition.target
+    for name, value in (changes or {}).items():
+        setattr(locked, name, value)
+    locked._change_reason = transition.verb.capitalize()
+    locked.save()
+    record_event(
+        recipient=locked,
+        statement=statement,
+        action=transition.action,
+        user=user,
+        at=at,
+        source=transition.source,
+        target=transition.target,
         comment=comment,
     )
     return locked
+
+
+# The steps around the recipient's moves that a person asks for on the case page, with the
+# roles (in the recipient's organisation) that may take them.
+RECIPIENT_STEPS: dict[str, frozenset] = {
+    "start": WRITERS,  # påbörja tjänsteutlåtandet (drafting.start_statement)
+    "request_extension": frozenset(  # begär anstånd (sending.request_extension)
+        {Role.CASE_OFFICER, Role.HEAD_OF_ADMINISTRATION, Role.SECRETARY}
+    ),
+    "decline": DELEGATES,  # avstå (decline, below)
+}
+# A statement the council has not yet taken up: the recipient can still decline.
+DECLINABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.READY})
+
+
+def recipient_moves(user: AbstractBaseUser, recipient: Recipient) -> set[str]:
+    """What the person may do with the recipient's case now (start the statement, ask for an
+    extension, decline): the one answer for the buttons and for the check of the POST."""
+    if recipient.status != R.AWAITING:
+        return set()
+    roles = roles_in(user, recipient.organisation_id)
+    moves = {step for step, allowed in RECIPIENT_STEPS.items() if roles & allowed}
+    statement = statement_of(recipient)
+    if statement is not None:
+        moves.discard("start")
+        if statement.status not in DECLINABLE:
+            moves.discard("decline")
+    return moves
+
+
+def check_statement_move(user: AbstractBaseUser, statement: Statement, action: str) -> None:
+    """Refuse a move the person may not make now, as statement_moves (the buttons) answers:
+    PermissionDenied when their role never allows it ("not you"), TransitionError when it is
+    not possible in the statement's state ("not now")."""
+    if action in statement_moves(user, statement):
+        return
+    transition = TRANSITIONS[action]
+    if not roles_in(user, statement.recipient.organisation_id) & transition.roles:
+        raise PermissionDenied(f"Din roll ger inte behörighet att {transition.verb}.")
+    if action == "withdraw" and statement.status == transition.source:
+        raise PermissionDenied("Bara den som signerade kan ta tillbaka signeringen.")
+    _require_answering(statement.recipient)
+    raise TransitionError(
+        f"Det går inte att {transition.verb} nu: utlåtandet är "
+        f"{statement.get_status_display().lower()}."
+    )
+
+
+def check_recipient_move(user: AbstractBaseUser, recipient: Recipient, action: str) -> None:
+    """As check_statement_move, for the steps on the recipient's case (recipient_moves)."""
+    if action in recipient_moves(user, recipient):
+        return
+    if not roles_in(user, recipient.organisation_id) & RECIPIENT_STEPS[action]:
+        raise PermissionDenied("Din roll ger inte behörighet att göra det här.")
+    _require_answering(recipient)
+    if action == "start":
+        raise TransitionError("Tjänsteutlåtandet är redan påbörjat.")
+    raise TransitionError("Utlåtandet är redan behandlat av nämnden.")
+
+
+def statement_of(recipient: Recipient) -> Statement | None:
+    try:
+        return recipient.statement
+    except Statement.DoesNotExist:
+        return None
 
 
 # Review --------------------------------------------------------------------------------------
@@ -155,7 +381,7 @@ def submit(*, statement: Statement, user: AbstractBaseUser, comment: str = "", a
         "submit",
         user=user,
         at=at,
-        comment=comment or "Lämnat till granskning.",
+        comment=comment.strip(),
     )
     notifications.submitted(statement, user)
     return statement
@@ -211,7 +437,6 @@ def sign(*, statement: Statement, user: AbstractBaseUser, at=None) -> Statement:
         "sign",
         user=user,
         at=at,
-        comment=f"Signerat av {user.get_full_name()}.",
         changes={
             "signer_name": user.get_full_name() or user.get_username(),
             "signer_title": membership.title if membership else "",
@@ -233,7 +458,7 @@ def withdraw(*, statement: Statement, user: AbstractBaseUser, comment: str = "",
         "withdraw",
         user=user,
         at=at,
-        comment=comment or "Signeringen togs tillbaka.",
+        comment=comment.strip(),
         changes=_unsigned(),
     )
 
@@ -248,6 +473,50 @@ def _unsigned() -> dict:
 def _require_secretary(user: AbstractBaseUser, meeting: Meeting) -> None:
     if not roles_in(user, meeting.organisation_id) & SECRETARIES:
         raise PermissionDenied("Bara nämndsekreteraren kan ändra sammanträdets föredragningslista.")
+
+
+@dataclass
+class NewMeeting:
+    """What the secretary fills in for a meeting (validated by the meeting form)."""
+
+    date: datetime.date
+    chair: AbstractBaseUser
+    justifiers: list = field(default_factory=list)
+    attendance: list = field(default_factory=list)  # who serves (tjänstgörande)
+    starts_at: datetime.time | None = None
+    place: str = ""
+
+
+@transaction.atomic
+def create_meeting(
+    *, organisation: Organisation, user: AbstractBaseUser, new: NewMeeting
+) -> Meeting:
+    """Nytt sammanträde: the secretary creates the council's meeting, with its chair, its
+    justifiers and those who serve (the chair always serves)."""
+    if not roles_in(user, organisation.pk) & SECRETARIES:
+        raise PermissionDenied("Bara nämndsekreteraren kan skapa sammanträden.")
+    if new.chair in new.justifiers:
+        raise TransitionError("Ordföranden justerar redan; välj andra justerare.")
+    meeting = Meeting.objects.create(
+        organisation=organisation,
+        date=new.date,
+        starts_at=new.starts_at,
+        place=new.place,
+        chair=new.chair,
+        secretary=user,
+    )
+    meeting.justifiers.set(new.justifiers)
+    serving = {*new.attendance, new.chair}
+    roles = dict(
+        Membership.objects.filter(organisation=organisation, user__in=serving).values_list(
+            "user_id", "role"
+        )
+    )
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, user=person, role=roles.get(person.pk, Role.MEMBER))
+        for person in serving
+    )
+    return meeting
 
 
 def next_paragraph(meeting: Meeting) -> int:
@@ -265,15 +534,16 @@ def put_on_agenda(
         raise TransitionError("Utlåtandet hör till en annan nämnd än sammanträdet.")
     if meeting.minutes_justified_on:
         raise TransitionError("Sammanträdets protokoll är redan justerat.")
+    number = next_paragraph(meeting)
     statement = _move(
         statement,
         "put_on_agenda",
         user=user,
         at=at,
-        comment=f"Uppsatt på föredragningslistan för sammanträdet {meeting.date:%Y-%m-%d}.",
+        comment=f"Sammanträdet {meeting.date:%Y-%m-%d}, § {number}.",
     )
     return AgendaItem.objects.create(
-        meeting=meeting, number=next_paragraph(meeting), title=statement.title, statement=statement
+        meeting=meeting, number=number, title=statement.title, statement=statement
     )
 
 
@@ -310,34 +580,28 @@ class DecisionRecord:
 
 @transaction.atomic
 def record_decision(
-    *, item: AgendaItem, user: AbstractBaseUser, record: DecisionRecord, at=None
+    *,
+    item: AgendaItem,
+    user: AbstractBaseUser,
+    record: DecisionRecord,
+    at: datetime.datetime | None = None,
 ) -> Decision:
     """Protokollför beslutet: the decision, and what it does to the statement.
 
     Bifall, bifall med ändringar and avslag decide the matter; återremiss sends the statement
     back to draft; bordläggning moves the item to a later meeting. With immediate
     justification the paragraph is justified at the meeting and the reply delivered at once.
+    Everything is checked (check_decision) before the first row is written.
     """
-    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "statement__recipient")
+        .get(pk=item.pk)
+    )
     meeting = item.meeting
     _require_secretary(user, meeting)
-    if Decision.objects.filter(item=item).exists():
-        raise TransitionError(
-            f"§ {item.number} har redan ett beslut; ett nytt beslut tas som en ny paragraf."
-        )
-    if meeting.date > timezone.localdate(at or timezone.now()):
-        raise TransitionError(
-            f"Sammanträdet {meeting.date:%Y-%m-%d} har inte hållits ännu; beslut protokollförs "
-            "när det har hållits."
-        )
+    check_decision(item=item, record=record, at=at)
     Outcome = Decision.Outcome
-    if record.outcome == Outcome.ADOPTED_WITH_CHANGES and not record.changes.strip():
-        raise TransitionError("Skriv vilka ändringar nämnden beslutade.")
-    if record.outcome == Outcome.TABLED:
-        if record.table_to is None or record.table_to.organisation_id != meeting.organisation_id:
-            raise TransitionError("Välj det senare sammanträde som ärendet bordläggs till.")
-        if record.table_to.date <= meeting.date:
-            raise TransitionError("Ett bordlagt ärende flyttas till ett senare sammanträde.")
     when = at or timezone.now()
     decision = Decision.objects.create(
         item=item,
@@ -364,6 +628,7 @@ def record_decision(
             )
         elif record.outcome == Outcome.TABLED:
             target = record.table_to
+            assert target is not None  # noqa: S101 - check_decision made sure
             statement = _move(
                 statement,
                 "table",
@@ -392,6 +657,66 @@ def record_decision(
     return decision
 
 
+def check_decision(
+    *, item: AgendaItem, record: DecisionRecord, at: datetime.datetime | None = None
+) -> None:
+    """Everything a decision must satisfy, checked before anything is written: one decision per
+    paragraph, a meeting that has been held, a known outcome with what it needs (the changes,
+    a later meeting to table to), well-formed proposals, and a vote whose tie has the chair's
+    casting vote. Raises TransitionError with the first thing wrong."""
+    meeting = item.meeting
+    Outcome = Decision.Outcome
+    if Decision.objects.filter(item=item).exists():
+        raise TransitionError(
+            f"§ {item.number} har redan ett beslut; ett nytt beslut tas som en ny paragraf."
+        )
+    if meeting.date > timezone.localdate(at or timezone.now()):
+        raise TransitionError(
+            f"Sammanträdet {meeting.date:%Y-%m-%d} har inte hållits ännu; beslut protokollförs "
+            "när det har hållits."
+        )
+    if record.outcome not in Outcome.values:
+        raise TransitionError("Välj ett av de beslut som finns.")
+    if not record.text.strip():
+        raise TransitionError("Skriv beslutstexten.")
+    if record.outcome == Outcome.ADOPTED_WITH_CHANGES and not record.changes.strip():
+        raise TransitionError("Skriv vilka ändringar nämnden beslutade.")
+    if record.outcome == Outcome.TABLED:
+        if record.table_to is None or record.table_to.organisation_id != meeting.organisation_id:
+            raise TransitionError("Välj det senare sammanträde som ärendet bordläggs till.")
+        if record.table_to.date <= meeting.date:
+            raise TransitionError("Ett bordlagt ärende flyttas till ett senare sammanträde.")
+    for mover, kind, _text in record.proposals:
+        if not mover.strip() or kind not in MeetingProposal.Kind.values:
+            raise TransitionError("Varje yrkande behöver vem som yrkade och vad det gäller.")
+    for who, _text in [*record.reservations, *record.special_statements, *record.notes]:
+        if not who.strip():
+            raise TransitionError("Skriv vem varje reservation, uttalande och anteckning gäller.")
+    if record.vote is not None:
+        _check_vote(record.vote)
+    statement = item.statement
+    if statement is not None:
+        if statement.status != S.ON_AGENDA:
+            raise TransitionError(
+                f"Utlåtandet är {statement.get_status_display().lower()}, inte på "
+                "föredragningslistan."
+            )
+        _require_answering(statement.recipient)
+
+
+def _check_vote(vote: VoteRecord) -> None:
+    if not vote.proposition.strip():
+        raise TransitionError("Skriv propositionsordningen: vad ja och nej står för.")
+    if not vote.ballots:
+        raise TransitionError("Ange hur de tjänstgörande röstade.")
+    if any(choice not in VoteChoice.values for choice in vote.ballots.values()):
+        raise TransitionError("En röst är ja, nej eller avstår.")
+    if vote.casting_vote not in ("", VoteChoice.YES, VoteChoice.NO):
+        raise TransitionError("Ordförandens utslagsröst är ja eller nej.")
+    if not outcome_of(tally(vote.ballots.values()), vote.casting_vote):
+        raise TransitionError("Lika röstetal: ange ordförandens utslagsröst.")
+
+
 def _record_details(decision: Decision, record: DecisionRecord) -> None:
     MeetingProposal.objects.bulk_create(
         MeetingProposal(decision=decision, mover=mover, kind=kind, text=text)
@@ -407,9 +732,6 @@ def _record_details(decision: Decision, record: DecisionRecord) -> None:
             Ballot(vote=vote, member_id=member, choice=choice)
             for member, choice in record.vote.ballots.items()
         )
-        counts = vote.counts(list(vote.ballots.all()))
-        if counts["ja"] == counts["nej"] and not vote.casting_vote:
-            raise TransitionError("Lika röstetal: ange ordförandens utslagsröst.")
     Reservation.objects.bulk_create(
         Reservation(decision=decision, member=member, reason=reason)
         for member, reason in record.reservations
@@ -446,34 +768,34 @@ def _justify_decision(
         check_person=False,
         comment=f"{how} {day:%Y-%m-%d}. Anslaget {decision.notice_date:%Y-%m-%d}.",
     )
-    deliver(statement=statement, user=user, at=at)
+    _deliver(statement, user=user, at=at)
 
 
-def deliver(*, statement: Statement, user, at=None) -> Statement:
-    """Expediera: the justified reply is sent to the remiss' sender, and recorded as sent."""
+def _deliver(
+    statement: Statement, *, user: AbstractBaseUser | None, at: datetime.datetime | None = None
+) -> Statement:
+    """Expediera: the justified reply is sent to the remiss' sender, and recorded as sent.
+
+    Private: delivery is what justification does, inside the justification's transaction, so
+    a reply is never delivered without the decision that caused it (nor the reverse)."""
     when = at or timezone.now()
+    _require_answering(statement.recipient)
     statement = _move(
         statement,
         "deliver",
         user=user,
         at=at,
         check_person=False,
-        comment=f"Svaret skickat till {statement.recipient.remiss.sender}.",
+        record=False,  # one event for the delivery: the recipient's, below
     )
-    recipient = Recipient.objects.select_for_update().get(pk=statement.recipient_id)
-    previous = recipient.status
-    recipient.status = Recipient.Status.DELIVERED
-    recipient.delivered_at = when
-    recipient._change_reason = "Svar expedierat"
-    recipient.save()
-    StatusEvent.objects.create(
-        recipient=recipient,
+    recipient = _move_recipient(
+        statement.recipient,
+        "deliver",
+        user=user,
+        at=at,
+        check_person=False,
         statement=statement,
-        actor=user,
-        created_at=when,
-        from_status=previous,
-        to_status=recipient.status,
-        comment=f"Svar inkommet till {recipient.remiss.sender}.",
+        changes={"delivered_at": when},
     )
     notifications.delivered(recipient)
     webhooks.reply_delivered(recipient)
@@ -523,33 +845,53 @@ def justify_minutes(*, meeting: Meeting, user: AbstractBaseUser, at=None) -> boo
 
 
 @transaction.atomic
-def decline(*, recipient: Recipient, user: AbstractBaseUser, reason: str, at=None) -> Recipient:
+def decline(
+    *,
+    recipient: Recipient,
+    user: AbstractBaseUser,
+    reason: str,
+    at: datetime.datetime | None = None,
+) -> Recipient:
     """Avstå: the recipient will not answer (usually a delegated decision), with a reason."""
-    if not can_decline(user, recipient.organisation_id):
+    if not _holds_role(user, recipient, RECIPIENT_TRANSITIONS["decline"]):
         raise PermissionDenied(
             "Bara förvaltningschefen eller nämndsekreteraren kan avstå från att svara."
         )
     if not reason.strip():
         raise TransitionError("Skriv skälet till att avstå.")
-    recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
-    if recipient.status != Recipient.Status.AWAITING:
-        raise TransitionError(f"Remissen är redan {recipient.get_status_display().lower()}.")
-    statement = Statement.objects.filter(recipient=recipient).first()
-    if statement is not None and statement.status not in (S.DRAFT, S.IN_REVIEW, S.READY):
+    statement = Statement.objects.select_for_update().filter(recipient=recipient).first()
+    if statement is not None and statement.status not in DECLINABLE:
         raise TransitionError("Utlåtandet är redan behandlat av nämnden.")
-    recipient.status = Recipient.Status.DECLINED
-    recipient.declined_reason = reason.strip()
-    recipient._change_reason = "Avstår från att svara"
-    recipient.save()
-    StatusEvent.objects.create(
-        recipient=recipient,
+    recipient = _move_recipient(
+        recipient,
+        "decline",
+        user=user,
+        at=at,
         statement=statement,
-        actor=user,
-        created_at=at or timezone.now(),
-        from_status=Recipient.Status.AWAITING,
-        to_status=Recipient.Status.DECLINED,
-        comment=f"Avstår från att svara: {reason.strip()}",
+        comment=reason.strip(),
+        changes={"declined_reason": reason.strip()},
     )
     notifications.declined(recipient, user)
     webhooks.recipient_declined(recipient)
     return recipient
+
+
+def extend(
+    *,
+    recipient: Recipient,
+    user: AbstractBaseUser,
+    deadline: datetime.date,
+    comment: str,
+    at: datetime.datetime | None = None,
+) -> Recipient:
+    """Anstånd beviljat: the recipient's deadline moves (a weekend or holiday to the next
+    working day). Called by sending.decide_extension, inside its transaction."""
+    moved, _ = deadlines.moved_deadline(deadline)
+    return _move_recipient(
+        recipient,
+        "extend",
+        user=user,
+        at=at,
+        comment=comment,
+        changes={"extended_deadline": moved},
+    )

@@ -249,5 +249,20 @@ def on_agenda(signed, meeting, sekreterare):
     return workflow.put_on_agenda(statement=signed, meeting=meeting, user=sekreterare)
 
 
+# The statement's moves, by the slug of their URL (one view and one URL name per move).
+MOVE_URL_NAMES = {
+    "lamna-till-granskning": "statement_submit",
+    "returnera": "statement_return",
+    "signera": "statement_sign",
+    "ta-tillbaka": "statement_withdraw",
+}
+
+
+def move_url(statement_pk: int, slug: str) -> str:
+    from django.urls import reverse
+
+    return reverse(MOVE_URL_NAMES[slug], args=[statement_pk])
+
+
 # The open-data and archive fixtures (issue 18), kept in their own module.
 from tests.open_data import *  # noqa: E402, F403

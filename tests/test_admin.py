@@ -89,7 +89,11 @@ def test_an_edit_in_the_admin_is_recorded_in_history_with_its_author(client, adm
 
 def test_the_event_log_cannot_be_added_to_or_changed_in_the_admin(client, admin_user, statement):
     event = StatusEvent.objects.create(
-        recipient=statement.recipient, statement=statement, to_status="draft"
+        recipient=statement.recipient,
+        statement=statement,
+        action=StatusEvent.Action.STARTED,
+        subject=StatusEvent.Subject.STATEMENT,
+        to_status="draft",
     )
     client.force_login(admin_user)
 

@@ -41,7 +41,7 @@ from remiss.models import (
     Statement,
     StatusEvent,
 )
-from tests.conftest import editor_post, make_user
+from tests.conftest import editor_post, make_user, move_url
 
 S = Statement.Status
 
@@ -475,7 +475,7 @@ def test_review_moves_take_any_comment_or_change_nothing(
         user = handlaggare if move == "lamna-till-granskning" else direktor
         status_before, before = Statement.objects.get(pk=started.pk).status, database_state()
 
-        response = client_for(user).post(reverse("statement_move", args=[started.pk, move]), data)
+        response = client_for(user).post(move_url(started.pk, move), data)
 
         assert ok(response) in (302, 400)
         status = Statement.objects.get(pk=started.pk).status

@@ -224,6 +224,8 @@ class TestStatusEvents:
             recipient=statement.recipient,
             statement=statement,
             actor=handlaggare,
+            action=StatusEvent.Action.SUBMITTED,
+            subject=StatusEvent.Subject.STATEMENT,
             from_status="draft",
             to_status="in_review",
             comment="Klar för granskning.",

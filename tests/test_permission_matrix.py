@@ -124,10 +124,6 @@ REPLY = lambda w: {"pk": w.remiss.pk, "recipient_pk": w.recipient.pk}  # noqa: E
 DOCUMENT = lambda w: {"pk": w.document.pk}  # noqa: E731
 
 
-def move(slug):
-    return lambda w: {"pk": w.statement.pk, "move": slug}
-
-
 def decision_post(w) -> dict:
     management = {
         f"{prefix}-{key}": 0
@@ -305,47 +301,43 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             why="Justified: a redirect to the archived copy, never rendered anew.",
         ),
     ),
-    "statement_move": (
+    # One URL per move (issue 10: no catch-all /utlatanden/<pk>/<move>/ any more, so a move
+    # that does not exist has no URL at all).
+    "statement_submit": (
         case(
             "draft",
-            move("lamna-till-granskning"),
+            STATEMENT,
             POST_ONLY,
             members_refused(writers=302),
-            label="submit",
             why="Lämna till granskning: handläggare or förvaltningschef.",
         ),
+    ),
+    "statement_sign": (
         case(
             "in_review",
-            move("signera"),
+            STATEMENT,
             POST_ONLY,
             members_refused(direktor=302),
-            label="sign",
             why="Signera: the förvaltningschef only.",
         ),
+    ),
+    "statement_return": (
         case(
             "in_review",
-            move("returnera"),
+            STATEMENT,
             POST_ONLY,
             members_refused(direktor=302),
             data=lambda w: {"comment": "Skriv om sammanfattningen."},
-            label="return",
             why="Returnera: the förvaltningschef only.",
         ),
+    ),
+    "statement_withdraw": (
         case(
             "signed",
-            move("ta-tillbaka"),
+            STATEMENT,
             POST_ONLY,
             members_refused(direktor=302),
-            label="withdraw",
             why="Ta tillbaka: only the one who signed (direktor); the handläggare gets 403.",
-        ),
-        case(
-            "draft",
-            move("finns-inte"),
-            POST_ONLY,
-            NOBODY,
-            label="unknown-move",
-            why="A move that does not exist is 404, after the statement's own 404.",
         ),
     ),
     "attachment": (

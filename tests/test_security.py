@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from remiss.models import LoginFailure
+from tests.conftest import move_url
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_forms_refuse_a_post_without_csrf_token(handlaggare, started):
     client = Client(enforce_csrf_checks=True)
     client.force_login(handlaggare)
 
-    response = client.post(reverse("statement_move", args=[started.pk, "lamna-till-granskning"]))
+    response = client.post(move_url(started.pk, "lamna-till-granskning"))
 
     assert response.status_code == 403
     started.refresh_from_db()

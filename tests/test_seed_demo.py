@@ -259,7 +259,38 @@ def test_the_decision_of_12_december_2019_is_replayed_through_the_workflow(seede
         ("ready", "on_agenda"),
         ("on_agenda", "decided"),
         ("decided", "justified"),
-        ("justified", "delivered"),
-        ("awaiting", "delivered"),
+        ("awaiting", "delivered"),  # the delivery is one event, the recipient's
     ]
     assert meeting.minutes_justified_on == datetime.date(2019, 12, 17)
+
+
+def test_the_seed_cases_timeline_reads_as_swedish_sentences_one_line_per_event(seeded, client):
+    """Issue 10: the timeline prints sentences, never codes, and never one action twice."""
+    from remiss.models import StatusEvent
+
+    statement = Statement.objects.get()
+    client.login(username="handlaggare", password="demo")
+    body = client.get(f"/utlatanden/{statement.pk}/").content.decode()
+    timeline = body[
+        body.index('<ol class="timeline">') : body.index("</ol>", body.index("timeline"))
+    ]
+    lines = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in timeline.split("<li>")[1:]]
+
+    assert lines == [
+        "2019-10-01 09:00 Södermalms stadsdelsnämnd fick remissen från Kommunstyrelsen. "
+        "Svarsdatum 2019-12-13.",
+        "2019-12-04 10:00 Eva-Lena Eirefelt lämnade utlåtandet till granskning.",
+        "2019-12-04 15:00 Ann-Christine Jenvén signerade utlåtandet.",
+        "2019-12-05 09:00 Maja Berg satte upp utlåtandet på nämndens föredragningslista. "
+        "Sammanträdet 2019-12-12, § 2.",
+        "2019-12-12 18:40 Nämnden beslutade i ärendet; Maja Berg protokollförde beslutet. "
+        "Beslut: bifall (§ 2, sammanträdet 2019-12-12).",
+        "2019-12-12 18:40 Beslutet justerades. "
+        "Paragrafen justerades omedelbart 2019-12-12. Anslaget 2019-12-12.",
+        "2019-12-12 18:40 Svaret expedierades till Kommunstyrelsen.",
+    ]
+    codes = set(StatusEvent.Action.values) | set(Statement.Status.values)
+    words = {word for line in lines for word in re.findall(r"[\w-]+", line)}
+    assert not words & codes
+    actions = list(statement.recipient.events.values_list("action", flat=True))
+    assert len(actions) == len(set(actions)) == len(lines)

@@ -218,11 +218,10 @@ class TestDecision:
 
         statement = Statement.objects.get()
         assert statement.status == S.DELIVERED
-        assert events(statement)[-4:] == [
+        assert events(statement)[-3:] == [
             ("on_agenda", "decided"),
             ("decided", "justified"),
-            ("justified", "delivered"),
-            ("awaiting", "delivered"),  # the recipient's own status
+            ("awaiting", "delivered"),  # one event: the reply delivered, the recipient answered
         ]
         assert (decision.justified_on, decision.notice_date) == (
             datetime.date(2019, 12, 12),
@@ -232,12 +231,8 @@ class TestDecision:
         recipient = Recipient.objects.get(pk=statement.recipient_id)
         assert recipient.status == Recipient.Status.DELIVERED
         assert recipient.delivered_at is not None
-        assert (
-            StatusEvent.objects.filter(
-                recipient=recipient, to_status="delivered", statement=statement
-            ).count()
-            == 2
-        )
+        delivery = StatusEvent.objects.get(recipient=recipient, action="delivered")
+        assert (delivery.statement, delivery.subject) == (statement, "recipient")
         subjects = sorted(m.subject for m in mail.outbox)
         assert any(s.startswith("Nämnden har beslutat") for s in subjects)
         assert any(s.startswith("Remissvaret är skickat") for s in subjects)
@@ -421,6 +416,52 @@ class TestDecline:
         sodermalm_recipient.refresh_from_db()
         assert sodermalm_recipient.status == Recipient.Status.AWAITING
         assert StatusEvent.objects.count() == 0
+
+    def test_a_declined_recipient_cannot_go_on_to_the_agenda(
+        self, signed, meeting, direktor, sekreterare
+    ):
+        workflow.decline(recipient=signed.recipient, user=direktor, reason="Berör inte nämnden.")
+
+        with pytest.raises(workflow.TransitionError, match="avstått från att svara"):
+            workflow.put_on_agenda(statement=signed, meeting=meeting, user=sekreterare)
+
+        signed.refresh_from_db()
+        assert signed.status == S.READY
+        assert not AgendaItem.objects.exists()
+        assert workflow.statement_moves(sekreterare, signed) == set()
+
+    def test_a_declined_recipient_cannot_deliver(self, on_agenda, sekreterare):
+        # The paragraph is already on the agenda when the recipient is marked declined (as an
+        # old row or an admin's hand might leave it): justifying it must not deliver.
+        Recipient.objects.filter(pk=on_agenda.statement.recipient_id).update(
+            status=Recipient.Status.DECLINED, declined_reason="Avstår."
+        )
+        before = StatusEvent.objects.count()
+
+        with pytest.raises(workflow.TransitionError, match="avstått från att svara"):
+            workflow.record_decision(
+                item=on_agenda, user=sekreterare, record=adopted(immediate=True)
+            )
+
+        recipient = Recipient.objects.get(pk=on_agenda.statement.recipient_id)
+        assert (recipient.status, recipient.delivered_at) == (Recipient.Status.DECLINED, None)
+        assert Statement.objects.get().status == S.ON_AGENDA
+        assert not Decision.objects.exists()
+        assert StatusEvent.objects.count() == before
+
+    def test_delivery_is_private_to_the_workflow(self):
+        assert not hasattr(workflow, "deliver")
+
+    def test_a_recipient_cannot_decline_twice(self, sodermalm_recipient, direktor):
+        workflow.decline(recipient=sodermalm_recipient, user=direktor, reason="Berör inte oss.")
+
+        with pytest.raises(workflow.TransitionError, match="avstått från att svara"):
+            workflow.decline(recipient=sodermalm_recipient, user=direktor, reason="Igen.")
+
+        assert StatusEvent.objects.count() == 1
+        assert reasons(Recipient.objects.get(pk=sodermalm_recipient.pk))[-1] == (
+            "Avstå från att svara"
+        )
 
 
 class TestFrozenText:

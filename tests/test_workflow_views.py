@@ -18,7 +18,7 @@ from remiss.models import (
     Statement,
     StatusEvent,
 )
-from tests.conftest import editor_post, make_user
+from tests.conftest import editor_post, make_user, move_url
 
 pytestmark = pytest.mark.django_db
 S = Statement.Status
@@ -33,7 +33,7 @@ def state() -> dict[str, int]:
 
 
 def move(client, statement, name, **data):
-    return client.post(reverse("statement_move", args=[statement.pk, name]), data)
+    return client.post(move_url(statement.pk, name), data)
 
 
 class TestReviewPages:
@@ -41,7 +41,7 @@ class TestReviewPages:
         client.force_login(handlaggare)
         before = state()
 
-        response = client.get(reverse("statement_move", args=[started.pk, "lamna-till-granskning"]))
+        response = client.get(move_url(started.pk, "lamna-till-granskning"))
 
         assert response.status_code == 405
         assert state() == before
@@ -105,7 +105,10 @@ class TestReviewPages:
     def test_an_unknown_move_is_404(self, client, started, handlaggare):
         client.force_login(handlaggare)
 
-        assert move(client, started, "publicera").status_code == 404
+        response = client.post(f"/utlatanden/{started.pk}/publicera/")
+
+        assert response.status_code == 404
+        assert Statement.objects.get(pk=started.pk).status == "draft"
 
 
 class TestSignedTextIsFrozen:

@@ -24,8 +24,7 @@ from remiss import selectors
 from remiss.api import services, webhooks
 from remiss.api.models import ApiClient, WebhookSubscription
 from remiss.api.ratelimit import hit
-from remiss.models import Recipient, Remiss, Statement, StoredDocument
-from remiss.views.public import FINAL_OUTCOMES
+from remiss.models import Decision, Recipient, Remiss, Statement, StoredDocument
 
 
 class RateLimited(Exception):
@@ -260,8 +259,7 @@ def _archived(recipient: Recipient) -> list[StoredDocument]:
     return list(
         StoredDocument.objects.filter(
             decision__item__statement__recipient=recipient,
-            decision__justified_on__isnull=False,
-            decision__outcome__in=FINAL_OUTCOMES,
+            decision__in=Decision.objects.final().justified(),
             state=StoredDocument.State.READY,
         )
         .select_related("decision__item__meeting")
@@ -407,8 +405,7 @@ def document(request, pk: int):
         stored = StoredDocument.objects.get(
             pk=pk,
             state=StoredDocument.State.READY,
-            decision__justified_on__isnull=False,
-            decision__outcome__in=FINAL_OUTCOMES,
+            decision__in=Decision.objects.final().justified(),
             decision__item__statement__recipient__in=replies_for(client),
         )
         handle = archive.open_verified(stored)

@@ -1,9 +1,9 @@
 """What the public may see: the one place the APIs ask (offentlighetsprincipen).
 
-The public pages (remiss/views/public.py) decide what is public today; this module states the same
-rules as querysets, so the OParl API and the public pages cannot drift apart. When the model
-layer gets its own public()/delivered() queryset methods (issue 10), each function here becomes
-a one-line call to them.
+The rules live on the models (issue 10: Remiss.objects.public(), Recipient.objects.public(),
+Decision.objects.public(), ...), the same methods the public pages (remiss/views/public.py) call;
+this module only gathers them for the APIs and adds what the pages do not need to say (closed
+paragraphs, which people are public), so the OParl API and the public pages cannot drift apart.
 
 Public:
 - a remiss once sent (`sent_on` set), with who was asked;
@@ -30,7 +30,6 @@ from remiss.models import (
     Statement,
     StoredDocument,
 )
-from remiss.views.public import FINAL_OUTCOMES
 
 # The roles a person holds as an elected member (förtroendevald): public in that role. Officials'
 # roles (handläggare, registrator, ...) and contact details are not published through the API.
@@ -77,28 +76,23 @@ def is_closed_paragraph(item: AgendaItem) -> bool:
 
 def remisses() -> QuerySet[Remiss]:
     """Sent remisses (as public.public_remisses)."""
-    return Remiss.objects.filter(sent_on__isnull=False)
+    return Remiss.objects.public()
 
 
 def recipients() -> QuerySet[Recipient]:
     """Every recipient of a sent remiss: who was asked is public (the public remiss page)."""
-    return Recipient.objects.filter(remiss__sent_on__isnull=False)
+    return Recipient.objects.filter(remiss__in=Remiss.objects.public())
 
 
 def delivered_recipients() -> QuerySet[Recipient]:
     """Recipients whose reply is delivered, under a sent remiss (as public.public_reply)."""
-    return recipients().filter(status=Recipient.Status.DELIVERED)
+    return Recipient.objects.public()
 
 
 def decisions() -> QuerySet[Decision]:
     """Justified, final decisions on a delivered reply's statement, in an open paragraph: the
     decision the public reply page shows."""
-    return Decision.objects.filter(
-        justified_on__isnull=False,
-        outcome__in=FINAL_OUTCOMES,
-        item__statement__recipient__status=Recipient.Status.DELIVERED,
-        item__statement__recipient__remiss__sent_on__isnull=False,
-    ).exclude(closed_paragraph_filter("item__"))
+    return Decision.objects.public().exclude(closed_paragraph_filter("item__"))
 
 
 def statements() -> QuerySet[Statement]:

@@ -33,8 +33,15 @@ from django.utils.text import slugify
 from lxml import etree
 
 from remiss import documents as archive
-from remiss.models import Attachment, Recipient, Remiss, Statement, StatusEvent, StoredDocument
-from remiss.views.public import FINAL_OUTCOMES
+from remiss.models import (
+    Attachment,
+    Decision,
+    Recipient,
+    Remiss,
+    Statement,
+    StatusEvent,
+    StoredDocument,
+)
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 SCHEMA_FILES = ["mets.xsd", "xlink.xsd", "DILCISExtensionMETS.xsd", "ERMS.xsd"]
@@ -195,8 +202,7 @@ def _archived(recipient: Recipient) -> dict[str, StoredDocument]:
     """The archived documents of the decision that sent the reply."""
     documents = StoredDocument.objects.filter(
         decision__item__statement__recipient=recipient,
-        decision__justified_on__isnull=False,
-        decision__outcome__in=FINAL_OUTCOMES,
+        decision__in=Decision.objects.final().justified(),
     ).select_related("decision__item__meeting__organisation")
     found = {document.kind: document for document in documents}
     if any(d.state != StoredDocument.State.READY for d in found.values()) or (

@@ -6,7 +6,8 @@ from django.forms import formset_factory
 
 from remiss import workflow
 from remiss.forms.statements import LIST_LIMITS, DateInput, ErrorLink, error_links
-from remiss.models import Ballot, Decision, Meeting, MeetingProposal, Membership, Statement
+from remiss.models import Decision, Meeting, MeetingProposal, Membership, Statement, VoteChoice
+from remiss.models.meetings import CASTING_CHOICES, tally
 
 Role = Membership.Role
 COUNCIL_ROLES = [Role.CHAIR, Role.JUSTIFIER, Role.MEMBER, Role.SUBSTITUTE]
@@ -125,7 +126,7 @@ class DecisionForm(forms.Form):
     )
     casting_vote = forms.ChoiceField(
         label="Ordförandens utslagsröst vid lika röstetal",
-        choices=[("", "– ingen –"), ("ja", "Ja"), ("nej", "Nej")],
+        choices=[("", "– ingen –"), *CASTING_CHOICES],
         required=False,
     )
 
@@ -141,7 +142,7 @@ class DecisionForm(forms.Form):
         for voter in self.voters:
             self.fields[f"ballot_{voter.pk}"] = forms.ChoiceField(
                 label=voter.get_full_name() or voter.get_username(),
-                choices=[("", "– röstar inte –"), *Ballot.Choice.choices],
+                choices=[("", "– röstar inte –"), *VoteChoice.choices],
                 required=False,
             )
 
@@ -161,9 +162,12 @@ class DecisionForm(forms.Form):
                 self.add_error("proposition", "Skriv vad ja och nej står för.")
             if not ballots:
                 self.add_error("has_vote", "Ange hur de tjänstgörande röstade.")
-            yes = sum(choice == "ja" for choice in ballots.values())
-            no = sum(choice == "nej" for choice in ballots.values())
-            if ballots and yes == no and not data.get("casting_vote"):
+            counts = tally(ballots.values())
+            if (
+                ballots
+                and counts[VoteChoice.YES] == counts[VoteChoice.NO]
+                and not data.get("casting_vote")
+            ):
                 self.add_error("casting_vote", "Lika röstetal: ange ordförandens utslagsröst.")
         return data
 

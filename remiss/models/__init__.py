@@ -17,6 +17,7 @@ from remiss.models.meetings import (
     Reservation,
     SpecialStatement,
     Vote,
+    VoteChoice,
 )
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
 from remiss.models.remisses import Attachment, Recipient, Remiss, attachment_path
@@ -60,5 +61,6 @@ __all__ = [
     "StatusEvent",
     "StoredDocument",
     "Vote",
+    "VoteChoice",
     "attachment_path",
 ]

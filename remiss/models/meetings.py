@@ -11,7 +11,14 @@ from simple_history.models import HistoricalRecords
 
 from remiss import deadlines
 from remiss.models.organisations import Membership, Organisation
+from remiss.models.remisses import Recipient, organisations_of
 from remiss.models.statements import Statement
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MeetingQuerySet":
+        """Meetings of the person's organisations: the agenda is open to every member."""
+        return self.filter(organisation_id__in=organisations_of(user))
 
 
 class Meeting(models.Model):
@@ -45,6 +52,7 @@ class Meeting(models.Model):
     minutes_justified_on = models.DateField("protokollet justerat", null=True, blank=True)
     notice_date = models.DateField("anslaget", null=True, blank=True)
 
+    objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[justifiers])
 
     class Meta:
@@ -164,6 +172,37 @@ class AgendaItem(models.Model):
         return f"§ {self.number} {self.title}"
 
 
+class DecisionQuerySet(models.QuerySet):
+    def final(self) -> "DecisionQuerySet":
+        """Decisions on the matter itself: not tabled, not referred back."""
+        return self.exclude(outcome__in=NOT_FINAL)
+
+    def justified(self) -> "DecisionQuerySet":
+        return self.filter(justified_on__isnull=False)
+
+    def public(self) -> "DecisionQuerySet":
+        """The justified final decisions that sent a public reply (delivered, to a sent
+        remiss): what the public pages show and what their archived documents belong to."""
+        return (
+            self.final()
+            .justified()
+            .filter(
+                item__statement__recipient__status=Recipient.Status.DELIVERED,
+                item__statement__recipient__remiss__sent_on__isnull=False,
+            )
+        )
+
+    def reply_of(self, statement: Statement) -> "Decision | None":
+        """The justified final decision that sent the statement's reply, the latest if more."""
+        return (
+            self.final()
+            .justified()
+            .filter(item__statement=statement)
+            .order_by("-decided_at")
+            .first()
+        )
+
+
 class Decision(models.Model):
     """Beslut: the council's decision on one agenda item (one per item)."""
 
@@ -195,6 +234,7 @@ class Decision(models.Model):
     justified_on = models.DateField("justerat", null=True, blank=True)
     notice_date = models.DateField("anslaget", null=True, blank=True)
 
+    objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -211,7 +251,11 @@ class Decision(models.Model):
     @property
     def is_final(self) -> bool:
         """A decision on the matter itself (not tabled or sent back): it is justified and sent."""
-        return self.outcome not in (self.Outcome.REFERRED_BACK, self.Outcome.TABLED)
+        return self.outcome not in NOT_FINAL
+
+
+# Outcomes that leave the matter open: the statement goes back, or to a later meeting.
+NOT_FINAL = (Decision.Outcome.REFERRED_BACK, Decision.Outcome.TABLED)
 
 
 class MeetingProposal(models.Model):
@@ -240,6 +284,17 @@ class MeetingProposal(models.Model):
         return f"{self.mover}: {self.get_kind_display()}"
 
 
+class VoteChoice(models.TextChoices):
+    """Röst: ja, nej or avstår; the chair's casting vote is ja or nej."""
+
+    YES = "ja", "Ja"
+    NO = "nej", "Nej"
+    ABSTAIN = "avstår", "Avstår"
+
+
+CASTING_CHOICES = [(VoteChoice.YES, VoteChoice.YES.label), (VoteChoice.NO, VoteChoice.NO.label)]
+
+
 class Vote(models.Model):
     """Votering: an open vote; each serving member answers ja, nej or avstår."""
 
@@ -253,7 +308,7 @@ class Vote(models.Model):
         "ordförandens utslagsröst",
         max_length=5,
         blank=True,
-        choices=[("ja", "Ja"), ("nej", "Nej")],
+        choices=CASTING_CHOICES,
         help_text="Avgör vid lika röstetal.",
     )
 
@@ -266,26 +321,33 @@ class Vote(models.Model):
 
     def counts(self, ballots=None) -> dict[str, int]:
         ballots = self.ballots.all() if ballots is None else ballots
-        result = {"ja": 0, "nej": 0, "avstår": 0}
-        for ballot in ballots:
-            result[ballot.choice] += 1
-        return result
+        return tally(ballot.choice for ballot in ballots)
 
     def result(self, ballots=None) -> str:
         """ "ja" or "nej": the majority, or the chair's casting vote on a tie."""
-        counts = self.counts(ballots)
-        if counts["ja"] != counts["nej"]:
-            return "ja" if counts["ja"] > counts["nej"] else "nej"
-        return self.casting_vote
+        return outcome_of(self.counts(ballots), self.casting_vote)
+
+
+def tally(choices) -> dict[str, int]:
+    """How many answered ja, nej and avstår (keys are the VoteChoice values)."""
+    result = dict.fromkeys(VoteChoice.values, 0)
+    for choice in choices:
+        result[choice] += 1
+    return result
+
+
+def outcome_of(counts: dict[str, int], casting_vote: str) -> str:
+    """The majority, or the chair's casting vote on a tie ("" when a tie has none)."""
+    yes, no = counts[VoteChoice.YES], counts[VoteChoice.NO]
+    if yes != no:
+        return VoteChoice.YES if yes > no else VoteChoice.NO
+    return casting_vote
 
 
 class Ballot(models.Model):
     """One member's answer in a vote."""
 
-    class Choice(models.TextChoices):
-        YES = "ja", "Ja"
-        NO = "nej", "Nej"
-        ABSTAIN = "avstår", "Avstår"
+    Choice = VoteChoice
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
     member = models.ForeignKey(

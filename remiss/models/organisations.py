@@ -16,6 +16,15 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
+class MembershipQuerySet(models.QuerySet):
+    def organisations_of(self, user) -> "models.QuerySet":
+        """The organisations the person holds any role in, as a subquery (none for the
+        anonymous): the root of every "visible to" rule."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none().values("organisation_id")
+        return self.filter(user=user).values("organisation_id")
+
+
 class Organisation(models.Model):
     """Nämnd eller styrelse: a political body, served by its förvaltning (administration)."""
 
@@ -122,6 +131,7 @@ class Membership(models.Model):
     )
     phone = models.CharField("telefon", max_length=40, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

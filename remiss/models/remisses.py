@@ -5,12 +5,87 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from programs.models import Programme
-from remiss.models.organisations import Organisation
+from remiss.models.organisations import Membership, Organisation
+
+# Visibility (offentlighetsprincipen and the organisations' own work) is written once, as the
+# queryset methods below and on Statement; every view, the search, the public pages, the
+# exports and the compilation read through them.
+
+
+def organisations_of(user):
+    """The organisations the person holds any role in, as a subquery."""
+    return Membership.objects.organisations_of(user)
+
+
+class RemissQuerySet(models.QuerySet):
+    def public(self) -> "RemissQuerySet":
+        """Sent remisses: public documents from the day they are sent (a draft is not)."""
+        return self.filter(sent_on__isnull=False)
+
+    def sent_by(self, user) -> "RemissQuerySet":
+        """Remisses the person's organisations sent (or are writing), in any state."""
+        return self.filter(sender_id__in=organisations_of(user))
+
+    def visible_to(self, user) -> "RemissQuerySet":
+        """What the person may read of a remiss: those their organisations sent (even unsent),
+        or received once sent."""
+        organisations = organisations_of(user)
+        received = Recipient.objects.filter(
+            remiss=OuterRef("pk"), organisation_id__in=organisations
+        )
+        return self.filter(
+            Q(sender_id__in=organisations) | Q(Exists(received), sent_on__isnull=False)
+        )
+
+    def with_answer_counts(self) -> "RemissQuerySet":
+        """Each remiss with `recipient_count` and `answered_count` (delivered replies)."""
+        return self.annotate(
+            recipient_count=Count("recipients"),
+            answered_count=Count(
+                "recipients", filter=Q(recipients__status=Recipient.Status.DELIVERED)
+            ),
+        )
+
+
+class RecipientQuerySet(models.QuerySet):
+    def awaiting(self) -> "RecipientQuerySet":
+        """Still to answer (inväntar svar), an extension or not."""
+        return self.filter(status=Recipient.Status.AWAITING)
+
+    def answered(self) -> "RecipientQuerySet":
+        """Answered or declined: the case is closed."""
+        return self.exclude(status=Recipient.Status.AWAITING)
+
+    def delivered(self) -> "RecipientQuerySet":
+        """The reply has been delivered (expedierat) to the sender."""
+        return self.filter(status=Recipient.Status.DELIVERED)
+
+    def public(self) -> "RecipientQuerySet":
+        """Replies anyone may read: delivered, to a sent remiss."""
+        return self.delivered().filter(remiss__sent_on__isnull=False)
+
+    def received_by(self, user) -> "RecipientQuerySet":
+        """The cases of the person's organisations (remisses they received), in any state."""
+        return self.filter(organisation_id__in=organisations_of(user))
+
+    def replies_to(self, user) -> "RecipientQuerySet":
+        """Delivered replies to remisses the person's organisations sent: before delivery the
+        sender sees nothing of a recipient's work."""
+        return self.delivered().filter(remiss__sender_id__in=organisations_of(user))
+
+    def visible_to(self, user) -> "RecipientQuerySet":
+        """Every recipient whose reply the person may read: their own organisations' cases,
+        delivered replies to their remisses, and what is public."""
+        organisations = organisations_of(user)
+        return self.filter(
+            Q(organisation_id__in=organisations)
+            | Q(status=Recipient.Status.DELIVERED, remiss__sent_on__isnull=False)
+        )
 
 
 class Remiss(models.Model):
@@ -41,6 +116,7 @@ class Remiss(models.Model):
     deadline = models.DateField("svarsdatum")
     created_at = models.DateTimeField("skapad", auto_now_add=True)
 
+    objects = RemissQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -100,6 +176,7 @@ class Recipient(models.Model):
     delivered_at = models.DateTimeField("svar expedierat", null=True, blank=True)
     declined_reason = models.TextField("skäl att avstå", blank=True)
 
+    objects = RecipientQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

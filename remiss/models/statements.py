@@ -3,12 +3,41 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from programs.models import FocusArea
 from remiss.models.organisations import Organisation
-from remiss.models.remisses import Recipient
+from remiss.models.remisses import Recipient, organisations_of
+
+
+class StatementQuerySet(models.QuerySet):
+    def of_organisations_of(self, user) -> "StatementQuerySet":
+        """The person's own organisations' statements, in any state (drafts included)."""
+        return self.filter(recipient__organisation_id__in=organisations_of(user))
+
+    def delivered(self) -> "StatementQuerySet":
+        """Statements whose reply has been delivered (expedierat)."""
+        return self.filter(recipient__status=Recipient.Status.DELIVERED)
+
+    def public(self) -> "StatementQuerySet":
+        """Statements anyone may read: the delivered reply to a sent remiss."""
+        return self.delivered().filter(recipient__remiss__sent_on__isnull=False)
+
+    def visible_to(self, user) -> "StatementQuerySet":
+        """The organisations' own statements in any state; others' only once delivered, and
+        only on a remiss the organisations sent or received (what search shows them)."""
+        organisations = organisations_of(user)
+        received = Recipient.objects.filter(
+            remiss=OuterRef("recipient__remiss"), organisation_id__in=organisations
+        )
+        delivered_on_their_remiss = Q(
+            recipient__status=Recipient.Status.DELIVERED, recipient__remiss__sent_on__isnull=False
+        ) & (Q(recipient__remiss__sender_id__in=organisations) | Q(Exists(received)))
+        return self.filter(
+            Q(recipient__organisation_id__in=organisations) | delivered_on_their_remiss
+        )
 
 
 class Statement(models.Model):
@@ -78,6 +107,7 @@ class Statement(models.Model):
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     updated_at = models.DateTimeField("senast sparad", auto_now=True)
 
+    objects = StatementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

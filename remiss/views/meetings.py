@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +11,6 @@ from remiss import permissions, workflow
 from remiss.forms.meetings import AgendaItemForm, AgendaStatementForm, DecisionEditor, MeetingForm
 from remiss.models import (
     AgendaItem,
-    Attendance,
     Decision,
     Meeting,
     Membership,
@@ -51,24 +49,19 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         raise Http404("Du är inte nämndsekreterare i någon nämnd.") from None
     form = MeetingForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            meeting = form.save(commit=False)
-            meeting.organisation = organisation
-            meeting.secretary = request.user
-            meeting.save()
-            form.save_m2m()
-            serving = set(form.cleaned_data["attendance"]) | {meeting.chair}
-            roles = dict(
-                Membership.objects.filter(organisation=organisation, user__in=serving).values_list(
-                    "user_id", "role"
-                )
-            )
-            Attendance.objects.bulk_create(
-                Attendance(
-                    meeting=meeting, user=person, role=roles.get(person.pk, Membership.Role.MEMBER)
-                )
-                for person in serving
-            )
+        data = form.cleaned_data
+        meeting = workflow.create_meeting(
+            organisation=organisation,
+            user=request.user,
+            new=workflow.NewMeeting(
+                date=data["date"],
+                starts_at=data.get("starts_at"),
+                place=data.get("place", ""),
+                chair=data["chair"],
+                justifiers=list(data["justifiers"]),
+                attendance=list(data["attendance"]),
+            ),
+        )
         messages.success(request, f"Sammanträdet {meeting.date:%Y-%m-%d} är skapat.")
         return redirect("meeting", pk=meeting.pk)
     return render(

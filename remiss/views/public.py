@@ -9,44 +9,30 @@ sent answer 404, as if they did not exist. Drafts never reach these pages.
 import logging
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from remiss.models import Attachment, Decision, Recipient, Remiss, Statement, StoredDocument
+from remiss import replies
+from remiss.models import Attachment, Decision, Recipient, Remiss, StoredDocument
 from remiss.views.documents import serve_archived
 
 logger = logging.getLogger(__name__)
 
 PER_PAGE = 50
-FINAL_OUTCOMES = [
-    outcome
-    for outcome in Decision.Outcome
-    if outcome not in (Decision.Outcome.REFERRED_BACK, Decision.Outcome.TABLED)
-]
-
-
-def _sent_remisses():
-    return Remiss.objects.filter(sent_on__isnull=False)
 
 
 def _get_sent_remiss(pk: int) -> Remiss:
     try:
-        return _sent_remisses().select_related("sender", "programme").get(pk=pk)
+        return Remiss.objects.public().select_related("sender", "programme").get(pk=pk)
     except Remiss.DoesNotExist:
         raise Http404("Remissen finns inte.") from None
 
 
 def public_remisses(request: HttpRequest) -> HttpResponse:
     remisses = (
-        _sent_remisses()
+        Remiss.objects.public()
         .select_related("sender")
-        .annotate(
-            recipient_count=Count("recipients"),
-            answered_count=Count(
-                "recipients", filter=Q(recipients__status=Recipient.Status.DELIVERED)
-            ),
-        )
+        .with_answer_counts()
         .order_by("-sent_on", "-pk")
     )
     page = Paginator(remisses, PER_PAGE).get_page(request.GET.get("sida"))
@@ -66,7 +52,7 @@ def public_remiss(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "remiss": remiss,
             "recipients": recipients,
-            "answered": sum(r.status == Recipient.Status.DELIVERED for r in recipients),
+            "answered": remiss.recipients.delivered().count(),
             "focus_areas": list(remiss.programme.focus_areas.all()) if remiss.programme else [],
             "attachments": attachments,
         },
@@ -76,55 +62,11 @@ def public_remiss(request: HttpRequest, pk: int) -> HttpResponse:
 def public_reply(request: HttpRequest, pk: int, recipient_pk: int) -> HttpResponse:
     remiss = _get_sent_remiss(pk)
     try:
-        recipient = remiss.recipients.select_related("organisation").get(
-            pk=recipient_pk, status=Recipient.Status.DELIVERED
-        )
+        recipient = remiss.recipients.public().select_related("organisation").get(pk=recipient_pk)
     except Recipient.DoesNotExist:
         raise Http404("Svaret finns inte.") from None
-    statement = (
-        Statement.objects.filter(recipient=recipient)
-        .select_related("case_officer", "recipient__organisation", "recipient__remiss")
-        .first()
-    )
-    decision = _final_decision(statement) if statement else None
-    ballots = []
-    if decision is not None and hasattr(decision, "vote"):
-        ballots = list(decision.vote.ballots.all())
-    return render(
-        request,
-        "public/reply_detail.html",
-        {
-            "remiss": remiss,
-            "recipient": recipient,
-            "statement": statement,
-            "decision": decision,
-            "ballots": ballots,
-            "focus_area_views": list(statement.focus_area_views.select_related("focus_area"))
-            if statement
-            else [],
-            "statement_attachments": list(statement.attachments.all()) if statement else [],
-            "archived": list(
-                decision.documents.filter(state=StoredDocument.State.READY).order_by("kind")
-            )
-            if decision
-            else [],
-        },
-    )
-
-
-def _final_decision(statement: Statement) -> Decision | None:
-    """The justified decision that sent the reply (as on the sender's page)."""
-    return (
-        Decision.objects.filter(
-            item__statement=statement, justified_on__isnull=False, outcome__in=FINAL_OUTCOMES
-        )
-        .select_related("item__meeting", "vote")
-        .prefetch_related(
-            "proposals", "reservations", "special_statements", "notes", "vote__ballots__member"
-        )
-        .order_by("-decided_at")
-        .first()
-    )
+    reply = replies.read(recipient, ready_documents_only=True)
+    return render(request, "public/reply_detail.html", {"remiss": remiss, **reply.context()})
 
 
 def public_document(request: HttpRequest, pk: int) -> HttpResponse:
@@ -132,12 +74,7 @@ def public_document(request: HttpRequest, pk: int) -> HttpResponse:
     (views/documents.py): a file that no longer matches is refused, never rendered anew."""
     try:
         document = StoredDocument.objects.get(
-            pk=pk,
-            state=StoredDocument.State.READY,
-            decision__justified_on__isnull=False,
-            decision__outcome__in=FINAL_OUTCOMES,
-            decision__item__statement__recipient__status=Recipient.Status.DELIVERED,
-            decision__item__statement__recipient__remiss__sent_on__isnull=False,
+            pk=pk, state=StoredDocument.State.READY, decision__in=Decision.objects.public()
         )
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None

@@ -1,10 +1,11 @@
-"""The workflow's moves on a statement, and declining a remiss. Each is a POST that calls the
-workflow and redirects; a move that is not possible now becomes a message, a person without the
-role gets 403 (STYLE.md §4)."""
+"""The workflow's moves on a statement, and the steps on a recipient's case: one view and one URL
+per move. Each is a POST checked by the same rule that shows its button (workflow's
+statement_moves and recipient_moves), that calls the workflow and redirects; a move that is not
+possible now becomes a message, a person without the role gets 403 (STYLE.md §4)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -13,60 +14,87 @@ from remiss.forms.sending import ExtensionRequestForm
 from remiss.models import Statement
 
 
-def _submit(statement, request):
-    workflow.submit(
-        statement=statement, user=request.user, comment=numbers.text(request.POST.get("comment"))
-    )
-    return "Utlåtandet är lämnat till granskning. Förvaltningschefen har fått ett e-postmeddelande."
-
-
-def _return(statement, request):
-    sections = {
-        name: numbers.text(request.POST.get(f"comment-{name}")) for name, _ in Statement.SECTIONS
-    }
-    workflow.return_to_draft(
-        statement=statement,
-        user=request.user,
-        comment=numbers.text(request.POST.get("comment")),
-        section_comments=sections,
-    )
-    return "Utlåtandet är returnerat till handläggaren med dina kommentarer."
-
-
-def _sign(statement, request):
-    workflow.sign(statement=statement, user=request.user)
-    return "Utlåtandet är signerat. Texten kan inte längre ändras."
-
-
-def _withdraw(statement, request):
-    workflow.withdraw(
-        statement=statement, user=request.user, comment=numbers.text(request.POST.get("comment"))
-    )
-    return "Signeringen är tillbakatagen; utlåtandet är ett utkast igen."
-
-
-MOVES = {
-    "lamna-till-granskning": _submit,
-    "returnera": _return,
-    "signera": _sign,
-    "ta-tillbaka": _withdraw,
-}
+def _make_move(request: HttpRequest, pk: int, action: str, move, done: str) -> HttpResponse:
+    """The one shape of every move's view: the scoped lookup (404 outside), the same rule as
+    the buttons (workflow.check_statement_move: 403 "not you", a message "not now"), the move
+    itself, a message and back to the statement."""
+    statement = permissions.get_statement(request.user, pk)
+    try:
+        workflow.check_statement_move(request.user, statement, action)
+        move(statement)
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect("statement", pk=statement.pk)
 
 
 @require_POST
 @login_required
-def statement_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
-    statement = permissions.get_statement(request.user, pk)
-    action = MOVES.get(move)
-    if action is None:
-        raise Http404("Det steget finns inte.")
-    try:
-        message = action(statement, request)
-    except workflow.TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, message)
-    return redirect("statement", pk=statement.pk)
+def statement_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lämna till granskning."""
+    return _make_move(
+        request,
+        pk,
+        "submit",
+        lambda statement: workflow.submit(
+            statement=statement,
+            user=request.user,
+            comment=numbers.text(request.POST.get("comment")),
+        ),
+        "Utlåtandet är lämnat till granskning. Förvaltningschefen har fått ett e-postmeddelande.",
+    )
+
+
+@require_POST
+@login_required
+def statement_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Returnera till handläggaren, with a comment and comments on sections."""
+    sections = {
+        name: numbers.text(request.POST.get(f"comment-{name}")) for name, _ in Statement.SECTIONS
+    }
+    return _make_move(
+        request,
+        pk,
+        "return_to_draft",
+        lambda statement: workflow.return_to_draft(
+            statement=statement,
+            user=request.user,
+            comment=numbers.text(request.POST.get("comment")),
+            section_comments=sections,
+        ),
+        "Utlåtandet är returnerat till handläggaren med dina kommentarer.",
+    )
+
+
+@require_POST
+@login_required
+def statement_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Signera: the text is fixed from now on."""
+    return _make_move(
+        request,
+        pk,
+        "sign",
+        lambda statement: workflow.sign(statement=statement, user=request.user),
+        "Utlåtandet är signerat. Texten kan inte längre ändras.",
+    )
+
+
+@require_POST
+@login_required
+def statement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ta tillbaka signeringen: only the one who signed."""
+    return _make_move(
+        request,
+        pk,
+        "withdraw",
+        lambda statement: workflow.withdraw(
+            statement=statement,
+            user=request.user,
+            comment=numbers.text(request.POST.get("comment")),
+        ),
+        "Signeringen är tillbakatagen; utlåtandet är ett utkast igen.",
+    )
 
 
 @require_POST
@@ -74,6 +102,7 @@ def statement_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
 def recipient_decline(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = permissions.get_recipient(request.user, pk)
     try:
+        workflow.check_recipient_move(request.user, recipient, "decline")
         workflow.decline(
             recipient=recipient, user=request.user, reason=numbers.text(request.POST.get("reason"))
         )
@@ -89,6 +118,11 @@ def recipient_decline(request: HttpRequest, pk: int) -> HttpResponse:
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Begär anstånd, from the recipient's page."""
     recipient = permissions.get_recipient(request.user, pk)
+    try:
+        workflow.check_recipient_move(request.user, recipient, "request_extension")
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("recipient", pk=recipient.pk)
     form = ExtensionRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Ange ett nytt svarsdatum och skälet till att ni behöver anstånd.")

@@ -7,16 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from remiss import numbers, permissions, selectors, sending
+from remiss import numbers, permissions, replies, selectors, sending
 from remiss.forms.sending import SendRemissForm
 from remiss.models import (
-    Decision,
     ExtensionRequest,
     Membership,
     Organisation,
-    Recipient,
     Reminder,
-    Statement,
     StoredDocument,
 )
 
@@ -31,8 +28,7 @@ def remiss_status(request: HttpRequest, pk: int) -> HttpResponse:
         document.decision.item.statement.recipient_id: document
         for document in StoredDocument.objects.filter(
             kind=StoredDocument.Kind.REPLY,
-            decision__item__statement__recipient__remiss=remiss,
-            decision__item__statement__recipient__status=Recipient.Status.DELIVERED,
+            decision__item__statement__recipient__in=remiss.recipients.delivered(),
         ).select_related("decision__item__statement")
     }
     for recipient in recipients:
@@ -168,32 +164,5 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
 def reply_detail(request: HttpRequest, pk: int, recipient_pk: int) -> HttpResponse:
     remiss = permissions.get_sent_remiss(request.user, pk)
     recipient = permissions.get_delivered_reply(request.user, remiss, recipient_pk)
-    statement = (
-        Statement.objects.filter(recipient=recipient)
-        .select_related("case_officer", "recipient__organisation", "recipient__remiss")
-        .first()
-    )
-    decision = (
-        Decision.objects.filter(item__statement=statement, justified_on__isnull=False)
-        .select_related("item__meeting")
-        .prefetch_related("reservations", "special_statements")
-        .order_by("-decided_at")
-        .first()
-        if statement
-        else None
-    )
-    return render(
-        request,
-        "remiss/reply_detail.html",
-        {
-            "remiss": remiss,
-            "recipient": recipient,
-            "statement": statement,
-            "decision": decision,
-            "focus_area_views": list(statement.focus_area_views.select_related("focus_area"))
-            if statement
-            else [],
-            "statement_attachments": list(statement.attachments.all()) if statement else [],
-            "archived": list(decision.documents.order_by("kind")) if decision else [],
-        },
-    )
+    reply = replies.read(recipient)
+    return render(request, "remiss/reply_detail.html", {"remiss": remiss, **reply.context()})

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from remiss import compare, drafting, numbers, permissions, selectors, workflow
+from remiss import compare, drafting, numbers, permissions, replies, selectors, workflow
 from remiss.forms.statements import StatementEditor
 from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
 from remiss.models import AutosavedDraft, Statement, StatementVersion, StoredDocument
@@ -16,33 +16,30 @@ from remiss.models import AutosavedDraft, Statement, StatementVersion, StoredDoc
 
 @login_required
 def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The remiss as a recipient sees it, with the way to its statement."""
+    """The remiss as a recipient sees it, with the way to its statement and, once delivered,
+    the reply as the sender received it."""
     recipient = permissions.get_recipient(request.user, pk)
     remiss = recipient.remiss
-    statement = Statement.objects.filter(recipient=recipient).first()
+    reply = replies.read(recipient)
     return render(
         request,
         "remiss/recipient_detail.html",
         {
             "recipient": recipient,
             "remiss": remiss,
-            "statement": statement,
+            "statement": reply.statement,
+            "reply": reply if recipient.status == recipient.Status.DELIVERED else None,
+            "moves": workflow.recipient_moves(request.user, recipient),
             "focus_areas": list(remiss.programme.focus_areas.all()) if remiss.programme else [],
             "attachments": list(remiss.attachments.all()),
-            "can_start": statement is None
-            and recipient.status == recipient.Status.AWAITING
-            and permissions.can_write(request.user, recipient.organisation_id),
-            "can_decline": recipient.status == recipient.Status.AWAITING
-            and permissions.can_decline(request.user, recipient.organisation_id),
             "extension_requests": list(
                 recipient.extension_requests.select_related("requested_by", "decided_by")
             ),
-            "can_request_extension": recipient.status == recipient.Status.AWAITING
-            and permissions.can_request_extension(request.user, recipient.organisation_id),
             "advice": selectors.deadline_advice([recipient], timezone.localdate()).get(
                 recipient.pk
             ),
             "today": timezone.localdate(),
+            "events": list(recipient.events.timeline()),
         },
     )
 
@@ -51,9 +48,13 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def start_statement(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = permissions.get_recipient(request.user, pk)
+    existing = workflow.statement_of(recipient)
+    if existing is not None:  # a second click, or a second person: open the one there is
+        return redirect("statement", pk=existing.pk)
     try:
+        workflow.check_recipient_move(request.user, recipient, "start")
         statement = drafting.start_statement(recipient=recipient, user=request.user)
-    except drafting.DraftingError as error:
+    except (drafting.DraftingError, workflow.TransitionError) as error:
         messages.error(request, str(error))
         return redirect("recipient", pk=recipient.pk)
     messages.success(request, "Tjänsteutlåtandet är påbörjat. Texten sparas som version 1.")
@@ -72,7 +73,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statement": statement,
             "latest": latest,
             "actions": permissions.allowed_actions(request.user, statement),
-            "moves": workflow.allowed_moves(request.user, statement),
+            "moves": workflow.statement_moves(request.user, statement),
             "sections": Statement.SECTIONS,
             "agenda_items": list(
                 statement.agenda_items.select_related("meeting", "decision").order_by(
@@ -87,7 +88,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 recipient.pk
             ),
             **_document_context(statement),
-            "events": list(statement.events.select_related("actor")),
+            "events": list(recipient.events.timeline()),
         },
     )
 

@@ -34,6 +34,7 @@ from remiss.models import (
     Remiss,
     Statement,
     StatementVersion,
+    StatusEvent,
 )
 
 Role = Membership.Role
@@ -191,6 +192,18 @@ class Command(BaseCommand):
                 },
             )
 
+        received_at = timezone.make_aware(datetime.datetime.combine(REMISS_SENT, datetime.time(9)))
+        StatusEvent.objects.bulk_create(
+            workflow.new_event(
+                recipient=recipient,
+                action=StatusEvent.Action.RECEIVED,
+                user=users["ks"],
+                at=received_at,
+                target=Recipient.Status.AWAITING,
+                comment=f"Svarsdatum {REMISS_DEADLINE:%Y-%m-%d}.",
+            )
+            for recipient in remiss.recipients.filter(events__isnull=True)
+        )
         recipient = Recipient.objects.get(remiss=remiss, organisation=organisations[SODERMALM])
         self.seed_statement(recipient, users["handlaggare"], focus_areas, programme_pdf)
         self.seed_open_remiss(ks, programme)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('remiss', '0010_login_failures'),
+        ('remiss', '0011_event_vocabulary'),
     ]
 
     operations = [
