@@ -7,6 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('remiss', '0011_event_vocabulary'),
+        ('remiss', '0011_statement_imports'),  # also merges issue 10's and issue 17's 0011
     ]
 
     operations = [
