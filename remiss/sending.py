@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from programs.models import Programme
 from remiss import deadlines, notifications, workflow
+from remiss.api import webhooks
 from remiss.drafting import store_attachment
 from remiss.models import (
     ExtensionRequest,
@@ -110,6 +111,7 @@ def send_remiss(
         )
     for recipient in recipients:
         notifications.remiss_received(recipient)
+    webhooks.remiss_sent(remiss)
     return remiss, moved
 
 

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "programs",
     "remiss",
+    "remiss.api",
+    "remiss.archive",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +213,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 # LOGIN_FAILURE_WINDOW_MINUTES, further attempts for it are refused until it passes (remiss.login).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+
+# The APIs (issue 18): requests a minute per address (OParl) or per token (integration API);
+# the OParl API presents MUNICIPALITY_NAME (above) as its Body.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)  # else webhooks must use https
 
 LOGGING = {
     "version": 1,

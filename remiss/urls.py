@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from remiss.api import integration
 from remiss.login import LoginView, ThrottledAdminAuthenticationForm
 from remiss.views import (
     compilation,
@@ -71,6 +72,12 @@ urlpatterns = [
         name="statement_restore",
     ),
     path("utlatanden/<int:pk>/pdf/", documents.statement_pdf, name="statement_pdf"),
+    path("utlatanden/<int:pk>/word/", importing.statement_docx, name="statement_docx"),
+    path(
+        "utlatanden/<int:pk>/inlast/<int:import_pk>/",
+        importing.import_original,
+        name="import_original",
+    ),
     # One URL per move of the workflow (the buttons come from workflow.statement_moves)
     path(
         "utlatanden/<int:pk>/lamna-till-granskning/",
@@ -80,12 +87,6 @@ urlpatterns = [
     path("utlatanden/<int:pk>/returnera/", review.statement_return, name="statement_return"),
     path("utlatanden/<int:pk>/signera/", review.statement_sign, name="statement_sign"),
     path("utlatanden/<int:pk>/ta-tillbaka/", review.statement_withdraw, name="statement_withdraw"),
-    path("utlatanden/<int:pk>/word/", importing.statement_docx, name="statement_docx"),
-    path(
-        "utlatanden/<int:pk>/inlast/<int:import_pk>/",
-        importing.import_original,
-        name="import_original",
-    ),
     path("bilagor/<int:pk>/", statements.attachment_download, name="attachment"),
     # Meetings
     path("sammantraden/", meetings.meeting_list, name="meetings"),
@@ -189,5 +190,9 @@ urlpatterns = [
         public.public_agenda,
         name="public_agenda",
     ),
+    # Open data and integration (issue 18): OParl 1.1 for anyone, the token API for systems
+    path("oparl/v1/", include("remiss.api.urls")),
+    path("api/v1/", integration.api.urls),
+    path("arkiv/", include("remiss.archive.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from remiss import council, deadlines, documents, notifications
+from remiss.api import webhooks
 from remiss.models import (
     AgendaIssue,
     AgendaItem,
@@ -825,6 +826,7 @@ def _deliver(
         changes={"delivered_at": when},
     )
     notifications.delivered(recipient)
+    webhooks.reply_delivered(recipient)
     return statement
 
 
@@ -898,6 +900,7 @@ def decline(
         changes={"declined_reason": reason.strip()},
     )
     notifications.declined(recipient, user)
+    webhooks.recipient_declined(recipient)
     return recipient
 
 

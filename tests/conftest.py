@@ -398,3 +398,7 @@ def move_url(statement_pk: int, slug: str) -> str:
     from django.urls import reverse
 
     return reverse(MOVE_URL_NAMES[slug], args=[statement_pk])
+
+
+# The open-data and archive fixtures (issue 18), kept in their own module.
+from tests.open_data import *  # noqa: E402, F403

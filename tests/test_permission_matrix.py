@@ -30,6 +30,7 @@ objects are built once per case. Nothing is rendered as PDF except where the URL
 """
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -760,6 +761,165 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             why="Not yet rendered: 404 (never rendered on demand).",
         ),
     ),
+    # --- Open data: OParl 1.1 (issue 18): public, read-only, the same for everyone ----------------
+    **{
+        f"oparl:{name}": (
+            case(
+                "archived",
+                kwargs,
+                EVERYONE,
+                answers(405),
+                why="OParl: public and read-only (require_safe); logging in changes nothing.",
+            ),
+        )
+        for name, kwargs in {
+            "system": NO_ARGS,
+            "body_list": NO_ARGS,
+            "body": lambda w: {"pk": 1},
+            **{
+                f"body_{kind}": lambda w: {"body": 1}
+                for kind in [
+                    "organization",
+                    "person",
+                    "membership",
+                    "meeting",
+                    "agendaitem",
+                    "paper",
+                    "consultation",
+                    "file",
+                ]
+            },
+            "organization": lambda w: {"pk": w.recipient.organisation_id},
+            "organization_meeting": lambda w: {"pk": w.recipient.organisation_id},
+            "organization_consultation": lambda w: {"pk": w.recipient.organisation_id},
+            "person": lambda w: {"pk": w.meeting.chair_id},
+            "membership": lambda w: {
+                "pk": Membership.objects.get(user=w.meeting.chair, role=Role.CHAIR).pk
+            },
+            "meeting": MEETING,
+            "agendaitem": lambda w: {"pk": w.item.pk},
+            "paper_statement": STATEMENT,
+            "consultation": RECIPIENT,
+            "file": DOCUMENT,
+            "file_access": DOCUMENT,
+        }.items()
+    },
+    "oparl:paper_reply": (
+        case(
+            "archived",
+            RECIPIENT,
+            EVERYONE,
+            answers(405),
+            why="A delivered reply is public in OParl as on the public pages.",
+        ),
+        case(
+            "draft",
+            RECIPIENT,
+            NOBODY_PUBLIC,
+            answers(405),
+            why="Not delivered: 404 for everyone, logged in or not (the public rules only).",
+        ),
+    ),
+    "oparl:paper_remiss": (
+        case("archived", REMISS, EVERYONE, answers(405), why="A sent remiss is public."),
+        case(
+            "unsent",
+            lambda w: {"pk": w.unsent.pk},
+            NOBODY_PUBLIC,
+            answers(405),
+            why="Not yet sent: 404, as on the public pages.",
+        ),
+    ),
+    # --- The integration API (issue 18): a token per system; a session is not a token ---------
+    "api:openapi-json": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            EVERYONE,
+            why="The OpenAPI document: public, at a stable address (django-ninja's view answers "
+            "a POST like a GET).",
+        ),
+    ),
+    "api:api-root": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            NOBODY_PUBLIC,
+            why="django-ninja's root: nothing there (the operations are under it).",
+        ),
+    ),
+    **{
+        f"api:{name}": (
+            case(
+                "archived",
+                kwargs,
+                answers(401),
+                answers(405),
+                why="Read with a token only: a browser session (any role) gets 401; POST 405.",
+            ),
+        )
+        for name, kwargs in {
+            "remiss_list": NO_ARGS,
+            "remiss_detail": REMISS,
+            "remiss_replies": REMISS,
+            "reply_detail": RECIPIENT,
+            "document": DOCUMENT,
+        }.items()
+    },
+    **{
+        f"api:{name}": (
+            case(
+                "awaiting",
+                kwargs,
+                answers(405),
+                why="PUT with a token only (the diarium's number): GET and POST are 405.",
+            ),
+        )
+        for name, kwargs in {
+            "remiss_registration": REMISS,
+            "reply_registration": RECIPIENT,
+            "webhook_delete": lambda w: {"pk": 1},
+        }.items()
+    },
+    **{
+        f"api:{name}": (
+            case(
+                "awaiting",
+                NO_ARGS,
+                answers(401),
+                why="The system's webhooks (GET lists, POST subscribes): a token only.",
+            ),
+        )
+        for name in ["webhooks", "webhook_create"]
+    },
+    # --- E-arkiv (issue 18) ---------------------------------------------------------------------
+    "archive_recipient": (
+        case(
+            "archived",
+            RECIPIENT,
+            answers(404, anonym=LOGIN, sodermalm=403, sekreterare=200),
+            answers(405),
+            why="Södermalm's closed case as an FGS package: the registrator or the "
+            "nämndsekreterare; other members 403, outside Södermalm 404; require_safe.",
+        ),
+        case(
+            "awaiting",
+            RECIPIENT,
+            answers(404, anonym=LOGIN, sodermalm=403, sekreterare=409),
+            answers(405),
+            label="open",
+            why="Not closed: 409 and the reason, to the same people.",
+        ),
+    ),
+    "archive_remiss": (
+        case(
+            "archived",
+            REMISS,
+            answers(404, anonym=LOGIN, ks=200),
+            answers(405),
+            why="The sender's remiss round (deadline passed): the registrator or remissamordnare.",
+        ),
+    ),
 }
 
 
@@ -774,7 +934,7 @@ def _statement_attachment(statement, user) -> Attachment:
         original_name="trygghetsvandringar.docx",
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         size=10,
-        sha256="b" * 64,
+        sha256=hashlib.sha256(b"PK\x03\x04 docx").hexdigest(),  # true, so an export accepts it
         uploaded_by=user,
     )
     attachment.file.save("trygghetsvandringar.docx", ContentFile(b"PK\x03\x04 docx"), save=True)
@@ -934,7 +1094,7 @@ def build_world(name: str, request) -> SimpleNamespace:
         original_name="program.pdf",
         content_type="application/pdf",
         size=8,
-        sha256="a" * 64,
+        sha256=hashlib.sha256(b"%PDF-1.4").hexdigest(),
     )
     w.remiss_attachment.file.save("program.pdf", ContentFile(b"%PDF-1.4"), save=True)
     w.other_remiss = Remiss.objects.create(  # another remiss of the same sender

@@ -168,6 +168,12 @@ class Recipient(models.Model):
         blank=True,
         help_text="Remissinstansens diarienummer för ärendet, till exempel SÖD 2019/1102.",
     )
+    reply_registration_number = models.CharField(
+        "remittentens diarienummer för svaret",
+        max_length=60,
+        blank=True,
+        help_text="Diarienumret som remittentens diarium gav det inkomna svaret (via API:t).",
+    )
     status = models.CharField(
         "status", max_length=20, choices=Status.choices, default=Status.AWAITING
     )
