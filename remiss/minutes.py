@@ -8,40 +8,10 @@ import datetime
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from remiss import council, pdf
-from remiss.models import AgendaItem, Decision, Meeting, Seat
-
-
-def _name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
-
-
-def basis(item: AgendaItem) -> list[str]:
-    """Beslutsunderlag: the tjänsteutlåtande and its date (and its dnr)."""
-    statement = item.statement
-    if statement is None:
-        return []
-    recipient = statement.recipient
-    dnr = recipient.registration_number or recipient.remiss.registration_number
-    return [
-        f"{recipient.organisation.administration or recipient.organisation.name}s "
-        f"tjänsteutlåtande daterat {statement.date:%Y-%m-%d}, dnr {dnr}"
-    ]
-
-
-def paragraph_attendance(item: AgendaItem) -> dict[str, Any]:
-    """Who served on the paragraph, and who was jävig and left it."""
-    recusals = list(item.recusals.select_related("member", "substitute"))
-    return {
-        "serving": [p.label for p in council.serving_on(item)],
-        "recused": [
-            f"{_name(r.member)} deltar inte på grund av jäv"
-            + (f"; {_name(r.substitute)} tjänstgör i stället" if r.substitute_id else "")
-            for r in recusals
-        ],
-    }
+from remiss.models import Decision, Meeting, Seat
+from remiss.paragraphs import basis, name_of, paragraph_attendance
 
 
 def meeting_attendance(meeting: Meeting) -> dict[str, Any]:
@@ -52,7 +22,7 @@ def meeting_attendance(meeting: Meeting) -> dict[str, Any]:
         "user", "seat", "replaces__person", "arrives_at", "leaves_after"
     ).order_by("seat__kind", "seat__position", "pk"):
         seat = a.seat
-        text = _name(a.user) + (f" ({seat.party})" if seat and seat.party else "")
+        text = name_of(a.user) + (f" ({seat.party})" if seat and seat.party else "")
         if a.user_id == meeting.chair_id:
             text += f", {meeting.get_chair_capacity_display().split(',')[0].lower()}"
         elif a.serving and a.replaces is not None:
@@ -66,26 +36,8 @@ def meeting_attendance(meeting: Meeting) -> dict[str, Any]:
         (serving if a.serving else present).append(text)
     others = [line.strip() for line in meeting.other_participants.splitlines() if line.strip()]
     if meeting.secretary_id:
-        others.append(f"{_name(meeting.secretary)}, sekreterare")
+        others.append(f"{name_of(meeting.secretary)}, sekreterare")
     return {"serving": serving, "present": present, "others": others}
-
-
-def certification(meeting: Meeting, day: datetime.date | None = None) -> dict[str, str]:
-    """Utdragsbestyrkande: "Rätt utdraget intygar", the secretary's name and the date."""
-    return {
-        "name": _name(meeting.secretary),
-        "date": (day or timezone.localdate()).isoformat(),
-    }
-
-
-def extract_extras(decision: Decision) -> dict[str, Any]:
-    """What the protokollsutdrag adds to pdf.extract_context."""
-    item = decision.item
-    return {
-        "attendance": paragraph_attendance(item),
-        "basis": basis(item),
-        "certification": certification(item.meeting, decision.justified_on),
-    }
 
 
 # --- Kallelse och föredragningslista -----------------------------------------------------------
@@ -110,7 +62,7 @@ def agenda_context(meeting: Meeting, *, version: int, issued_on: datetime.date) 
         "items": items,
         "members": [s for s in seats if s.kind == Seat.Kind.MEMBER],
         "substitutes": [s for s in seats if s.kind == Seat.Kind.SUBSTITUTE],
-        "secretary_name": _name(meeting.secretary),
+        "secretary_name": name_of(meeting.secretary),
         "chair_name": next((s.name for s in seats if s.office == Seat.Office.CHAIR), ""),
         "draft": False,
         "meta": {
@@ -180,9 +132,9 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         )
     signers = []
     if meeting.chair_id:
-        signers.append({"name": _name(meeting.chair), "role": "Ordförande"})
+        signers.append({"name": name_of(meeting.chair), "role": "Ordförande"})
     signers += [
-        {"name": _name(u), "role": "Justerare"}
+        {"name": name_of(u), "role": "Justerare"}
         for u in meeting.justifiers.order_by("last_name", "first_name")
     ]
     numbers = [p["item"].number for p in paragraphs]
@@ -198,7 +150,7 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         "paragraphs": paragraphs,
         "span": span,
         "signers": signers,
-        "secretary_name": _name(meeting.secretary),
+        "secretary_name": name_of(meeting.secretary),
         "justified": meeting.minutes_justified_on is not None,
         "draft": meeting.minutes_justified_on is None,
         "meta": {

@@ -53,6 +53,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from remiss import paragraphs
 from remiss.models import Statement
 
 if TYPE_CHECKING:
@@ -291,10 +292,8 @@ def extract_context(decision: Decision) -> dict[str, Any]:
         if justifier != meeting.chair:
             signers.append((justifier, "Justerare"))
     title = extract_title(decision)
-    from remiss import minutes  # the meeting's documents; it imports this module
-
     return {
-        **minutes.extract_extras(decision),
+        **paragraphs.extract_extras(decision),
         "decision": decision,
         "item": item,
         "meeting": meeting,

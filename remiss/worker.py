@@ -91,8 +91,9 @@ def release_own_tasks(*, worker_id: str) -> list[str]:
     released = []
     for result in DBTaskResult.objects.running():
         held = bool(result.worker_ids) and result.worker_ids[-1] == worker_id
-        still_running = DBTaskResult.objects.filter(pk=result.pk, status="RUNNING")
-        if held and still_running.update(status="READY"):
+        if held and DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(
+            status="READY"
+        ):
             released.append(str(result.pk))
     return released
 

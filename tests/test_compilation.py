@@ -435,7 +435,9 @@ def test_a_separator_inside_a_view_cannot_start_a_formula_cell_with_either_separ
     area = remiss.programme.focus_areas.get(number=1)
     source = "Bra förslag; =1+1, =2+2 och  @SUM(A1)"
     statement = write(started, handlaggare, sections={"summary": "Kort."}, views=[(area, source)])
-    Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.DELIVERED)
+    Statement.objects.filter(pk=statement.pk).update(
+        status=Statement.Status.DELIVERED, signed_at=timezone.now()
+    )
     Recipient.objects.filter(pk=statement.recipient_id).update(
         status=Recipient.Status.DELIVERED, delivered_at=timezone.now()
     )
@@ -462,7 +464,9 @@ def test_a_view_starting_with_spaces_and_an_equals_sign_is_not_a_formula(
         started, handlaggare, sections={"summary": "Kort."}, views=[(area, "Inledning")]
     )
     statement.focus_area_views.update(text="  =1+1")
-    Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.DELIVERED)
+    Statement.objects.filter(pk=statement.pk).update(
+        status=Statement.Status.DELIVERED, signed_at=timezone.now()
+    )
     Recipient.objects.filter(pk=statement.recipient_id).update(
         status=Recipient.Status.DELIVERED, delivered_at=timezone.now()
     )

@@ -77,7 +77,7 @@ def test_a_reminder_to_a_body_with_no_contact_says_so(client, remiss, ks_samordn
 def test_submitting_names_the_head_who_got_mail(client, started, handlaggare, direktor):
     client.force_login(handlaggare)
 
-    response = client.post(reverse("statement_move", args=[started.pk, "lamna-till-granskning"]))
+    response = client.post(reverse("statement_submit", args=[started.pk]))
 
     assert said(response) == [
         "Utlåtandet är lämnat till granskning. Ann-Christine Jenvén har fått ett e-postmeddelande."
@@ -90,7 +90,7 @@ def test_submitting_says_when_the_head_has_no_address(client, started, handlagga
     direktor.save()
     client.force_login(handlaggare)
 
-    response = client.post(reverse("statement_move", args=[started.pk, "lamna-till-granskning"]))
+    response = client.post(reverse("statement_submit", args=[started.pk]))
 
     assert Statement.objects.get().status == Statement.Status.IN_REVIEW
     assert said(response) == [
@@ -107,7 +107,7 @@ def test_submitting_in_a_forvaltning_without_a_head_is_refused_before_the_move(
     client.force_login(handlaggare)
     events = StatusEvent.objects.count()
 
-    response = client.post(reverse("statement_move", args=[started.pk, "lamna-till-granskning"]))
+    response = client.post(reverse("statement_submit", args=[started.pk]))
 
     assert Statement.objects.get().status == Statement.Status.DRAFT
     assert StatusEvent.objects.count() == events
@@ -144,7 +144,7 @@ def test_a_mail_server_that_refuses_is_logged_and_shown_in_the_admin(
     }
     client.force_login(handlaggare)
 
-    response = client.post(reverse("statement_move", args=[started.pk, "lamna-till-granskning"]))
+    response = client.post(reverse("statement_submit", args=[started.pk]))
 
     assert response.status_code == 302  # the step is done, whatever the mail server says
     assert Statement.objects.get().status == Statement.Status.IN_REVIEW

@@ -3,10 +3,10 @@ first instead of getting a 500 ("database is locked"). (PostgreSQL: tests/test_c
 
 import pytest
 from django.db import connection
-from django.urls import reverse
 
 from remiss import workflow
 from remiss.models import Statement, StatusEvent
+from tests.conftest import move_url
 from tests.test_concurrency import at_once
 
 pytestmark = [
@@ -21,7 +21,7 @@ pytestmark = [
 def test_two_simultaneous_moves_on_sqlite_wait_for_each_other_and_give_no_500(
     started, handlaggare, direktor
 ):
-    url = reverse("statement_move", args=[started.pk, "signera"])
+    url = move_url(started.pk, "signera")
 
     for round_number in range(1, 6):
         workflow.submit(statement=started, user=handlaggare)

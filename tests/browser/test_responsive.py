@@ -137,8 +137,20 @@ def test_every_page_fits_a_phone_and_a_laptop_without_sideways_scrolling(
                 )
                 if document_width > window_width:
                     screenshot(page, f"responsive-{label}")
+                    # The outermost elements that reach past the window: where to look first.
+                    culprits = page.evaluate(
+                        """(width) => [...document.querySelectorAll('body *')]
+                          .filter(e => e.getBoundingClientRect().right > width + 1)
+                          .filter(e => !(e.parentElement
+                            && e.parentElement.getBoundingClientRect().right > width + 1))
+                          .slice(0, 5)
+                          .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')
+                            + ' ' + (e.textContent || '').trim().slice(0, 40))""",
+                        window_width,
+                    )
                     problems.append(
-                        f"{label}: {address} är {document_width} px bred i ett fönster på "
+                        f"{label}: {culprits} "
+                        f"{address} är {document_width} px bred i ett fönster på "
                         f"{window_width} px"
                     )
                 violations = axe_violations(page, axe_script)
