@@ -23,10 +23,8 @@ from remiss.demo.stockholm import organisation_rows
 from remiss.drafting import snapshot
 from remiss.models import (
     Attachment,
-    Attendance,
     Decision,
     FocusAreaView,
-    Meeting,
     Membership,
     Organisation,
     PreparationStep,
@@ -368,24 +366,19 @@ class Command(BaseCommand):
         with notifications.suppressed():
             workflow.submit(statement=statement, user=users["handlaggare"], at=at(4, 10))
             workflow.sign(statement=statement, user=users["direktor"], at=at(4, 15))
-            meeting = Meeting.objects.create(
+            meeting = workflow.create_meeting(
                 organisation=council,
-                date=datetime.date(2019, 12, 12),
-                starts_at=datetime.time(18, 0),
-                place="Södermalms stadsdelsförvaltning",
-                chair=users["ordforande"],
-                secretary=users["sekreterare"],
-            )
-            meeting.justifiers.add(users["justerare"])
-            Attendance.objects.bulk_create(
-                Attendance(meeting=meeting, user=users[name], role=role)
-                for name, role in [
-                    ("ordforande", Role.CHAIR),
-                    ("justerare", Role.JUSTIFIER),
-                    ("ledamot", Role.MEMBER),
-                    ("ledamot2", Role.MEMBER),
-                    ("ledamot3", Role.MEMBER),
-                ]
+                user=users["sekreterare"],
+                new=workflow.NewMeeting(
+                    date=datetime.date(2019, 12, 12),
+                    starts_at=datetime.time(18, 0),
+                    place="Södermalms stadsdelsförvaltning",
+                    chair=users["ordforande"],
+                    justifiers=[users["justerare"]],
+                    attendance=[
+                        users[name] for name in ["justerare", "ledamot", "ledamot2", "ledamot3"]
+                    ],
+                ),
             )
             workflow.add_agenda_item(
                 meeting=meeting, user=users["sekreterare"], title="Val av justerare"
