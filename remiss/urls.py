@@ -7,6 +7,7 @@ from remiss.views import (
     compilation,
     documents,
     health,
+    importing,
     inbox,
     meetings,
     public,
@@ -31,6 +32,12 @@ urlpatterns = [
     # The recipient's case and its statement
     path("arenden/<int:pk>/", statements.recipient_detail, name="recipient"),
     path("arenden/<int:pk>/paborja/", statements.start_statement, name="statement_start"),
+    path("arenden/<int:pk>/importera/", importing.import_upload, name="import_upload"),
+    path(
+        "arenden/<int:pk>/importera/<int:import_pk>/",
+        importing.import_review,
+        name="import_review",
+    ),
     path("arenden/<int:pk>/avsta/", review.recipient_decline, name="recipient_decline"),
     path("arenden/<int:pk>/anstand/", review.extension_request, name="extension_request"),
     path("utlatanden/<int:pk>/", statements.statement_detail, name="statement"),
@@ -62,6 +69,12 @@ urlpatterns = [
         name="statement_restore",
     ),
     path("utlatanden/<int:pk>/pdf/", documents.statement_pdf, name="statement_pdf"),
+    path("utlatanden/<int:pk>/word/", importing.statement_docx, name="statement_docx"),
+    path(
+        "utlatanden/<int:pk>/inlast/<int:import_pk>/",
+        importing.import_original,
+        name="import_original",
+    ),
     # One URL per move of the workflow (the buttons come from workflow.statement_moves)
     path(
         "utlatanden/<int:pk>/lamna-till-granskning/",

@@ -42,12 +42,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from remiss import documents, drafting, workflow
+from remiss.importing import read_bytes
 from remiss.models import (
     Attachment,
     ExtensionRequest,
     Membership,
     Recipient,
     Remiss,
+    StatementImport,
     StoredDocument,
 )
 from tests.conftest import editor_post, make_user
@@ -187,6 +189,29 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             why="Only the writers start the statement (then to the editor).",
         ),
     ),
+    "import_upload": (
+        case(
+            "awaiting",
+            RECIPIENT,
+            members_refused(writers=200),
+            why="Importera tjänsteutlåtande: the writers (an empty POST shows the form's errors).",
+        ),
+        case(
+            "signed",
+            RECIPIENT,
+            members_refused(writers=302),
+            why="Signed, nothing can be imported: the writers are sent back to the case.",
+        ),
+    ),
+    "import_review": (
+        case(
+            "importing",
+            lambda w: {"pk": w.recipient.pk, "import_pk": w.pending_import.pk},
+            members_refused(handlaggare=200, direktor=404),
+            why="A pending import is its reader's own: the handläggare who read the file in; "
+            "the other writer gets 404 (an empty POST shows the form's errors).",
+        ),
+    ),
     "recipient_decline": (
         case(
             "awaiting",
@@ -298,6 +323,17 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             STATEMENT,
             answers(404, anonym=LOGIN, sodermalm=302),
             why="Justified: a redirect to the archived copy, never rendered anew.",
+        ),
+    ),
+    "statement_docx": (
+        case("draft", STATEMENT, SODERMALM_READS, why="Ladda ner som Word: reading."),
+    ),
+    "import_original": (
+        case(
+            "imported",
+            lambda w: {"pk": w.statement.pk, "import_pk": w.kept_import.pk},
+            SODERMALM_READS,
+            why="The file a version was read from: everyone who reads the statement.",
         ),
     ),
     # One URL per move (issue 10: no catch-all /utlatanden/<pk>/<move>/ any more, so a move
@@ -647,6 +683,34 @@ def _extension(fx, w):
     )
 
 
+def _pending_import(fx, w):
+    w.pending_import = StatementImport.objects.create(
+        recipient=w.recipient,
+        uploaded_by=fx("handlaggare"),
+        original_name="utlatande.txt",
+        content_type="text/plain",
+        size=4,
+        sha256="c" * 64,
+        recognised=read_bytes(IMPORTED_TEXT, "text/plain").to_json(),
+    )
+    w.pending_import.file.save("utlatande.txt", ContentFile(IMPORTED_TEXT), save=True)
+
+
+def _imported(fx, w):
+    _pending_import(fx, w)
+    w.statement = fx("started")
+    w.kept_import = w.pending_import
+    w.kept_import.statement, w.kept_import.version = w.statement, 1
+    w.kept_import.save()
+
+
+IMPORTED_TEXT = (
+    "Handläggare: Eva-Lena Eirefelt\nTill: Södermalms stadsdelsnämnd\nDatum: 2019-12-12\n\n"
+    "Säkerhetsprogram\n\nFörslag till beslut\n\n1. Nämnden överlämnar utlåtandet.\n\n"
+    "Sammanfattning\n\nFörvaltningen tillstyrker.\n"
+).encode()
+
+
 def _unsent(fx, w):
     w.unsent = Remiss.objects.create(
         sender=fx("ks"),
@@ -668,6 +732,8 @@ WORLDS = {
     "archived": _archived,
     "extension": _extension,
     "unsent": _unsent,
+    "importing": _pending_import,
+    "imported": _imported,
 }
 
 

@@ -5,6 +5,7 @@ English names in code, the Swedish term in each docstring (see docs/glossary.md)
 
 from remiss.models.documents import StoredDocument
 from remiss.models.events import StatusEvent
+from remiss.models.imports import StatementImport
 from remiss.models.meetings import (
     AgendaItem,
     Attendance,
@@ -57,6 +58,7 @@ __all__ = [
     "ReviewComment",
     "SpecialStatement",
     "Statement",
+    "StatementImport",
     "StatementVersion",
     "StatusEvent",
     "StoredDocument",
