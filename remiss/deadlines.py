@@ -10,6 +10,11 @@
   (KL 8 kap. 12 §).
 - An appeal (laglighetsprövning) must arrive within three weeks from the day the notice was
   posted (KL 13 kap. 5 §); the last day moves to the next working day.
+
+Forms accept only dates from 1900 to 2100 (remiss.forms.dates), but a date outside that range
+already stored (or typed before the check existed) must never turn a page into a server error:
+outside the holiday library's years only weekends and the three eves count as non-working, and
+date arithmetic stops at the ends of the calendar instead of overflowing.
 """
 
 import datetime
@@ -42,8 +47,9 @@ WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "sön
 def non_working_days(year: int) -> dict[datetime.date, str]:
     """Swedish public holidays and the three eves that lag 1930:173 treats like them."""
     days = dict(holidays.Sweden(years=year, language="sv"))
-    midsummer_day = next(day for day, name in days.items() if name == "Midsommardagen")
-    days[midsummer_day - datetime.timedelta(days=1)] = "Midsommarafton"
+    midsummer_day = next((day for day, name in days.items() if name == "Midsommardagen"), None)
+    if midsummer_day is not None:  # None outside the years the library knows
+        days[midsummer_day - datetime.timedelta(days=1)] = "Midsommarafton"
     days[datetime.date(year, 12, 24)] = "Julafton"
     days[datetime.date(year, 12, 31)] = "Nyårsafton"
     return days
@@ -63,16 +69,24 @@ def is_working_day(day: datetime.date) -> bool:
     return why_not_working(day) is None
 
 
+def plus_days(day: datetime.date, days: int) -> datetime.date:
+    """`day` moved by `days`, stopping at the first or last day the calendar has."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.max if days > 0 else datetime.date.min
+
+
 def next_working_day(day: datetime.date) -> datetime.date:
     """The day itself if it is a working day, else the first working day after it."""
-    while not is_working_day(day):
+    while not is_working_day(day) and day < datetime.date.max:
         day += datetime.timedelta(days=1)
     return day
 
 
 def previous_working_day(day: datetime.date) -> datetime.date:
     """The day itself if it is a working day, else the last working day before it."""
-    while not is_working_day(day):
+    while not is_working_day(day) and day > datetime.date.min:
         day -= datetime.timedelta(days=1)
     return day
 
@@ -91,7 +105,7 @@ def moved_deadline(day: datetime.date) -> tuple[datetime.date, str | None]:
 
 def justification_limit(meeting: datetime.date) -> datetime.date:
     """The fourteenth day after the meeting (KL 5 kap. 69 §)."""
-    return meeting + datetime.timedelta(days=JUSTIFICATION_LIMIT_DAYS)
+    return plus_days(meeting, JUSTIFICATION_LIMIT_DAYS)
 
 
 def last_day_to_justify(meeting: datetime.date) -> datetime.date:
@@ -101,7 +115,7 @@ def last_day_to_justify(meeting: datetime.date) -> datetime.date:
 
 def notice_deadline(justified: datetime.date) -> datetime.date:
     """The day by which the justification must be on the notice board (KL 8 kap. 12 §)."""
-    return next_working_day(justified + datetime.timedelta(days=NOTICE_WITHIN_DAYS))
+    return next_working_day(plus_days(justified, NOTICE_WITHIN_DAYS))
 
 
 def notice_date(justified: datetime.date) -> datetime.date:
@@ -111,7 +125,7 @@ def notice_date(justified: datetime.date) -> datetime.date:
 
 def appeal_ends(notice: datetime.date) -> datetime.date:
     """The last day an appeal can arrive: three weeks after the notice day (KL 13 kap. 5 §)."""
-    return next_working_day(notice + datetime.timedelta(weeks=APPEAL_WEEKS))
+    return next_working_day(plus_days(notice, 7 * APPEAL_WEEKS))
 
 
 def in_words(day: datetime.date) -> str:
@@ -140,7 +154,7 @@ def deadline_advice(
             "Begär anstånd hos remittenten."
         )
     last = before[-1]
-    ordinary = last + datetime.timedelta(days=usual_justification_days)
+    ordinary = plus_days(last, usual_justification_days)
     if ordinary > deadline:
         return (
             f"Nämndens sista sammanträde före svarsdatum är {last:%Y-%m-%d}. Med vanlig justering "

@@ -5,6 +5,7 @@ start-up with a message an operator can act on, rather than running with a silen
 """
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -72,11 +73,14 @@ def env_list(name: str, default: list[str] | None = None, *, required: bool = Fa
     return list(default or [])
 
 
-def env_secret_key(name: str, *, debug: bool) -> str:
-    """The secret key: a development default while DEBUG is on, never in production."""
+def env_secret_key(name: str, *, debug: bool, development_key_file: Path | None = None) -> str:
+    """The secret key. Never a default in production. While DEBUG is on and none is set: a random
+    key made once for this checkout (kept in `development_key_file`, which git ignores, so that
+    logins survive a restart of the development server), or one per process where the file
+    cannot be written. No usable key is ever in the repository."""
     value = _raw(name)
     if debug and not value:
-        return "django-insecure-endast-for-utveckling-byt-i-produktion-0123456789"
+        return _development_key(development_key_file)
     if not value:
         raise ImproperlyConfigured(
             f"{name}: variabeln måste vara satt när DEBUG=0; ange minst 50 slumpmässiga tecken, "
@@ -89,13 +93,27 @@ def env_secret_key(name: str, *, debug: bool) -> str:
     return value
 
 
+def _development_key(path: Path | None) -> str:
+    try:
+        if path is not None and path.is_file():
+            key = path.read_text(encoding="ascii").strip()
+            if len(key) >= 50:
+                return key
+        key = "django-insecure-" + secrets.token_urlsafe(50)
+        if path is not None:
+            path.write_text(key + "\n", encoding="ascii")
+            path.chmod(0o600)
+        return key
+    except (OSError, UnicodeError):
+        return "django-insecure-" + secrets.token_urlsafe(50)
+
+
 def env_database(name: str, *, default_sqlite: Path) -> Any:
     value = _raw(name)
     if not value:
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(default_sqlite),
-        }
+        return _with_sqlite_options(
+            {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite)}
+        )
     try:
         config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=True)
     except Exception as error:  # dj_database_url raises several kinds of error for bad URLs
@@ -112,7 +130,25 @@ def env_database(name: str, *, default_sqlite: Path) -> Any:
         )
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}: adressen saknar databasens namn: {value!r}.")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config = _with_sqlite_options(config)
     return config
+
+
+def _with_sqlite_options(config: dict) -> dict:
+    """SQLite opened so that simultaneous writes wait their turn instead of failing with
+    "database is locked": every transaction takes the write lock when it begins (IMMEDIATE, so a
+    reader never has to upgrade and deadlock), a busy connection waits up to 20 s, and the
+    write-ahead log lets readers go on while one writes."""
+    return {
+        **config,
+        "OPTIONS": {
+            **config.get("OPTIONS", {}),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
 
 
 def env_path(name: str, default: Path) -> Path:

@@ -246,7 +246,7 @@ def send_due_reminders(
     ).select_related("remiss__sender", "organisation")
     for recipient in open_recipients:
         deadline = recipient.deadline
-        if deadline - datetime.timedelta(days=days_before) <= today < deadline:
+        if deadlines.plus_days(deadline, -days_before) <= today < deadline:
             kind = Reminder.Kind.BEFORE
         elif today > deadline:
             kind = Reminder.Kind.OVERDUE

@@ -1,8 +1,9 @@
 """Settings for Remissportalen, read from environment variables (documented in .env.example).
 
-With no variables set the portal runs in development mode on an SQLite file in the project folder.
-With DEBUG=0 it is in production mode: SECRET_KEY and ALLOWED_HOSTS must then be set, and the
-security settings that `manage.py check --deploy` asks for are on.
+Safe by default: with no variables set the portal is in production mode and refuses to start
+until SECRET_KEY, ALLOWED_HOSTS and EMAIL_HOST are set; the security settings that
+`manage.py check --deploy` asks for are on. DEBUG=1 (set by `make run` and for the tests) is
+development mode: an SQLite file in the project folder and a secret key made for this checkout.
 """
 
 from pathlib import Path
@@ -21,8 +22,10 @@ from remiss.environment import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_secret_key("SECRET_KEY", debug=DEBUG)
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_secret_key(
+    "SECRET_KEY", debug=DEBUG, development_key_file=BASE_DIR / ".secret-key"
+)
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else None, required=not DEBUG
 )
@@ -54,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "remiss.middleware.UnstorableInputIsABadRequest",
+    "remiss.middleware.TooLargeRequestRefused",
+    "remiss.middleware.LoggedInPagesAreNotStored",
 ]
 
 ROOT_URLCONF = "remiss.urls"
@@ -129,6 +134,12 @@ REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 3, minimum=1)
 # Uploads: the limit users see on the attachment form; larger bodies are refused by Django.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A file stops being kept the moment it passes ATTACHMENT_MAX_BYTES; a larger body is refused
+# before it is read (remiss.middleware.TooLargeRequestRefused).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "remiss.uploads.SizeLimitedUploadHandler",
+]
 
 # E-mail through Django 6.1's MAILERS: SMTP when EMAIL_HOST is set (required in production, where
 # the workflow's notices must reach people), else the console.
@@ -194,8 +205,8 @@ SECURE_CSP = {
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60, minimum=5) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
-# Login throttling: after LOGIN_MAX_FAILURES failed attempts for one user name (or from one
-# address) within LOGIN_FAILURE_WINDOW_MINUTES, further attempts are refused until it passes.
+# Login throttling: after LOGIN_MAX_FAILURES failed attempts for one user name within
+# LOGIN_FAILURE_WINDOW_MINUTES, further attempts for it are refused until it passes (remiss.login).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
 

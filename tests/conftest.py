@@ -30,6 +30,19 @@ def make_organisation(name: str, kind: str = Kind.DISTRICT_COUNCIL, **fields) ->
     return Organisation.objects.create(name=name, kind=kind, **fields)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """On SQLite, the test database is a file, as in use, not Django's shared in-memory one:
+    only a file shows how SQLite locks when two requests write at once."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("db") / "test.sqlite3"
+        )
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing with production strength costs a third of a second per password."""

@@ -840,6 +840,8 @@ def ask(user, method: str, url: str, data: dict) -> object:
         if response.streaming:  # read to the end: the test client then closes the file
             b"".join(response.streaming_content)
         transaction.set_rollback(True)
+    # Nothing a logged-in person is answered may be kept by a browser or a proxy (issue 13).
+    assert user is None or "no-store" in response.get("Cache-Control", ""), (method, url)
     return answer_of(response)
 
 

@@ -1,6 +1,9 @@
 """Security: headers, the Content-Security-Policy, sessions, login throttling."""
 
+import threading
+
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 
 from remiss.models import LoginFailure
@@ -57,6 +60,20 @@ def test_security_headers(client):
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+def test_logged_in_pages_and_files_are_never_stored_by_the_browser(client, handlaggare, started):
+    client.force_login(handlaggare)
+
+    for url in (
+        reverse("start"),
+        reverse("statement", args=[started.pk]),
+        reverse("statement_edit", args=[started.pk]),
+        reverse("statement", args=[started.pk + 1000]),  # a 404 too
+    ):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control, url
+        assert "private" in cache_control, url
+
+
 def test_the_session_ends_after_the_idle_time_and_each_request_renews_it(
     settings, client, handlaggare
 ):
@@ -81,6 +98,18 @@ def test_forms_refuse_a_post_without_csrf_token(handlaggare, started):
     assert response.status_code == 403
     started.refresh_from_db()
     assert started.status == "draft"
+
+
+class CountingHasher(MD5PasswordHasher):
+    """Django's MD5 hasher (fast, for tests), counting the passwords it checks."""
+
+    checked = 0
+    lock = threading.Lock()
+
+    def verify(self, password, encoded):
+        with CountingHasher.lock:
+            CountingHasher.checked += 1
+        return super().verify(password, encoded)
 
 
 class TestLoginThrottling:
@@ -114,6 +143,41 @@ class TestLoginThrottling:
 
         assert client.session["_auth_user_id"] == str(handlaggare.pk)
         assert LoginFailure.objects.filter(username="handlaggare").count() == 0
+
+    def test_failures_by_others_behind_the_same_address_never_refuse_a_colleagues_right_password(
+        self, client, handlaggare, direktor
+    ):
+        # An office behind one NAT: everyone has the same address.
+        for number in range(20):
+            client.post(
+                reverse("login"),
+                {"username": f"kollega{number % 4}", "password": "fel"},
+                REMOTE_ADDR="192.0.2.10",
+            )
+        assert LoginFailure.objects.filter(address="192.0.2.10").count() == 20
+
+        client.post(
+            reverse("login"),
+            {"username": direktor.username, "password": "demo"},
+            REMOTE_ADDR="192.0.2.10",
+        )
+
+        assert client.session["_auth_user_id"] == str(direktor.pk)
+
+    def test_a_refused_attempt_checks_no_password_and_writes_nothing(
+        self, client, handlaggare, settings
+    ):
+        settings.PASSWORD_HASHERS = ["tests.test_security.CountingHasher"]
+        handlaggare.set_password("demo")
+        handlaggare.save()
+        for _ in range(5):
+            self.attempt(client, "fel")
+        CountingHasher.checked = 0
+
+        self.attempt(client, "demo")
+
+        assert CountingHasher.checked == 0
+        assert LoginFailure.objects.count() == 5
 
     def test_the_admin_login_is_throttled_too(self, client, admin_user):
         for _ in range(5):

@@ -61,10 +61,10 @@ def test_check_deploy_reports_no_issue_with_production_values():
         ({"DEBUG": "0", "SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS", "kommaseparerad lista"),
         ({**PRODUCTION, "EMAIL_HOST": ""}, "EMAIL_HOST", "måste vara satt"),
         ({**PRODUCTION, "EMAIL_USE_SSL": "1"}, "EMAIL_USE_TLS och EMAIL_USE_SSL", "högst en"),
-        ({"DATABASE_URL": "mysql://root@localhost/remiss"}, "DATABASE_URL", "stöds inte"),
-        ({"DATABASE_URL": "inte en adress"}, "DATABASE_URL", "kan inte tolka"),
-        ({"EMAIL_PORT": "tjugofem"}, "EMAIL_PORT", "heltal"),
-        ({"MEDIA_ROOT": "relativ/sokvag"}, "MEDIA_ROOT", "absolut sökväg"),
+        ({"DEBUG": "1", "DATABASE_URL": "mysql://x@localhost/r"}, "DATABASE_URL", "stöds inte"),
+        ({"DEBUG": "1", "DATABASE_URL": "inte en adress"}, "DATABASE_URL", "kan inte tolka"),
+        ({"DEBUG": "1", "EMAIL_PORT": "tjugofem"}, "EMAIL_PORT", "heltal"),
+        ({"DEBUG": "1", "MEDIA_ROOT": "relativ/sokvag"}, "MEDIA_ROOT", "absolut sökväg"),
     ],
 )
 def test_a_bad_variable_stops_start_up_with_a_message_naming_it(env, variable, expects):
@@ -76,10 +76,58 @@ def test_a_bad_variable_stops_start_up_with_a_message_naming_it(env, variable, e
     assert "Traceback" not in result.stderr
 
 
-def test_development_mode_starts_with_no_variables_at_all():
+def test_with_no_variables_at_all_the_portal_is_in_production_mode_and_refuses_to_start():
     result = manage("check")
 
+    assert result.returncode != 0
+    assert "Remissportalen kan inte starta: SECRET_KEY: variabeln måste vara satt" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_development_mode_starts_with_debug_alone():
+    result = manage("check", DEBUG="1")
+
     assert result.returncode == 0, result.stderr
+
+
+def test_development_makes_its_own_secret_key_once_per_checkout(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    key_file = tmp_path / ".secret-key"
+
+    first = environment.env_secret_key("SECRET_KEY", debug=True, development_key_file=key_file)
+    again = environment.env_secret_key("SECRET_KEY", debug=True, development_key_file=key_file)
+    elsewhere = environment.env_secret_key(
+        "SECRET_KEY", debug=True, development_key_file=tmp_path / "annan" / ".secret-key"
+    )
+
+    assert first == again
+    assert len(first) >= 50
+    assert elsewhere != first  # a folder it cannot write to: a key for this process only
+    assert (key_file.stat().st_mode & 0o777) == 0o600
+
+
+def test_no_secret_key_is_written_in_the_repository():
+    tracked = subprocess.run(
+        ["git", "grep", "-l", "-e", "django-insecure-", "--", "remiss", "programs", "manage.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+    assert tracked.stdout.split() == ["remiss/environment.py"]
+    assert (
+        '"django-insecure-" + secrets.token_urlsafe' in (ROOT / "remiss/environment.py").read_text()
+    )
+
+
+def test_sqlite_is_opened_so_that_simultaneous_writes_wait(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    config = environment.env_database("DATABASE_URL", default_sqlite=tmp_path / "db.sqlite3")
+
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config["OPTIONS"]["timeout"] >= 5
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
 
 
 @pytest.mark.parametrize(
@@ -118,7 +166,10 @@ def test_env_database_defaults_to_sqlite_in_the_given_file(monkeypatch, tmp_path
 
     config = environment.env_database("DATABASE_URL", default_sqlite=tmp_path / "db.sqlite3")
 
-    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")}
+    assert (config["ENGINE"], config["NAME"]) == (
+        "django.db.backends.sqlite3",
+        str(tmp_path / "db.sqlite3"),
+    )
 
 
 def test_env_secret_key_has_no_production_default(monkeypatch):

@@ -5,12 +5,14 @@ import hashlib
 
 import pytest
 from django.apps import apps
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from remiss import drafting
+from remiss import drafting, kept_forms
 from remiss.models import (
     Attachment,
     AutosavedDraft,
@@ -401,11 +403,19 @@ class TestAttachments:
         assert Attachment.history.filter(id=attachment.pk, history_type="-").exists()
 
 
+def session_ended(client) -> None:
+    """What the browser does when the idle time has passed: the session cookie is gone."""
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+
+
 class TestNoLostWork:
     def test_a_post_after_the_session_ended_is_kept_through_login(
         self, client, started, handlaggare
     ):
         url = reverse("statement_edit", args=[started.pk])
+        client.force_login(handlaggare)
+        client.get(url)
+        session_ended(client)
 
         response = client.post(url, editor_post(started, summary="Skrivet före utloggningen."))
 
@@ -417,6 +427,56 @@ class TestNoLostWork:
         assert "Du loggades ut innan texten sparades" in body
         started.refresh_from_db()
         assert started.summary == ""  # kept on screen, saved only when the person says so
+
+    def test_an_anonymous_post_to_an_editor_url_stores_nothing_in_the_session_table(
+        self, client, started
+    ):
+        url = reverse("statement_edit", args=[started.pk])
+        four_mb = editor_post(started, summary="x" * 4_000_000)
+
+        response = client.post(url, four_mb)
+
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+        assert Session.objects.count() == 0
+
+    def test_a_forged_editor_mark_keeps_nothing(self, client, started):
+        client.cookies[kept_forms.EDITOR_MARK_COOKIE] = "1:förfalskad"
+
+        client.post(reverse("statement_edit", args=[started.pk]), editor_post(started))
+
+        assert Session.objects.count() == 0
+
+    def test_a_kept_form_is_shown_only_to_the_person_who_wrote_it(
+        self, client, started, handlaggare, direktor
+    ):
+        url = reverse("statement_edit", args=[started.pk])
+        client.force_login(handlaggare)
+        client.get(url)
+        session_ended(client)
+        client.post(url, editor_post(started, summary="Handläggarens osparade text."))
+
+        client.post(reverse("login"), {"username": direktor.username, "password": "demo"})
+        body = client.get(url).content.decode()
+
+        assert "Handläggarens osparade text." not in body
+        assert "Du loggades ut innan texten sparades" not in body
+        assert all("kept_form" not in s.get_decoded() for s in Session.objects.all())
+
+    def test_a_form_larger_than_the_cap_is_not_kept_and_the_person_is_told(
+        self, client, started, handlaggare, monkeypatch
+    ):
+        monkeypatch.setattr(kept_forms, "MAX_KEPT_CHARACTERS", 10_000)
+        url = reverse("statement_edit", args=[started.pk])
+        client.force_login(handlaggare)
+        client.get(url)
+        session_ended(client)
+
+        client.post(url, editor_post(started, summary="x" * 20_000))
+        body = client.get(reverse("login")).content.decode()
+
+        assert "formuläret var för stort för att sparas" in body
+        assert all("kept_form" not in s.get_decoded() for s in Session.objects.all())
 
     def test_autosave_keeps_a_draft_that_is_offered_back(self, client, started, handlaggare):
         client.force_login(handlaggare)

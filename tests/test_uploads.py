@@ -6,6 +6,7 @@ import io
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 
 import pytest
@@ -104,7 +105,13 @@ RELS = b'<?xml version="1.0" encoding="UTF-8"?><Relationships/>'
 DOCUMENT = b'<?xml version="1.0" encoding="UTF-8"?><w:document><w:body/></w:document>'
 WORKBOOK = b'<?xml version="1.0" encoding="UTF-8"?><workbook/>'
 ODT_CONTENT = b'<?xml version="1.0" encoding="UTF-8"?><office:document-content/>'
-MANIFEST = b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest/>'
+MANIFEST = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    b'<manifest:file-entry manifest:full-path="/" manifest:media-type="%s"/>'
+    b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    b"</manifest:manifest>" % ODT.encode()
+)
 
 
 def docx_entries() -> list[Entry]:
@@ -201,7 +208,7 @@ def too_many_entries() -> bytes:
 
 
 def many_claimed_megabytes() -> bytes:
-    """600 entries of 1 MB each by the directory: 600 MB, over the 500 MB cap for any limit."""
+    """600 entries of 1 MB each by the directory: 600 MB, over the 200 MB cap for any limit."""
     entries = [(f"word/media/del{number}.bin", b"x") for number in range(600)]
 
     def tamper(infos: list[zipfile.ZipInfo]) -> None:
@@ -395,7 +402,8 @@ def test_the_mimetype_of_an_odt_is_read_at_most_a_hundred_bytes_at_a_time(monkey
     original_read = zipfile.ZipExtFile.read
 
     def read(self, n=-1):
-        reads.append(n)
+        if self.name == "mimetype":
+            reads.append(n)
         return original_read(self, n)
 
     monkeypatch.setattr(zipfile.ZipExtFile, "read", read)
@@ -676,7 +684,7 @@ def test_bad_uploads_are_refused_with_a_reason_in_swedish(name, build, code, phr
     assert error.messages[0].startswith("Filen")
 
 
-def test_no_archive_may_unpack_to_more_than_500_mb_whatever_the_limit():
+def test_no_archive_may_unpack_to_more_than_200_mb_whatever_the_limit():
     content = many_claimed_megabytes()
 
     error = refusal(upload(content, "yttrande.docx"), max_bytes=100 * MB)
@@ -684,14 +692,14 @@ def test_no_archive_may_unpack_to_more_than_500_mb_whatever_the_limit():
     assert (error.code, BOMB in error.messages[0]) == ("unsafe_zip", True)
 
 
-def test_an_entry_uncompressing_more_than_twenty_times_the_limit_in_total_is_refused():
+def test_an_entry_uncompressing_more_than_ten_times_the_limit_in_total_is_refused():
     content = zip_bytes(with_entry(docx_entries(), "word/media/nollor.bin", bytes(200_000)))
     assert len(content) < 5000
 
     error = refusal(upload(content, "yttrande.docx"), max_bytes=5000)
 
     assert (error.code, BOMB in error.messages[0]) == ("unsafe_zip", True)
-    assert check_upload(upload(content, "yttrande.docx"), max_bytes=20_000).content_type == DOCX
+    assert check_upload(upload(content, "yttrande.docx"), max_bytes=40_000).content_type == DOCX
 
 
 def test_a_large_entry_that_compresses_moderately_is_accepted():
@@ -759,3 +767,179 @@ def test_a_long_file_name_is_cut_to_two_hundred_characters_keeping_its_extension
 
 def test_a_long_name_without_a_real_extension_is_simply_cut():
     assert uploads.safe_display_name("x" * 150 + "." + "y" * 150) == "x" * 150 + "." + "y" * 49
+
+
+# Opened for real, not judged by the first and last bytes --------------------------------------
+
+
+def pdf_with_pages(count: int, *, declared: int | None = None) -> bytes:
+    """A valid PDF of `count` blank pages, written by hand (pypdf needs seconds for 20,000);
+    `declared` makes the page tree claim another /Count."""
+    kids = b" ".join(b"%d 0 R" % (3 + n) for n in range(count))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (kids, count if declared is None else declared),
+        *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * count,
+    ]
+    pieces = [b"%PDF-1.7\n"]
+    offsets = []
+    length = len(pieces[0])
+    for number, body in enumerate(objects, start=1):
+        offsets.append(length)
+        pieces.append(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+        length += len(pieces[-1])
+    pieces.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    pieces += [b"%010d 00000 n \n" % offset for offset in offsets]
+    pieces.append(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, length)
+    )
+    return b"".join(pieces)
+
+
+def test_a_file_that_only_starts_and_ends_like_a_pdf_is_refused():
+    # What made the reply bundle fail with "startxref not found" after it had been accepted.
+    error = refusal(upload(b"%PDF-1.7\n" + b"inget alls " * 100 + b"\n%%EOF\n"))
+
+    assert error.code == "damaged"
+    assert DAMAGED_PDF in error.messages[0]
+
+
+def test_a_pdf_without_pages_is_refused():
+    assert refusal(upload(pdf_with_pages(0))).code == "damaged"
+
+
+def test_a_valid_pdf_of_twenty_thousand_pages_is_refused():
+    content = pdf_with_pages(20_000)
+    assert len(content) < LIMIT
+
+    error = refusal(upload(content))
+
+    assert error.code == "too_many_pages"
+    assert error.messages[0].startswith("PDF-filen har fler än 2000 sidor.")
+
+
+def test_a_page_tree_that_claims_one_page_is_counted_not_believed():
+    assert refusal(upload(pdf_with_pages(20_000, declared=1))).code == "too_many_pages"
+
+
+def test_a_pdf_of_exactly_the_largest_page_count_is_accepted(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_PDF_PAGES", 30)
+
+    assert check_upload(upload(pdf_with_pages(30)), max_bytes=LIMIT).content_type == PDF
+    assert refusal(upload(pdf_with_pages(31))).code == "too_many_pages"
+
+
+def test_a_pdf_locked_with_a_password_is_refused():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(minimal_pdf()))
+    writer.encrypt(user_password="hemligt", algorithm="RC4-128")
+    locked = io.BytesIO()
+    writer.write(locked)
+
+    assert refusal(upload(locked.getvalue())).code == "encrypted"
+
+
+def many_megabytes_of_zeros_docx(parts: int) -> bytes:
+    """A real DOCX with `parts` parts of 1 MiB of zeros each, deflated: 450 parts make a file of
+    about 516 kB that unpacks to 450 MiB. The deflated part is made once and written `parts`
+    times, so building it costs milliseconds."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    deflated_zeros = compressor.compress(bytes(MB)) + compressor.flush()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in docx_entries():
+            archive.writestr(name, data)
+        for number in range(parts):
+            info = zipfile.ZipInfo(f"word/media/del{number}.bin", date_time=(2019, 12, 12, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.CRC, info.file_size = zlib.crc32(bytes(MB)), MB
+            info.compress_size = len(deflated_zeros)
+            info.header_offset = archive.fp.tell()
+            archive.fp.write(info.FileHeader(zip64=False))
+            archive.fp.write(deflated_zeros)
+            archive.filelist.append(info)
+            archive.NameToInfo[info.filename] = info
+            archive.start_dir = archive.fp.tell()
+    return buffer.getvalue()
+
+
+def test_a_516_kb_docx_unpacking_to_450_mib_in_450_parts_is_refused():
+    content = many_megabytes_of_zeros_docx(450)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert len(archive.read("word/media/del449.bin")) == MB  # a real archive, not a claim
+    assert len(content) < 530 * 1024
+
+    error = refusal(upload(content, "yttrande.docx"))
+
+    assert error.code == "unsafe_zip"
+    assert BOMB in error.messages[0]
+
+
+OOXML_NS = b"http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+def content_types(*overrides: tuple[str, str]) -> bytes:
+    parts = b"".join(
+        b'<Override PartName="/%s" ContentType="%s"/>' % (name.encode(), kind.encode())
+        for name, kind in overrides
+    )
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="%s">'
+        b'<Default Extension="xml" ContentType="application/xml"/>%s</Types>' % (OOXML_NS, parts)
+    )
+
+
+def ooxml_declaring(entries: list[Entry], part: str, kind: str) -> bytes:
+    declared = [("[Content_Types].xml", content_types((part, kind)))]
+    return zip_bytes(
+        declared + [e for e in entries if e[0] != "[Content_Types].xml"] + [(part, b"")]
+    )
+
+
+@pytest.mark.parametrize(
+    ("entries", "part", "kind"),
+    [
+        (docx_entries, "word/bilden.bin", "application/vnd.ms-office.vbaProject"),
+        (
+            docx_entries,
+            "word/document2.xml",
+            "application/vnd.ms-word.document.macroEnabled.main+xml",
+        ),
+        (xlsx_entries, "xl/blad.xml", "application/vnd.ms-excel.macrosheet+xml"),
+        (xlsx_entries, "xl/workbook2.xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
+        (docx_entries, "word/activeX/x.xml", "application/vnd.ms-office.activeX+xml"),
+    ],
+    ids=["vba-renamed", "docm-main-part", "excel4-macro-sheet", "xlsm-main-part", "activex"],
+)
+def test_macros_are_found_by_the_declared_content_type_whatever_the_part_is_called(
+    entries, part, kind
+):
+    error = refusal(upload(ooxml_declaring(entries(), part, kind), "yttrande.docx"))
+
+    assert error.code == "macros"
+    assert MACROS in error.messages[0]
+
+
+def test_an_odt_whose_manifest_lists_basic_macros_is_refused():
+    manifest = MANIFEST.replace(
+        b"</manifest:manifest>",
+        b'<manifest:file-entry manifest:full-path="Basic/Standard/Module1.xml" '
+        b'manifest:media-type="text/xml"/></manifest:manifest>',
+    )
+    entries = odt_entries()
+    entries[1] = (deflated("META-INF/manifest.xml"), manifest)
+
+    assert refusal(upload(zip_bytes(entries), "yttrande.odt")).code == "macros"
+
+
+def test_a_package_part_with_a_dtd_is_refused_before_it_is_parsed():
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa">]>'
+        b'<Types xmlns="%s">&a;</Types>' % OOXML_NS
+    )
+    entries = [("[Content_Types].xml", laughs), *docx_entries()[1:]]
+
+    assert refusal(upload(zip_bytes(entries), "yttrande.docx")).code == "damaged"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from remiss import importing
 from remiss.drafting import StatementText
+from remiss.forms.dates import DateField
 from remiss.importing.structure import UNPLACED, ImportedStatement, fold
 from remiss.models import Statement
 
@@ -56,7 +57,7 @@ class ImportReviewForm(forms.Form):
     title = forms.CharField(label="Rubrik", max_length=300)
     reference_line = forms.CharField(label="Referensrad", max_length=300)
     addressed_to = forms.CharField(label="Till", max_length=200)
-    date = forms.DateField(label="Datum", widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label="Datum")
     phone = forms.CharField(label="Telefon", max_length=40, required=False)
     proposals = forms.CharField(
         label="Förslag till beslut",

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.forms import formset_factory
 
 from remiss import workflow
-from remiss.forms.statements import LIST_LIMITS, DateInput, ErrorLink, error_links
+from remiss.forms.dates import DateField, DateInput
+from remiss.forms.statements import LIST_LIMITS, ErrorLink, error_links
 from remiss.models import Decision, Meeting, MeetingProposal, Membership, Statement, VoteChoice
 from remiss.models.meetings import CASTING_CHOICES, tally
 
@@ -50,7 +51,11 @@ class MeetingForm(forms.ModelForm):
             "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "justifiers": forms.CheckboxSelectMultiple,
         }
-        field_classes = {"chair": PersonChoiceField, "justifiers": PeopleChoiceField}
+        field_classes = {
+            "date": DateField,
+            "chair": PersonChoiceField,
+            "justifiers": PeopleChoiceField,
+        }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **{**PLAIN, **kwargs})

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from programs.models import Programme
-from remiss.forms.statements import MARKUP_HELP, DateInput
+from remiss.forms.dates import DateField, DateInput
+from remiss.forms.statements import MARKUP_HELP
 from remiss.models import Organisation, Remiss
 from remiss.uploads import check_upload, format_size
 
@@ -57,6 +58,7 @@ class SendRemissForm(forms.ModelForm):
     class Meta:
         model = Remiss
         fields = ["registration_number", "title", "programme", "description", "deadline"]
+        field_classes = {"deadline": DateField}
         widgets = {
             "deadline": DateInput,
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -115,7 +117,7 @@ class SendRemissForm(forms.ModelForm):
 
 
 class ExtensionRequestForm(forms.Form):
-    deadline = forms.DateField(label="Nytt svarsdatum", widget=DateInput)
+    deadline = DateField(label="Nytt svarsdatum")
     reason = forms.CharField(
         label="Skäl", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
 from remiss.drafting import SECTION_FIELDS, StatementText
+from remiss.forms.dates import DateField, DateInput
 from remiss.models import PreparationStep, Statement
 from remiss.numbers import VERSION_MAX
 from remiss.uploads import check_upload, format_size
@@ -20,19 +21,13 @@ MARKUP_HELP = (
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 class StatementForm(forms.ModelForm):
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=VERSION_MAX)
 
     class Meta:
         model = Statement
         fields = ["title", "reference_line", "addressed_to", "date", "phone", *SECTION_FIELDS]
+        field_classes = {"date": DateField}
         widgets = {
             "date": DateInput,
             "title": forms.TextInput(attrs={"class": "input--wide"}),
@@ -152,7 +147,7 @@ class PreparationStepForm(forms.Form):
         choices=[("", "– välj typ –"), *PreparationStep.Kind.choices],
     )
     who = forms.CharField(label="Vem", required=False, max_length=300)
-    date = forms.DateField(label="Datum", required=False, widget=DateInput)
+    date = DateField(label="Datum", required=False)
 
     def clean(self):
         data = super().clean()

@@ -125,7 +125,13 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("recipient", pk=recipient.pk)
     form = ExtensionRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Ange ett nytt svarsdatum och skälet till att ni behöver anstånd.")
+        out_of_range = form.errors["deadline"] if form.has_error("deadline", "out_of_range") else []
+        messages.error(
+            request,
+            " ".join(
+                ["Ange ett nytt svarsdatum och skälet till att ni behöver anstånd.", *out_of_range]
+            ),
+        )
         return redirect("recipient", pk=recipient.pk)
     try:
         sending.request_extension(

@@ -207,7 +207,8 @@ def statement_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep the form while the person writes (called by the editor's script)."""
     if not request.user.is_authenticated:
         return JsonResponse(
-            {"error": "Du är utloggad. Texten finns kvar i webbläsaren."}, status=401
+            {"error": "Du är utloggad. Texten finns kvar här på sidan: tryck Spara och logga in."},
+            status=401,
         )
     statement = permissions.get_statement(request.user, pk)
     base_version = numbers.parse(request.POST.get("base_version"), maximum=numbers.VERSION_MAX)

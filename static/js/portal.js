@@ -3,6 +3,17 @@
 // - lists of rows (formsets) get a "Lägg till" button, and proposals can be moved up and down.
 (function () {
   "use strict";
+  // Earlier versions of the editor kept drafts (and the CSRF token) in localStorage under
+  // "utlatande-<id>", never cleared. Remove any such copy, on every page, the login page too.
+  try {
+    for (var i = window.localStorage.length - 1; i >= 0; i--) {
+      var key = window.localStorage.key(i);
+      if (key && key.indexOf("utlatande-") === 0) window.localStorage.removeItem(key);
+    }
+  } catch (e) {
+    /* storage blocked: then nothing can have been kept there either */
+  }
+
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
 

@@ -1,7 +1,10 @@
 // Remissportalen: the statement editor, improved where JavaScript runs. The page works without it.
-// - saves a draft of the form while the person writes (never a version);
-// - keeps a copy in the browser if the server cannot be reached or the session has ended;
+// - saves a draft of the form on the server while the person writes (never a version);
 // - warns before leaving with unsaved text.
+// Nothing is kept in the browser's storage: a copy there (draft text and the CSRF token, in
+// clear) outlived the logout and was there for the next person on the same computer. The
+// server's autosave and the kept form (remiss/kept_forms.py) are where text survives; copies
+// that earlier versions left in localStorage are removed by portal.js on every page.
 (function () {
   "use strict";
 
@@ -9,7 +12,6 @@
   if (!form) return;
 
   var status = document.getElementById("autosave-status");
-  var storageKey = form.dataset.storageKey;
   var dirty = false;
   var timer = null;
   var DELAY = 3000;
@@ -24,22 +26,9 @@
     return data;
   }
 
-  function keepLocally(data) {
-    try {
-      var copy = {};
-      data.forEach(function (value, key) {
-        (copy[key] = copy[key] || []).push(value);
-      });
-      window.localStorage.setItem(storageKey, JSON.stringify({ saved: Date.now(), data: copy }));
-    } catch (e) {
-      /* storage full or blocked: the server copy is the one that counts */
-    }
-  }
-
   function autosave() {
     timer = null;
     var data = fields();
-    keepLocally(data);
     fetch(form.dataset.autosaveUrl, {
       method: "POST",
       body: data,
@@ -51,12 +40,12 @@
           if (response.ok) {
             say(body.message || "Utkast sparat");
           } else {
-            say((body && body.error) || "Utkastet kunde inte sparas; texten finns kvar i webbläsaren.");
+            say((body && body.error) || "Utkastet kunde inte sparas; texten finns kvar här på sidan.");
           }
         });
       })
       .catch(function () {
-        say("Ingen kontakt med servern. Texten finns kvar i webbläsaren; spara när kontakten är tillbaka.");
+        say("Ingen kontakt med servern. Texten finns kvar här på sidan; spara när kontakten är tillbaka.");
       });
   }
 

@@ -178,3 +178,56 @@ def test_a_draft_is_saved_while_writing_and_offered_back(
     assert AutosavedDraft.objects.count() == 0
     page.context.close()
     later.context.close()
+
+
+def stored_in_browser(page) -> str:
+    """Everything the page's origin keeps in localStorage and sessionStorage, as one text."""
+    return page.evaluate(
+        """() => [localStorage, sessionStorage].map((storage) =>
+              Object.keys(storage).map((key) => key + "=" + storage.getItem(key)).join("\\n")
+           ).join("\\n")"""
+    )
+
+
+def test_after_logout_nothing_of_the_draft_remains_in_the_browser(browser, live_server, draft):
+    statement = draft
+    page = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
+    log_in(page, "handlaggare")
+    page.goto(f"/utlatanden/{statement.pk}/redigera/")
+    # What an earlier version of the editor left behind, never cleared.
+    page.evaluate(
+        f"localStorage.setItem('utlatande-{statement.pk}', "
+        "JSON.stringify({data: {summary: ['Gammal kopia'], csrfmiddlewaretoken: ['t']}}))"
+    )
+    csrf_token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+
+    page.get_by_label("Sammanfattning").fill("Hemlig formulering om säkerhetsläget.")
+    page.get_by_text(re.compile(r"Utkast sparat \d\d:\d\d")).wait_for()
+    while_writing = stored_in_browser(page)
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url("**/logga-in/")
+
+    assert "Hemlig formulering" not in while_writing
+    assert csrf_token not in while_writing
+    assert stored_in_browser(page).strip() == ""
+    page.context.close()
+
+
+def test_the_next_person_on_the_same_browser_sees_no_kept_form(browser, live_server, draft):
+    statement = draft
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    page = context.new_page()
+    log_in(page, "handlaggare")
+    page.goto(f"/utlatanden/{statement.pk}/redigera/")
+    page.get_by_label("Sammanfattning").fill("Handläggarens osparade text.")
+    context.clear_cookies(name="sessionid")  # the idle time has passed
+    page.get_by_role("button", name="Spara").first.click()
+    page.wait_for_url("**/logga-in/**")
+
+    log_in(page, "direktor")  # someone else, on the same browser
+    page.goto(f"/utlatanden/{statement.pk}/redigera/")
+
+    assert "Du loggades ut innan texten sparades" not in page.content()
+    assert page.get_by_label("Sammanfattning").input_value() == ""
+    assert "Handläggarens osparade text." not in stored_in_browser(page)
+    context.close()
