@@ -53,15 +53,15 @@ def subjects():
     decision = Decision.objects.get(item__statement=statement)
 
     def reply():
-        return documents.reply_pdf(
-            decision, extract=pdf.extract_pdf(decision), statement=pdf.statement_pdf(statement)
-        )
+        return documents.RENDERERS[documents.Kind.REPLY](
+            documents.StoredDocument(decision=decision, kind=documents.Kind.REPLY)
+        ).content
 
     return {
         "minimal one-page render": lambda: HTML(string="<p>Hej</p>").write_pdf(),
         "seed statement (PDF/A-2a)": lambda: pdf.statement_pdf(statement),
         "protokollsutdrag (PDF/A-2a)": lambda: pdf.extract_pdf(decision),
-        "reply bundle": reply,
+        "reply bundle (PDF/A-3a)": reply,
     }
 
 

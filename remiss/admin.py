@@ -6,6 +6,7 @@ Statuses change only through the workflow, so the admin shows them but never edi
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from remiss import documents, notifications
 from remiss.models import (
     AgendaItem,
     Attachment,
@@ -15,6 +16,7 @@ from remiss.models import (
     Meeting,
     Membership,
     Organisation,
+    OutgoingMail,
     PreparationStep,
     Recipient,
     Reminder,
@@ -242,7 +244,39 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_select_related = ["recipient__organisation", "recipient__remiss", "sent_by"]
 
 
+class JobAdmin(ReadOnlyAdmin):
+    """A durable job (remiss/tasks.py): its state, attempts, next attempt and last error; a
+    failed one can be put back on the queue from here, as `manage.py requeue_failed` does."""
+
+    actions = ["retry_now"]
+    recover = None  # the module function that puts jobs back (documents or notifications)
+
+    @admin.action(description="Försök igen nu (misslyckade och avbrutna)")
+    def retry_now(self, request, queryset):
+        count = type(self).recover(failed=True, only=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} lagda i kön igen.")
+
+
 @admin.register(StoredDocument)
-class StoredDocumentAdmin(ReadOnlyAdmin):
-    list_display = ["filename", "kind", "state", "pdfa", "size", "rendered_at"]
+class StoredDocumentAdmin(JobAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "error",
+        "pdfa",
+        "size",
+        "rendered_at",
+    ]
     list_filter = ["kind", "state"]
+    recover = staticmethod(documents.recover)
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(JobAdmin):
+    list_display = ["subject", "template", "state", "attempts", "next_attempt_at", "error"]
+    list_filter = ["state", "template"]
+    search_fields = ["subject", "to"]
+    recover = staticmethod(notifications.recover)

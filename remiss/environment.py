@@ -4,6 +4,7 @@ Every error names the variable and says what it expects, so that a mistyped depl
 start-up with a message an operator can act on, rather than running with a silent fallback.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -135,7 +136,7 @@ def env_database(name: str, *, default_sqlite: Path) -> Any:
     return config
 
 
-def _with_sqlite_options(config: dict) -> dict:
+def _with_sqlite_options(config: Any) -> Any:
     """SQLite opened so that simultaneous writes wait their turn instead of failing with
     "database is locked": every transaction takes the write lock when it begins (IMMEDIATE, so a
     reader never has to upgrade and deadlock), a busy connection waits up to 20 s, and the
@@ -159,3 +160,14 @@ def env_path(name: str, default: Path) -> Path:
     if not path.is_absolute():
         raise ImproperlyConfigured(f"{name}: ange en absolut sökväg, inte {value!r}.")
     return path
+
+
+def env_time(name: str, default: str) -> datetime.time:
+    """A time of day, HH:MM."""
+    value = _raw(name) or default
+    try:
+        return datetime.time.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}: ogiltig tid {value!r}; ange timmar och minuter, till exempel 06:00."
+        ) from None

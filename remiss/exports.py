@@ -14,6 +14,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a spreadsheet reads as the start of a formula when it opens a CSV file (CWE-1236).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# The separators on offer: semicolon by default, because Excel set to Swedish (where the comma is
+# the decimal sign) splits CSV files on semicolons; a comma for everything else.
+SEMICOLON = ";"
+COMMA = ","
+DELIMITERS = (SEMICOLON, COMMA)
+
 # Excel's limit for the text of one cell.
 XLSX_CELL_LIMIT = 32_767
 
@@ -39,8 +45,11 @@ def _csv_cell(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = str(value)
-    # A leading apostrophe keeps user text such as "=HYPERLINK(…)" from running as a formula.
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
+    # A leading apostrophe keeps user text such as "=HYPERLINK(…)" from running as a formula;
+    # spaces before the "=" do not stop every spreadsheet, so they do not stop us either.
+    if isinstance(value, str) and text.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def _xlsx_value(value):
@@ -75,12 +84,18 @@ def _fill_sheet(sheet, headings: list[str], widths: list[int], rows, wrap: set[i
     sheet.auto_filter.ref = sheet.dimensions
 
 
-def csv_bytes(result: read_model.Compilation) -> bytes:
-    """Comma-separated, quoted by the csv module, UTF-8 with a byte order mark (so that Excel
-    shows å, ä and ö), lines ended with CRLF (RFC 4180)."""
+def csv_bytes(result: read_model.Compilation, *, delimiter: str = SEMICOLON) -> bytes:
+    """Semicolon-separated for Swedish Excel (or comma-separated on request), UTF-8 with a byte
+    order mark (so that Excel shows å, ä and ö), lines ended with CRLF (RFC 4180).
+
+    Every cell is quoted, so that neither separator inside a text can split it into a new cell
+    that starts with "=", whichever separator the spreadsheet guesses.
+    """
+    if delimiter not in DELIMITERS:
+        raise ValueError(f"Okänd avgränsare: {delimiter!r}")
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL)
     writer.writerow(read_model.ROW_HEADINGS)
     for row in result.rows():
         writer.writerow([_csv_cell(value) for value in row.values()])

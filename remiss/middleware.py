@@ -4,11 +4,18 @@ SQLite raises OverflowError for an integer wider than 64 bits when a form looks 
 (choices of organisations, people, meetings); PostgreSQL just finds nothing. This turns the
 SQLite case into a 400 page in Swedish. (NUL characters, which PostgreSQL refuses, are removed
 where free text is read: remiss.numbers.text.)
+
+SwedishErrorPagesInDevelopment shows the portal's own 404 and 500 pages when DEBUG is on.
 """
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 
 from remiss.uploads import format_size, largest_request_bytes
@@ -28,6 +35,42 @@ class UnstorableInputIsABadRequest:
             logger.info("För stort tal i begäran till %s: %s", request.path, exception)
             return render(request, "400.html", status=400)
         return None
+
+
+class SwedishErrorPagesInDevelopment:
+    """With DEBUG on, "Sidan finns inte" and "Ett fel uppstod" are still the portal's own pages.
+
+    Django shows its English technical pages for a 404 and a 500 when DEBUG is on, so what
+    people try in development (`make run`, the demo) is not what they get in production. This
+    renders templates/404.html and 500.html instead; the traceback of a 500 goes to the log
+    (the console of runserver), as it does in production. With DEBUG off it does nothing:
+    Django's own handlers already use the same templates.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG:
+            try:
+                # An address no URL pattern knows never reaches a view (or process_exception).
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404:
+                return render(request, "404.html", status=404)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not settings.DEBUG:
+            return None
+        if isinstance(exception, Http404):
+            return render(request, "404.html", status=404)
+        if isinstance(exception, PermissionDenied | BadRequest | SuspiciousOperation):
+            return None  # Django answers these with the Swedish 403 and 400 pages already
+        logger.error(
+            "Internt serverfel: %s", request.path, exc_info=exception, extra={"request": request}
+        )
+        # Like Django's own handler500: the page without a context, so it cannot fail again.
+        return HttpResponseServerError(render_to_string("500.html"))
 
 
 class TooLargeRequestRefused:

@@ -1,24 +1,40 @@
 """E-mail to the people a step concerns, in Swedish, each with a link to the page to act on.
 
-Mail is sent after the transaction commits, so a refused or rolled-back step never sends any.
-The first line of each template in templates/email/ is the subject.
+Mail never breaks the workflow. `send` writes the message as a row (OutgoingMail) in the
+transaction of the step it tells about, and a task sends it after the commit (remiss/tasks.py):
+a refused or rolled-back step sends nothing, and a mail server that is down, or refuses a
+message, delays the mail (retried with backoff, the error logged and shown in the admin) but
+never undoes the step nor shows the user an error. Delivery is at least once: a worker that dies
+between the mail server's yes and its own note of it sends the message again.
+
+The first line of each template in templates/email/ is the subject. It is rendered on its own
+and folded to a single line, so a title with a line break, a carriage return or a Unicode line
+separator (U+2028, kept when text is pasted from a PDF) makes a clean subject, never an invalid
+header. Each function returns who was mailed and who has no address, so that the page can say
+exactly that.
 """
 
 import contextlib
 import contextvars
 import logging
+import unicodedata
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
+from django.tasks import TaskContext, task
+from django.template import Context, engines
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 
-from remiss.models import Membership, Recipient, Statement
+from remiss import tasks
+from remiss.models import Membership, OutgoingMail, Recipient, Statement
 
 logger = logging.getLogger(__name__)
 _quiet = contextvars.ContextVar("quiet", default=False)
+SUBJECT_MAX = 200
 
 
 @contextlib.contextmanager
@@ -35,19 +51,74 @@ def link(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def send(template: str, recipients, context: dict) -> None:
-    addresses = sorted({user.email for user in recipients if user.email})
+def person_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass
+class Mailing:
+    """Who a message went to (utskick): the people with an address, and those without one."""
+
+    mailed: list[str] = field(default_factory=list)  # names
+    without_address: list[str] = field(default_factory=list)  # names
+
+    def __add__(self, other: "Mailing") -> "Mailing":
+        return Mailing(self.mailed + other.mailed, self.without_address + other.without_address)
+
+
+def partition(people) -> Mailing:
+    """Who of these people a message reaches (an address), and who it does not."""
+    return Mailing(
+        mailed=[person_name(user) for user in people if user.email],
+        without_address=[person_name(user) for user in people if not user.email],
+    )
+
+
+def single_line(text: str) -> str:
+    """A header value: every run of white space (line breaks, U+2028 and U+2029 included) one
+    space, other control and format characters gone, at most SUBJECT_MAX characters."""
+    folded = " ".join(text.split())
+    clean = "".join(ch for ch in folded if unicodedata.category(ch)[0] != "C")
+    return clean[:SUBJECT_MAX].strip()
+
+
+def compose(template: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of a template: its first line, folded to one line, and the rest."""
+    source = get_template(f"email/{template}.txt").template.source
+    subject_source, _, body_source = source.partition("\n")
+    engine = engines["django"].engine
+    subject = engine.from_string(subject_source).render(Context(context, autoescape=False))
+    body = engine.from_string(body_source).render(Context(context, autoescape=False))
+    return single_line(subject), body.strip() + "\n"
+
+
+def send(template: str, recipients, context: dict) -> Mailing:
+    """Order one message to the people with an address, in the caller's transaction."""
+    people = list({user.pk: user for user in recipients}.values())
+    mailing = partition(people)
+    addresses = sorted({user.email for user in people if user.email})
     if not addresses or _quiet.get():
-        return
-    subject, _, body = render_to_string(f"email/{template}.txt", context).strip().partition("\n")
+        return mailing
+    subject, body = compose(template, context)
+    mail = OutgoingMail.objects.create(template=template, to=addresses, subject=subject, body=body)
+    tasks.enqueue(send_outgoing, mail.pk)
+    return mailing
 
-    def deliver():
-        try:
-            send_mail(subject.strip(), body.strip() + "\n", None, addresses)
-        except OSError:  # the step is done; a mail server that is down must not undo it
-            logger.exception("E-post kunde inte skickas: %s till %s", template, addresses)
 
-    transaction.on_commit(deliver)
+@task(takes_context=True)
+def send_outgoing(context: TaskContext, mail_id: int) -> bool:
+    """Skicka e-post: one attempt at handing one message to the mail server."""
+    return tasks.run(OutgoingMail, mail_id, _deliver, send_outgoing, tasks.worker_of(context))
+
+
+def _deliver(mail: OutgoingMail) -> None:
+    send_mail(mail.subject, mail.body, None, mail.to)
+    OutgoingMail.objects.filter(pk=mail.pk).update(sent_at=timezone.now())
+
+
+def recover(*, failed: bool = False, only: list[int] | None = None) -> int:
+    """Put stuck mail back on the queue (see tasks.recover)."""
+    return tasks.recover(OutgoingMail, send_outgoing, failed=failed, only=only)
 
 
 def members_with_role(organisation_id: int, *roles: str):
@@ -59,22 +130,34 @@ def members_with_role(organisation_id: int, *roles: str):
             is_active=True,
         )
         .distinct()
+        .order_by("last_name", "first_name", "pk")
     )
 
 
-def submitted(statement: Statement, actor) -> None:
-    heads = members_with_role(
+def reviewers(statement: Statement):
+    """Who reviews a submitted statement: the förvaltningschef (direktör) of its förvaltning."""
+    return members_with_role(
         statement.recipient.organisation_id, Membership.Role.HEAD_OF_ADMINISTRATION
     )
-    send(
+
+
+def contacts(organisation_id: int):
+    """Kontaktpersoner: who is told of a remiss to answer (handläggare and förvaltningschef)."""
+    return members_with_role(
+        organisation_id, Membership.Role.CASE_OFFICER, Membership.Role.HEAD_OF_ADMINISTRATION
+    )
+
+
+def submitted(statement: Statement, actor) -> Mailing:
+    return send(
         "submitted",
-        heads,
+        reviewers(statement),
         {"statement": statement, "actor": actor, "url": link("statement", statement.pk)},
     )
 
 
-def returned(statement: Statement, actor, comment: str) -> None:
-    send(
+def returned(statement: Statement, actor, comment: str) -> Mailing:
+    return send(
         "returned",
         [statement.case_officer],
         {
@@ -86,46 +169,41 @@ def returned(statement: Statement, actor, comment: str) -> None:
     )
 
 
-def decided(statement: Statement, decision) -> None:
-    send(
+def decided(statement: Statement, decision) -> Mailing:
+    return send(
         "decided",
         [statement.case_officer],
         {"statement": statement, "decision": decision, "url": link("statement", statement.pk)},
     )
 
 
-def delivered(recipient: Recipient) -> None:
+def delivered(recipient: Recipient) -> Mailing:
     statement = Statement.objects.filter(recipient=recipient).select_related("case_officer").first()
     context = {"recipient": recipient, "remiss": recipient.remiss}
+    mailing = Mailing()
     if statement:
-        send(
+        mailing += send(
             "delivered",
             [statement.case_officer],
             {**context, "url": link("statement", statement.pk)},
         )
     coordinators = members_with_role(recipient.remiss.sender_id, Membership.Role.REMISS_COORDINATOR)
-    send("reply_received", coordinators, {**context, "url": link("start")})
+    return mailing + send("reply_received", coordinators, {**context, "url": link("start")})
 
 
-def declined(recipient: Recipient, actor) -> None:
+def declined(recipient: Recipient, actor) -> Mailing:
     coordinators = members_with_role(recipient.remiss.sender_id, Membership.Role.REMISS_COORDINATOR)
-    send(
+    return send(
         "declined",
         coordinators,
         {"recipient": recipient, "remiss": recipient.remiss, "actor": actor, "url": link("start")},
     )
 
 
-def _writers(organisation_id: int):
-    return members_with_role(
-        organisation_id, Membership.Role.CASE_OFFICER, Membership.Role.HEAD_OF_ADMINISTRATION
-    )
-
-
-def remiss_received(recipient: Recipient) -> None:
-    send(
+def remiss_received(recipient: Recipient) -> Mailing:
+    return send(
         "remiss_received",
-        _writers(recipient.organisation_id),
+        contacts(recipient.organisation_id),
         {
             "recipient": recipient,
             "remiss": recipient.remiss,
@@ -134,9 +212,9 @@ def remiss_received(recipient: Recipient) -> None:
     )
 
 
-def extension_requested(request) -> None:
+def extension_requested(request) -> Mailing:
     recipient = request.recipient
-    send(
+    return send(
         "extension_requested",
         members_with_role(recipient.remiss.sender_id, Membership.Role.REMISS_COORDINATOR),
         {
@@ -148,9 +226,9 @@ def extension_requested(request) -> None:
     )
 
 
-def extension_decided(request) -> None:
+def extension_decided(request) -> Mailing:
     recipient = request.recipient
-    send(
+    return send(
         "extension_decided",
         [request.requested_by],
         {
@@ -163,10 +241,11 @@ def extension_decided(request) -> None:
 
 
 def reminder(reminder) -> list[str]:
-    """Remind whoever writes the answer: the statement's handläggare, else the writers."""
+    """Remind whoever writes the answer: the statement's handläggare, else the contacts.
+    Returns the addresses mailed (none when nobody there has one)."""
     recipient = reminder.recipient
     statement = Statement.objects.filter(recipient=recipient).select_related("case_officer").first()
-    people = [statement.case_officer] if statement else list(_writers(recipient.organisation_id))
+    people = [statement.case_officer] if statement else list(contacts(recipient.organisation_id))
     send(
         "reminder",
         people,
@@ -178,3 +257,63 @@ def reminder(reminder) -> list[str]:
         },
     )
     return sorted({person.email for person in people if person.email})
+
+
+def agenda_issued(issue) -> None:
+    """Kallelsen: to every ledamot and ersättare of the council in the meeting's term."""
+    from remiss.models import Seat
+
+    meeting = issue.meeting
+    people = [
+        seat.person
+        for seat in Seat.objects.on(meeting.organisation_id, meeting.date).select_related("person")
+        if seat.person.is_active
+    ]
+    send(
+        "agenda_issued",
+        people,
+        {"issue": issue, "meeting": meeting, "url": link("meeting", meeting.pk)},
+    )
+
+
+# What the page says -------------------------------------------------------------------------
+
+
+def names(items: list[str]) -> str:
+    """ "A", "A och B", "A, B och C"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def reached(organisations) -> tuple[list[str], list[str]]:
+    """Of these organisations, (those with a contact with an e-mail address, those without)."""
+    with_address, without = [], []
+    for organisation in organisations:
+        has = contacts(organisation.pk).exclude(email="").exists()
+        (with_address if has else without).append(str(organisation))
+    return with_address, without
+
+
+def told(mailing: Mailing) -> str:
+    """ "Ann-Christine Jenvén har fått ett e-postmeddelande." and who has no address."""
+    sentences = []
+    if mailing.mailed:
+        sentences.append(f"{names(mailing.mailed)} har fått ett e-postmeddelande.")
+    if mailing.without_address:
+        sentences.append(
+            f"{names(mailing.without_address)} har ingen e-postadress i portalen och har inte "
+            "fått något e-postmeddelande."
+        )
+    return " ".join(sentences)
+
+
+def no_contact(organisations: list[str]) -> str:
+    """ "Bromma stadsdelsnämnd har ingen kontaktperson med e-postadress i portalen" …"""
+    if not organisations:
+        return ""
+    return (
+        f"{names(organisations)} har ingen kontaktperson med e-postadress i portalen och "
+        "fick därför ingen e-post; kontakta dem på annat sätt."
+    )

@@ -18,7 +18,9 @@ The choices:
   and lists, Unicode text, and the document's language), which WeasyPrint builds from the
   HTML with `pdf_tags=True`. Part 2 (ISO 19005-2, on PDF 1.7) rather than part 1 (on PDF 1.4,
   which forbids the compressed object streams WeasyPrint writes), and rather than part 3,
-  which only adds embedded files: these documents embed none.
+  which only adds embedded files: these two embed none. The reply (yttrande) is PDF/A-3a:
+  the extract and the statement as tagged pages, and every attachment of the statement
+  embedded as an associated file with its original bytes (see `reply_pdf`).
 - One typeface, shipped with the code: Source Sans 3 (SIL Open Font License 1.1) in
   `static/fonts/source-sans-3/`, loaded with `@font-face` from `static/pdf/print.css`. The
   output never depends on the fonts installed on the server.
@@ -36,15 +38,19 @@ The choices:
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from remiss.models import Statement
@@ -53,6 +59,7 @@ if TYPE_CHECKING:
     from remiss.models import Decision
 
 PDF_VARIANT = "pdf/a-2a"
+REPLY_VARIANT = "pdf/a-3a"
 
 # What a print document may load from the static folder: its stylesheet and its fonts.
 ALLOWED_SUFFIXES = {".css": "text/css", ".ttf": "font/ttf"}
@@ -109,20 +116,95 @@ class SafeStaticFetcher(URLFetcher):
         return path
 
 
+def _html(html: str) -> HTML:
+    root = static_root()
+    return HTML(
+        string=html,
+        base_url=root.as_uri() + "/",
+        url_fetcher=SafeStaticFetcher(root),
+        media_type="print",
+    )
+
+
 def render_pdf(html: str) -> bytes:
     """HTML → PDF/A-2a bytes (tagged), its metadata taken from the HTML head.
 
     Relative URLs (the templates' `pdf/print.css`, the stylesheet's fonts) resolve against the
     static folder, and only that folder is read (see `SafeStaticFetcher`).
     """
-    root = static_root()
-    document = HTML(
-        string=html,
-        base_url=root.as_uri() + "/",
-        url_fetcher=SafeStaticFetcher(root),
-        media_type="print",
+    return _html(html).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside the reply, unchanged (an associated file in PDF/A-3 terms)."""
+
+    name: str  # the file name it had when uploaded
+    title: str  # the title the statement gives it
+    content: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def reply_pdf(decision: Decision, files: list[EmbeddedFile]) -> bytes:
+    """The reply (yttrande) as kommunstyrelsen receives it: PDF/A-3a.
+
+    The protokollsutdrag and the tjänsteutlåtande as tagged pages, each with its own page
+    furniture and numbering, then a page that lists the attachments; every attachment, PDF or
+    not, is embedded as an associated file ("Supplement") with its original bytes. Attached
+    PDFs are embedded, not shown as pages: pages copied from a file we did not make would carry
+    no structure tags and whatever fonts and colours it has, and the reply would no longer be
+    PDF/A. The statement must be set.
+    """
+    statement = decision.item.statement
+    parts = [_html(extract_html(decision)), _html(statement_html(statement))]
+    if files:
+        parts.append(
+            _html(
+                render_to_string(
+                    "pdf/reply_attachments.html",
+                    {
+                        "council": decision.item.meeting.organisation,
+                        "files": files,
+                        "meta": {"title": "Bilagor"},
+                    },
+                )
+            )
+        )
+    rendered = [part.render(pdf_tags=True) for part in parts]
+    document = rendered[0].copy([page for part in rendered for page in part.pages])
+    extract_meta = extract_context(decision)["meta"]
+    document.metadata.title = f"Yttrande: {statement.title}"
+    document.metadata.authors = [extract_meta["author"]]
+    document.metadata.description = extract_meta["description"]
+    document.metadata.keywords = extract_meta["keywords"]
+    return document.write_pdf(
+        pdf_variant=REPLY_VARIANT,
+        pdf_tags=True,
+        finisher=_each_associated_file_once,
+        attachments=[
+            Attachment(
+                file_obj=io.BytesIO(file.content),
+                name=file.name,
+                description=file.title,
+                relationship="Supplement",
+            )
+            for file in files
+        ],
     )
-    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+
+
+def _each_associated_file_once(document, pdf) -> None:
+    """WeasyPrint 70 lists each embedded file twice in the catalog's /AF (once from the name
+    tree, once from the file specification itself); once is what PDF/A-3 means."""
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 
 
 # --- The tjänsteutlåtande ---------------------------------------------------------------------
@@ -209,7 +291,10 @@ def extract_context(decision: Decision) -> dict[str, Any]:
         if justifier != meeting.chair:
             signers.append((justifier, "Justerare"))
     title = extract_title(decision)
+    from remiss import minutes  # the meeting's documents; it imports this module
+
     return {
+        **minutes.extract_extras(decision),
         "decision": decision,
         "item": item,
         "meeting": meeting,

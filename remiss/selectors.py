@@ -1,5 +1,6 @@
 """Reads: what a person may see, as querysets scoped to their organisations."""
 
+import datetime
 from collections import defaultdict
 
 from django.contrib.auth.models import User
@@ -239,3 +240,19 @@ def status_board(remiss: Remiss, today) -> tuple[list[Recipient], list[tuple[str
         recipient.last_reminder = last_reminder.get(recipient.pk)
         counts[stage] += 1
     return recipients, [(key, label, counts[key]) for key, label in STAGES]
+
+
+def issued_agendas(user, today):
+    """Kallelser: the meetings, not yet more than two weeks past, of the councils the person has
+    a seat in (ledamot or ersättare), whose agenda has been issued; the newest issue first."""
+    from remiss.models import AgendaIssue
+
+    return (
+        AgendaIssue.objects.filter(
+            meeting__organisation__seats__person=user,
+            meeting__date__gte=today - datetime.timedelta(days=14),
+        )
+        .select_related("meeting__organisation")
+        .distinct()
+        .order_by("meeting__date", "-version")
+    )

@@ -218,8 +218,10 @@ def remind(
     return reminder
 
 
-def remind_late(*, remiss: Remiss, user: User, today: datetime.date | None = None) -> int:
-    """Påminn alla försenade: one reminder to every recipient past its deadline."""
+def remind_late(
+    *, remiss: Remiss, user: User, today: datetime.date | None = None
+) -> list[Reminder]:
+    """Påminn alla försenade: one reminder to every recipient past its deadline; those sent."""
     require_coordinator(user, remiss.sender_id)
     today = today or timezone.localdate()
     late = [
@@ -227,10 +229,8 @@ def remind_late(*, remiss: Remiss, user: User, today: datetime.date | None = Non
         for r in remiss.recipients.awaiting().select_related("remiss", "organisation")
         if r.deadline < today
     ]
-    return sum(
-        remind(recipient=r, kind=Reminder.Kind.MANUAL, user=user, today=today) is not None
-        for r in late
-    )
+    sent = [remind(recipient=r, kind=Reminder.Kind.MANUAL, user=user, today=today) for r in late]
+    return [reminder for reminder in sent if reminder is not None]
 
 
 def send_due_reminders(

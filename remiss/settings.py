@@ -18,6 +18,7 @@ from remiss.environment import (
     env_path,
     env_secret_key,
     env_str,
+    env_time,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "remiss.middleware.SwedishErrorPagesInDevelopment",
     "remiss.middleware.UnstorableInputIsABadRequest",
     "remiss.middleware.TooLargeRequestRefused",
     "remiss.middleware.LoggedInPagesAreNotStored",
@@ -111,7 +113,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "media")
 
 # Background work (rendering the frozen PDFs): "immediate" runs it at once, in the request;
-# "database" queues it in the database for `python manage.py db_worker` (django-tasks-db).
+# "database" queues it in the database for `python manage.py worker` (django-tasks-db).
 TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
 if TASKS_BACKEND not in {"immediate", "database"}:
     from django.core.exceptions import ImproperlyConfigured
@@ -221,3 +223,118 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Production on several machines (docs/deployment.md) -------------------------------------
+# App servers keep nothing of their own: static files are built into the release (collectstatic)
+# and served by WhiteNoise with hashed names; uploaded and archived files live in object storage
+# when S3_BUCKET is set; sessions and the cache live in Redis when REDIS_URL is set. Without these
+# variables (`make run`) everything stays on this machine: files under MEDIA_ROOT, a local cache.
+
+# Static files in production: WhiteNoise right after SecurityMiddleware, from STATIC_ROOT (filled
+# by `collectstatic`). With hashed names (the default in production) every file is cached for a
+# year as immutable. In development runserver serves them from static/ as before.
+if not DEBUG:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+STATIC_HASHED_NAMES = env_bool("STATIC_HASHED_NAMES", not DEBUG)
+# The fonts are read by WeasyPrint from static/, not sent to browsers: compressing them (brotli at
+# its best takes most of collectstatic's time) would serve no one.
+from whitenoise.compress import Compressor  # noqa: E402
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf")
+
+# Files (bilagor, archived PDFs): S3-compatible object storage when S3_BUCKET is set.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path")
+    if S3_ADDRESSING_STYLE not in {"path", "virtual"}:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"S3_ADDRESSING_STYLE: ogiltigt värde {S3_ADDRESSING_STYLE!r}; ange path eller virtual."
+        )
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX").strip("/"),
+            "addressing_style": S3_ADDRESSING_STYLE,
+            # Private objects; every download goes through a view that checks the person.
+            "default_acl": None,
+            "querystring_auth": True,
+            # A stored name is never overwritten: an archived file stays the one archived.
+            "file_overwrite": False,
+            # Files up to this size are read in memory; larger ones spool to a temporary file.
+            "max_memory_size": 32 * 1024 * 1024,
+        },
+    }
+else:
+    # MEDIA_ROOT, read when the storage is first used (so tests can point it elsewhere).
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_HASHED_NAMES
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+del _default_storage
+
+# Cache and sessions: Redis (Django's own backend) when REDIS_URL (or CACHE_URL) is set, shared
+# by every app server; else this process's memory. Sessions are written through the cache to the
+# database (cached_db), so a restarted Redis logs nobody out.
+REDIS_URL = env_str("REDIS_URL") or env_str("CACHE_URL")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"REDIS_URL: ogiltig adress {REDIS_URL!r}; ange till exempel redis://127.0.0.1:6379/0."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "remiss"),
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# The worker (manage.py worker): each one writes a heartbeat every WORKER_HEARTBEAT_SECONDS; a task
+# claimed by a worker silent for WORKER_STALE_SECONDS is handed back to the queue. Daily jobs
+# (the reminders) run at SCHEDULE_DAILY_AT, local time, once a day whatever the number of workers.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120, minimum=2)
+SCHEDULE_DAILY_AT = env_time("SCHEDULE_DAILY_AT", "06:00")
+
+# Operations: JSON-lines logs (one object a line, with the request id) in production, plain text
+# in development; Prometheus metrics at /drift/metrics/ for a bearer token or listed addresses
+# only (404 for anyone else, and for everyone when neither is set).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT: ogiltigt värde {LOG_FORMAT!r}; ange json eller text.")
+MIDDLEWARE.insert(0, "remiss.operations.RequestLogMiddleware")
+LOGGING["filters"] = {"request": {"()": "remiss.operations.RequestContextFilter"}}
+LOGGING["formatters"] = {
+    "json": {"()": "remiss.operations.JsonLinesFormatter"},
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+}
+LOGGING["handlers"]["console"].update(formatter=LOG_FORMAT, filters=["request"])
+# One line per request from RequestLogMiddleware replaces the runserver/django.request lines.
+LOGGING["loggers"]["remiss.requests"] = {"level": "INFO"}
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")

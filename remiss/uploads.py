@@ -155,6 +155,19 @@ def safe_display_name(name: str) -> str:
     return name or DEFAULT_NAME
 
 
+def ask_for_file_again(form, name: str, files, *, reason: str) -> None:
+    """Say on the file field (and so in the error summary) which file must be chosen again.
+
+    A browser never refills a file input, so a form shown again after an error has lost the
+    file the person chose; silence would let them save without it. Nothing is said when no file
+    was sent, or when the field already says what was wrong with the file itself.
+    """
+    upload = files.get(form.add_prefix(name)) if files else None
+    if upload is None or name in form.errors:
+        return
+    form.add_error(name, f"Välj filen ”{safe_display_name(upload.name or '')}” igen: {reason}")
+
+
 def format_size(size: int) -> str:
     """A size in MB (1 MB = 1024 × 1024 byte) or kB with a decimal comma, or in bytes."""
     if size >= MB:

@@ -27,6 +27,8 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 urlpatterns = [
     path("", inbox.start, name="start"),
     path("halsa/", health.health, name="health"),
+    path("halsa/redo/", health.ready, name="ready"),
+    path("drift/metrics/", health.prometheus, name="metrics"),
     path("logga-in/", LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # The recipient's case and its statement
@@ -69,12 +71,6 @@ urlpatterns = [
         name="statement_restore",
     ),
     path("utlatanden/<int:pk>/pdf/", documents.statement_pdf, name="statement_pdf"),
-    path("utlatanden/<int:pk>/word/", importing.statement_docx, name="statement_docx"),
-    path(
-        "utlatanden/<int:pk>/inlast/<int:import_pk>/",
-        importing.import_original,
-        name="import_original",
-    ),
     # One URL per move of the workflow (the buttons come from workflow.statement_moves)
     path(
         "utlatanden/<int:pk>/lamna-till-granskning/",
@@ -84,6 +80,12 @@ urlpatterns = [
     path("utlatanden/<int:pk>/returnera/", review.statement_return, name="statement_return"),
     path("utlatanden/<int:pk>/signera/", review.statement_sign, name="statement_sign"),
     path("utlatanden/<int:pk>/ta-tillbaka/", review.statement_withdraw, name="statement_withdraw"),
+    path("utlatanden/<int:pk>/word/", importing.statement_docx, name="statement_docx"),
+    path(
+        "utlatanden/<int:pk>/inlast/<int:import_pk>/",
+        importing.import_original,
+        name="import_original",
+    ),
     path("bilagor/<int:pk>/", statements.attachment_download, name="attachment"),
     # Meetings
     path("sammantraden/", meetings.meeting_list, name="meetings"),
@@ -110,6 +112,41 @@ urlpatterns = [
         "sammantraden/<int:pk>/paragrafer/<int:number>/pdf/",
         documents.extract_pdf,
         name="extract_pdf",
+    ),
+    path("sammantraden/<int:pk>/narvaro/", meetings.meeting_attendance, name="meeting_attendance"),
+    path("sammantraden/<int:pk>/andra/", meetings.meeting_change, name="meeting_change"),
+    path("sammantraden/<int:pk>/kallelse/", meetings.agenda_issue, name="agenda_issue"),
+    path("sammantraden/<int:pk>/kallelse/<int:version>/", meetings.agenda_pdf, name="agenda_pdf"),
+    path("sammantraden/<int:pk>/protokoll/", meetings.minutes_pdf, name="minutes_pdf"),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/flytta/",
+        meetings.item_move,
+        name="item_move",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/stryk/",
+        meetings.item_remove,
+        name="item_remove",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/jav/",
+        meetings.recusal_add,
+        name="recusal_add",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/jav/<int:recusal_pk>/ta-bort/",
+        meetings.recusal_remove,
+        name="recusal_remove",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/ratta/",
+        meetings.decision_correct,
+        name="decision_correct",
+    ),
+    path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/reservationer/<int:reservation_pk>/",
+        meetings.reservation_reasons,
+        name="reservation_reasons",
     ),
     path("handlingar/<int:pk>/", documents.stored_document, name="document"),
     # The sender's side
@@ -138,6 +175,7 @@ urlpatterns = [
     # Public pages: no login; only what is public (sent remisses, delivered replies)
     path("offentligt/", public.public_remisses, name="public_remisses"),
     path("tillganglighet/", public.accessibility, name="accessibility"),
+    path("hjalp/", public.help_page, name="help"),
     path("offentligt/remisser/<int:pk>/", public.public_remiss, name="public_remiss"),
     path(
         "offentligt/remisser/<int:pk>/svar/<int:recipient_pk>/",
@@ -145,5 +183,11 @@ urlpatterns = [
         name="public_reply",
     ),
     path("offentligt/handlingar/<int:pk>/", public.public_document, name="public_document"),
+    path("offentligt/sammantraden/<int:pk>/", public.public_meeting, name="public_meeting"),
+    path(
+        "offentligt/sammantraden/<int:pk>/kallelse/<int:version>/",
+        public.public_agenda,
+        name="public_agenda",
+    ),
     path("admin/", admin.site.urls),
 ]

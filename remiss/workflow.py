@@ -18,6 +18,7 @@ The statement (tjänsteutlåtande):
     decide              ON_AGENDA   → DECIDED       nämndsekreterare
     refer_back          ON_AGENDA   → DRAFT         nämndsekreterare (återremiss)
     table               ON_AGENDA   → ON_AGENDA     nämndsekreterare (bordläggning)
+    take_off_agenda     ON_AGENDA   → READY         nämndsekreterare (punkten stryks före mötet)
     justify             DECIDED     → JUSTIFIED     at the meeting (omedelbar justering) or when
                                                     the chair and every justifier have justified
     deliver             JUSTIFIED   → DELIVERED     follows justification at once (private)
@@ -37,26 +38,31 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from remiss import deadlines, documents, notifications
+from remiss import council, deadlines, documents, notifications
 from remiss.models import (
+    AgendaIssue,
     AgendaItem,
     Attendance,
     Ballot,
     Decision,
     JustificationSignature,
     Meeting,
+    MeetingEvent,
     MeetingProposal,
     Membership,
     Organisation,
     ProtocolNote,
     Recipient,
+    Recusal,
     Reservation,
     ReviewComment,
+    Seat,
     SpecialStatement,
     Statement,
     StatusEvent,
@@ -103,6 +109,13 @@ TRANSITIONS: dict[str, Transition] = {
     "decide": Transition(S.ON_AGENDA, S.DECIDED, SECRETARIES, "protokollföra beslutet", A.DECIDED),
     "refer_back": Transition(S.ON_AGENDA, S.DRAFT, SECRETARIES, "återremittera", A.REFERRED_BACK),
     "table": Transition(S.ON_AGENDA, S.ON_AGENDA, SECRETARIES, "bordlägga", A.TABLED),
+    "take_off_agenda": Transition(
+        S.ON_AGENDA,
+        S.READY,
+        SECRETARIES,
+        "stryka utlåtandet från föredragningslistan",
+        A.TAKEN_OFF_AGENDA,
+    ),
     "justify": Transition(S.DECIDED, S.JUSTIFIED, NOBODY, "justera", A.JUSTIFIED),
     "deliver": Transition(S.JUSTIFIED, S.DELIVERED, NOBODY, "expediera", A.DELIVERED),
 }
@@ -392,6 +405,12 @@ def submit(
         at=at,
         comment=comment.strip(),
     )
+    if not notifications.reviewers(statement).exists():  # refused: the move is rolled back
+        raise TransitionError(
+            f"{statement.recipient.organisation} har ingen förvaltningschef i portalen som kan "
+            "granska utlåtandet. Be portalens administratör lägga in förvaltningschefen; "
+            "utlåtandet är kvar som utkast."
+        )
     notifications.submitted(statement, user)
     return statement
 
@@ -488,43 +507,29 @@ def _require_secretary(user: User, meeting: Meeting) -> None:
 
 @dataclass
 class NewMeeting:
-    """What the secretary fills in for a meeting (validated by the meeting form)."""
+    """What the secretary fills in for a meeting (validated by the meeting form). Who is
+    present, the chair and the justerare are recorded afterwards (record_attendance)."""
 
     date: datetime.date
-    chair: User
-    justifiers: list = field(default_factory=list)
-    attendance: list = field(default_factory=list)  # who serves (tjänstgörande)
     starts_at: datetime.time | None = None
     place: str = ""
+    open: bool = False
 
 
 @transaction.atomic
 def create_meeting(*, organisation: Organisation, user: User, new: NewMeeting) -> Meeting:
-    """Nytt sammanträde: the secretary creates the council's meeting, with its chair, its
-    justifiers and those who serve (the chair always serves)."""
+    """Nytt sammanträde: the secretary creates the council's meeting."""
     if not roles_in(user, organisation.pk) & SECRETARIES:
         raise PermissionDenied("Bara nämndsekreteraren kan skapa sammanträden.")
-    if new.chair in new.justifiers:
-        raise TransitionError("Ordföranden justerar redan; välj andra justerare.")
     meeting = Meeting.objects.create(
         organisation=organisation,
         date=new.date,
         starts_at=new.starts_at,
         place=new.place,
-        chair=new.chair,
+        open=new.open,
         secretary=user,
     )
-    meeting.justifiers.set(new.justifiers)
-    serving = {*new.attendance, new.chair}
-    roles = dict(
-        Membership.objects.filter(organisation=organisation, user__in=serving).values_list(
-            "user_id", "role"
-        )
-    )
-    Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, user=person, role=roles.get(person.pk, Role.MEMBER))
-        for person in serving
-    )
+    _meeting_event(meeting, MeetingEvent.Action.CREATED, user=user)
     return meeting
 
 
@@ -551,9 +556,11 @@ def put_on_agenda(
         at=at,
         comment=f"Sammanträdet {meeting.date:%Y-%m-%d}, § {number}.",
     )
-    return AgendaItem.objects.create(
+    item = AgendaItem.objects.create(
         meeting=meeting, number=number, title=statement.title, statement=statement
     )
+    _meeting_event(meeting, MeetingEvent.Action.ITEM_ADDED, user=user, item=item, at=at)
+    return item
 
 
 @transaction.atomic
@@ -561,7 +568,11 @@ def add_agenda_item(*, meeting: Meeting, user: User, title: str) -> AgendaItem:
     """Another item on the agenda (not a statement): it gets the next paragraph number."""
     _require_secretary(user, meeting)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    return AgendaItem.objects.create(meeting=locked, number=next_paragraph(locked), title=title)
+    if locked.minutes_justified_on:
+        raise TransitionError("Sammanträdets protokoll är redan justerat.")
+    item = AgendaItem.objects.create(meeting=locked, number=next_paragraph(locked), title=title)
+    _meeting_event(locked, MeetingEvent.Action.ITEM_ADDED, user=user, item=item)
+    return item
 
 
 @dataclass
@@ -581,7 +592,7 @@ class DecisionRecord:
     immediate: bool = False
     proposals: list[tuple[str, str, str]] = field(default_factory=list)  # mover, kind, text
     vote: VoteRecord | None = None
-    reservations: list[tuple[str, str]] = field(default_factory=list)  # member, reason
+    reservations: list[tuple[int, str]] = field(default_factory=list)  # member's user id, reason
     special_statements: list[tuple[str, str]] = field(default_factory=list)  # by, text
     notes: list[tuple[str, str]] = field(default_factory=list)  # by, text
     table_to: Meeting | None = None
@@ -611,6 +622,7 @@ def record_decision(
     _require_secretary(user, meeting)
     check_decision(item=item, record=record, at=at)
     Outcome = Decision.Outcome
+    _check_record(item, record)
     when = at or timezone.now()
     decision = Decision.objects.create(
         item=item,
@@ -698,9 +710,9 @@ def check_decision(
     for mover, kind, _text in record.proposals:
         if not mover.strip() or kind not in MeetingProposal.Kind.values:
             raise TransitionError("Varje yrkande behöver vem som yrkade och vad det gäller.")
-    for who, _text in [*record.reservations, *record.special_statements, *record.notes]:
+    for who, _text in [*record.special_statements, *record.notes]:
         if not who.strip():
-            raise TransitionError("Skriv vem varje reservation, uttalande och anteckning gäller.")
+            raise TransitionError("Skriv vem varje uttalande och anteckning gäller.")
     if record.vote is not None:
         _check_vote(record.vote)
     statement = item.statement
@@ -741,8 +753,9 @@ def _record_details(decision: Decision, record: DecisionRecord) -> None:
             Ballot(vote=vote, member_id=member, choice=choice)
             for member, choice in record.vote.ballots.items()
         )
+    labels = {p.user_id: p.label for p in council.serving_on(decision.item)}
     Reservation.objects.bulk_create(
-        Reservation(decision=decision, member=member, reason=reason)
+        Reservation(decision=decision, person_id=member, member=labels[member], reason=reason)
         for member, reason in record.reservations
     )
     SpecialStatement.objects.bulk_create(
@@ -769,7 +782,7 @@ def _justify_decision(
     decision.justified_on = day
     decision.notice_date = deadlines.notice_date(day)
     decision.save(update_fields=["justified_on", "notice_date"])
-    documents.schedule(decision)  # rendered once, after commit, and kept
+    documents.schedule(decision)  # ordered in this transaction, rendered by its own task
     statement = decision.item.statement
     if statement is None or not decision.is_final:
         return
@@ -907,3 +920,635 @@ def extend(
         comment=comment,
         changes={"extended_deadline": moved},
     )
+
+
+# The meeting as the law knows it: attendance, jäv, the agenda, corrections (issue 11) ---------
+#
+#    action                  when                                  who
+#    record_attendance       until a paragraph is justified        nämndsekreterare
+#    record_recusal          until the paragraph is decided        nämndsekreterare
+#    change_meeting_details  until the minutes are justified       nämndsekreterare, with reason
+#    move_item, remove_item  before any paragraph is decided       nämndsekreterare
+#    issue_agenda            before the minutes are justified      nämndsekreterare
+#    correct_decision        until the paragraph is justified      nämndsekreterare, with reason
+#    add_reservation_reasons until the paragraph is justified      nämndsekreterare
+#
+# Each writes a MeetingEvent with the reason and the old values; simple-history keeps the rows
+# as they were.
+
+
+def _rule(check: Any, *args: Any, **kwargs: Any) -> Any:
+    """Ask a rule of kommunallagen (remiss.council); a refusal is a TransitionError."""
+    try:
+        return check(*args, **kwargs)
+    except council.RuleError as error:
+        raise TransitionError(str(error)) from None
+
+
+def _meeting_event(
+    meeting: Meeting,
+    action: str,
+    *,
+    user: User | None,
+    item: AgendaItem | None = None,
+    reason: str = "",
+    changes: dict | None = None,
+    at: datetime.datetime | None = None,
+) -> MeetingEvent:
+    return MeetingEvent.objects.create(
+        meeting=meeting,
+        item=item,
+        action=action,
+        actor=user,
+        created_at=at or timezone.now(),
+        reason=reason,
+        changes=changes or {},
+    )
+
+
+def _open_meeting(meeting: Meeting, user: User) -> Meeting:
+    """The meeting, locked, for a change by its secretary before the minutes are justified."""
+    _require_secretary(user, meeting)
+    locked = Meeting.objects.select_for_update().select_related("organisation").get(pk=meeting.pk)
+    if locked.minutes_justified_on:
+        raise TransitionError("Protokollet är justerat; sammanträdet kan inte längre ändras.")
+    return locked
+
+
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise TransitionError("Skriv skälet till ändringen; det sparas i händelseloggen.")
+    return reason.strip()
+
+
+def _name(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+@dataclass
+class AttendanceRow:
+    """One person present: serving or not, for whom, from and until which paragraph (pk)."""
+
+    user_id: int
+    serving: bool = True
+    replaces: int | None = None  # the ledamot's seat an ersättare serves for
+    arrives_at: int | None = None  # agenda item pk
+    leaves_after: int | None = None
+
+
+def _attendance_summary(meeting: Meeting) -> list[str]:
+    rows = meeting.attendance.select_related("user", "replaces__person", "arrives_at").order_by(
+        "-serving", "seat__kind", "seat__position", "pk"
+    )
+    summary = []
+    for a in rows:
+        text = _name(a.user) + (" (tjänstgör" if a.serving else " (närvarande")
+        if a.replaces is not None:
+            text += f" för {a.replaces.name}"
+        if a.arrives_at is not None:
+            text += f", från § {a.arrives_at.number}"
+        if a.leaves_after is not None:
+            text += f", till § {a.leaves_after.number}"
+        summary.append(text + ")")
+    return summary
+
+
+def _officers(meeting: Meeting) -> dict:
+    return {
+        "ordförande": f"{_name(meeting.chair)} ({meeting.get_chair_capacity_display().lower()})"
+        if meeting.chair_id
+        else "",
+        "justerare": ", ".join(_name(u) for u in meeting.justifiers.order_by("last_name")),
+    }
+
+
+@transaction.atomic
+def record_attendance(
+    *,
+    meeting: Meeting,
+    user: User,
+    rows: list[AttendanceRow],
+    chair: User | None,
+    capacity: str = Meeting.ChairCapacity.CHAIR,
+    justifiers: list | None = None,
+    reason: str = "",
+    at: datetime.datetime | None = None,
+) -> Meeting:
+    """Närvaro, ordförande och justerare: who is present and serves, who presides and who
+    justifies. A change after attendance was first recorded is a correction and needs a reason.
+    Refused if it breaks a rule: a seat filled twice, a chair or justerare who cannot hold the
+    office, or a decided paragraph left without quorum."""
+    meeting = _open_meeting(meeting, user)
+    if Decision.objects.filter(item__meeting=meeting, justified_on__isnull=False).exists():
+        raise TransitionError("En paragraf är redan justerad; närvaron kan inte längre ändras.")
+    correcting = meeting.attendance.exists()
+    if correcting:
+        reason = _reason(reason)
+    seats = {seat.person_id: seat for seat in council.seats(meeting)}
+    by_pk = {seat.pk: seat for seat in seats.values()}
+    items = {item.pk: item for item in meeting.items.all()}
+    users = get_user_model().objects.in_bulk([row.user_id for row in rows])
+    attendance = []
+    for row in rows:
+        person = users.get(row.user_id)
+        if person is None:
+            raise TransitionError("Okänd person i närvaron.")
+        attendance.append(
+            Attendance(
+                meeting=meeting,
+                user=person,
+                seat=seats.get(row.user_id),
+                serving=row.serving,
+                replaces=by_pk.get(row.replaces) if row.replaces else None,
+                arrives_at=items.get(row.arrives_at) if row.arrives_at else None,
+                leaves_after=items.get(row.leaves_after) if row.leaves_after else None,
+            )
+        )
+    _rule(council.check_attendance, meeting, attendance)
+    _rule(
+        council.check_officers,
+        meeting,
+        attendance,
+        chair=chair,
+        capacity=capacity,
+        justifiers=list(justifiers or []),
+    )
+    before = {"närvaro": _attendance_summary(meeting), **_officers(meeting)}
+    meeting.attendance.all().delete()
+    Attendance.objects.bulk_create(attendance)
+    meeting.chair = chair
+    meeting.chair_capacity = capacity
+    _give_reason(meeting, reason or "Närvaron registrerad")
+    meeting.save()
+    meeting.justifiers.set(justifiers or [])
+    after = {"närvaro": _attendance_summary(meeting), **_officers(meeting)}
+    _check_decided_paragraphs(meeting)
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.ATTENDANCE_RECORDED,
+        user=user,
+        reason=reason,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        at=at,
+    )
+    return meeting
+
+
+def _check_decided_paragraphs(meeting: Meeting) -> None:
+    """After a change of attendance, every decided paragraph must still be one the council
+    could decide: quorate, with its ballots and reservations from those who served on it."""
+    for decision in Decision.objects.filter(item__meeting=meeting).select_related("item__meeting"):
+        item = decision.item
+        _rule(council.require_quorum, item)
+        serving = council.serving_ids(item)
+        voters = set(
+            Ballot.objects.filter(vote__decision=decision).values_list("member", flat=True)
+        )
+        reserving = set(
+            decision.reservations.filter(person__isnull=False).values_list("person", flat=True)
+        )
+        if not (voters | reserving) <= serving:
+            raise TransitionError(
+                f"Ändringen tar bort någon som röstade eller reserverade sig i § {item.number}; "
+                "rätta beslutet först."
+            )
+
+
+@transaction.atomic
+def record_recusal(
+    *,
+    item: AgendaItem,
+    user: User,
+    member: User,
+    substitute: User | None = None,
+    at: datetime.datetime | None = None,
+) -> Recusal:
+    """Jäv: `member` leaves the paragraph (KL 6 kap. 28 §); a present ersättare may serve in
+    their place on this paragraph only."""
+    meeting = _open_meeting(item.meeting, user)
+    item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
+    if Decision.objects.filter(item=item).exists():
+        raise TransitionError(f"§ {item.number} är redan beslutad; rätta beslutet i stället.")
+    serving = {p.user_id: p for p in council.serving_on(item)}
+    if member.pk not in serving:
+        raise TransitionError(f"{_name(member)} tjänstgör inte i § {item.number}.")
+    if substitute is not None:
+        present = meeting.attendance.filter(user=substitute).select_related("seat").first()
+        if present is None or present.seat is None or present.seat.kind != Seat.Kind.SUBSTITUTE:
+            raise TransitionError(f"{_name(substitute)} är inte en närvarande ersättare.")
+        if substitute.pk in serving:
+            raise TransitionError(f"{_name(substitute)} tjänstgör redan i § {item.number}.")
+        if present.serving:
+            raise TransitionError(
+                f"{_name(substitute)} tjänstgör redan för en annan ledamot vid sammanträdet."
+            )
+    recusal = Recusal.objects.create(item=item, member=member, substitute=substitute)
+    text = f"{_name(member)} jävig"
+    if substitute is not None:
+        text += f"; {_name(substitute)} tjänstgör i stället"
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.RECUSAL_RECORDED,
+        user=user,
+        item=item,
+        changes={"jäv": ["", text]},
+        at=at,
+    )
+    return recusal
+
+
+@transaction.atomic
+def remove_recusal(
+    *, recusal: Recusal, user: User, reason: str, at: datetime.datetime | None = None
+) -> None:
+    item = recusal.item
+    meeting = _open_meeting(item.meeting, user)
+    reason = _reason(reason)
+    if Decision.objects.filter(item=item).exists():
+        raise TransitionError(f"§ {item.number} är redan beslutad; jävet kan inte tas bort.")
+    text = f"{_name(recusal.member)} jävig"
+    recusal.delete()
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.RECUSAL_REMOVED,
+        user=user,
+        item=item,
+        reason=reason,
+        changes={"jäv": [text, ""]},
+        at=at,
+    )
+
+
+@transaction.atomic
+def change_meeting_details(
+    *,
+    meeting: Meeting,
+    user: User,
+    reason: str,
+    at: datetime.datetime | None = None,
+    **values: Any,
+) -> Meeting:
+    """Ändra datum, tid, plats, offentlighet, övriga närvarande eller justeringens tid och plats:
+    recorded with the reason and the old values."""
+    allowed = {
+        "date",
+        "starts_at",
+        "place",
+        "open",
+        "other_participants",
+        "justification_place",
+        "justification_date",
+    }
+    meeting = _open_meeting(meeting, user)
+    changes = {}
+    for name, value in values.items():
+        if name not in allowed:
+            raise ValueError(name)
+        old = getattr(meeting, name)
+        if old != value:
+            label = str(getattr(Meeting._meta.get_field(name), "verbose_name", name))
+            changes[label] = [_plain(old), _plain(value)]
+            setattr(meeting, name, value)
+    if not changes:
+        raise TransitionError("Inget ändrades.")
+    reason = _reason(reason)
+    if "date" in values and council.member_count(meeting) == 0:
+        raise TransitionError("Nämnden har inga ledamöter registrerade för det datumet.")
+    _give_reason(meeting, reason)
+    meeting.save()
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.DETAILS_CHANGED,
+        user=user,
+        reason=reason,
+        changes=changes,
+        at=at,
+    )
+    return meeting
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def _require_unnumbered(meeting: Meeting) -> None:
+    """The §§ are renumbered only until the first decision is recorded: from then on they are
+    the minutes' paragraph numbers."""
+    if Decision.objects.filter(item__meeting=meeting).exists():
+        raise TransitionError(
+            "Sammanträdet har börjat protokollföras; paragraferna numreras inte om."
+        )
+
+
+def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
+    # Two steps, because (meeting, number) is unique at every moment.
+    offset = 10_000
+    for item in ordered:
+        AgendaItem.objects.filter(pk=item.pk).update(number=item.number + offset)
+    for number, item in enumerate(ordered, start=1):
+        item.number = number
+        AgendaItem.objects.filter(pk=item.pk).update(number=number)
+
+
+@transaction.atomic
+def move_item(
+    *,
+    item: AgendaItem,
+    user: User,
+    position: int,
+    reason: str = "",
+    at: datetime.datetime | None = None,
+) -> AgendaItem:
+    """Flytta en punkt: the item takes `position` and the §§ are renumbered."""
+    meeting = _open_meeting(item.meeting, user)
+    _require_unnumbered(meeting)
+    ordered = list(meeting.items.order_by("number"))
+    current = next(i for i in ordered if i.pk == item.pk)
+    if not 1 <= position <= len(ordered):
+        raise TransitionError(f"Välj en plats mellan 1 och {len(ordered)}.")
+    old = current.number
+    if old == position:
+        raise TransitionError("Punkten står redan där.")
+    ordered.remove(current)
+    ordered.insert(position - 1, current)
+    _renumber(meeting, ordered)
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.ITEM_MOVED,
+        user=user,
+        item=current,
+        reason=reason.strip(),
+        changes={"paragraf": [f"§ {old}", f"§ {position}"], "rubrik": [current.title] * 2},
+        at=at,
+    )
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def remove_item(
+    *, item: AgendaItem, user: User, reason: str, at: datetime.datetime | None = None
+) -> None:
+    """Stryk en punkt före mötet: a statement goes back to signed (ready for another meeting),
+    the §§ after it move up."""
+    meeting = _open_meeting(item.meeting, user)
+    reason = _reason(reason)
+    _require_unnumbered(meeting)
+    item = AgendaItem.objects.select_related("statement").get(pk=item.pk)
+    if item.statement is not None:
+        _move(
+            item.statement,
+            "take_off_agenda",
+            user=user,
+            at=at,
+            comment=f"Struken från föredragningslistan för {meeting.date:%Y-%m-%d}: {reason}",
+        )
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.ITEM_REMOVED,
+        user=user,
+        reason=reason,
+        changes={"paragraf": [f"§ {item.number} {item.title}", ""]},
+        at=at,
+    )
+    _give_reason(item, reason)
+    item.delete()
+    _renumber(meeting, list(meeting.items.order_by("number")))
+
+
+def agenda_snapshot(meeting: Meeting) -> list[dict]:
+    """The agenda as it is issued: what a new version is compared with."""
+    return [
+        {
+            "number": item.number,
+            "title": item.title,
+            "statement": item.statement_id,
+            "closed": item.closed,
+        }
+        for item in meeting.items.order_by("number")
+    ]
+
+
+@transaction.atomic
+def issue_agenda(
+    *, meeting: Meeting, user: User, at: datetime.datetime | None = None
+) -> AgendaIssue:
+    """Skicka kallelsen: the agenda as a PDF/A, kept as issued, mailed to the council's
+    ledamöter and ersättare and shown on their start page. A changed agenda is issued again as
+    a new version (tilläggslista)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from remiss import minutes
+
+    meeting = _open_meeting(meeting, user)
+    snapshot = agenda_snapshot(meeting)
+    if not snapshot:
+        raise TransitionError("Föredragningslistan är tom; sätt upp ärenden först.")
+    last = meeting.issues.order_by("-version").first()
+    if last is not None and last.items == snapshot and last.meeting_details == _details(meeting):
+        raise TransitionError(
+            f"{last.label} är redan skickad och föredragningslistan är oförändrad."
+        )
+    version = (last.version if last else 0) + 1
+    when = at or timezone.now()
+    content = minutes.agenda_pdf(meeting, version=version, issued_on=timezone.localdate(when))
+    digest = hashlib.sha256(content).hexdigest()
+    issue = AgendaIssue(
+        meeting=meeting,
+        version=version,
+        issued_at=when,
+        issued_by=user,
+        sha256=digest,
+        items=snapshot,
+        meeting_details=_details(meeting),
+    )
+    issue.file.save(f"{digest}.pdf", ContentFile(content), save=False)
+    issue.save()
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.AGENDA_ISSUED,
+        user=user,
+        changes={"kallelse": ["", issue.label]},
+        at=at,
+    )
+    notifications.agenda_issued(issue)
+    return issue
+
+
+def _details(meeting: Meeting) -> dict:
+    return {
+        "date": meeting.date.isoformat(),
+        "starts_at": _plain(meeting.starts_at),
+        "place": meeting.place,
+    }
+
+
+def _check_record(item: AgendaItem, record: DecisionRecord) -> None:
+    """Before anything is written: the council is quorate on the paragraph, and the ballots
+    and reservations come from those who serve on it."""
+    serving = {p.user_id for p in _rule(council.require_quorum, item)}
+    if record.vote is not None:
+        outsiders = set(record.vote.ballots) - serving
+        if outsiders:
+            raise TransitionError(
+                f"Bara de som tjänstgör i § {item.number} röstar; "
+                f"{_names(outsiders)} tjänstgör inte."
+            )
+    reserving = [member for member, _ in record.reservations]
+    if set(reserving) - serving:
+        raise TransitionError(
+            "Bara den som tjänstgör och deltar i beslutet kan reservera sig (KL 4 kap. 27 §); "
+            f"{_names(set(reserving) - serving)} tjänstgör inte i § {item.number}."
+        )
+    if len(set(reserving)) != len(reserving):
+        raise TransitionError("Samma ledamot reserverar sig bara en gång per beslut.")
+    if record.vote is not None:
+        abstained = {m for m, choice in record.vote.ballots.items() if choice == "avstår"}
+        if set(reserving) & abstained:
+            raise TransitionError(
+                "Den som avstod från att rösta deltog inte i beslutet och kan inte reservera sig "
+                f"({_names(set(reserving) & abstained)})."
+            )
+
+
+def _names(user_ids: Any) -> str:
+    users = get_user_model().objects.filter(pk__in=user_ids).order_by("last_name", "first_name")
+    return ", ".join(_name(u) for u in users)
+
+
+def _decision_summary(decision: Decision) -> dict[str, str]:
+    vote = Vote.objects.filter(decision=decision).first()
+    ballots = ""
+    if vote is not None:
+        ballots = f"{vote.proposition}: " + ", ".join(
+            f"{_name(b.member)} {b.choice}"
+            for b in vote.ballots.select_related("member").order_by("member__last_name")
+        )
+        if vote.casting_vote:
+            ballots += f"; utslagsröst {vote.casting_vote}"
+    return {
+        "utfall": decision.get_outcome_display(),
+        "beslutstext": decision.text,
+        "ändringar": decision.changes,
+        "yrkanden": "; ".join(
+            f"{p.mover}: {p.get_kind_display().lower()}" + (f" ({p.text})" if p.text else "")
+            for p in decision.proposals.all()
+        ),
+        "votering": ballots,
+        "reservationer": "; ".join(
+            r.member + (f": {r.reason}" if r.reason else "") for r in decision.reservations.all()
+        ),
+        "särskilda uttalanden": "; ".join(
+            f"{s.by}: {s.text}" for s in decision.special_statements.all()
+        ),
+        "protokollsanteckningar": "; ".join(f"{n.by}: {n.text}" for n in decision.notes.all()),
+    }
+
+
+FINAL_OUTCOMES = frozenset(
+    {Decision.Outcome.ADOPTED, Decision.Outcome.ADOPTED_WITH_CHANGES, Decision.Outcome.REJECTED}
+)
+
+
+@transaction.atomic
+def correct_decision(
+    *,
+    decision: Decision,
+    user: User,
+    record: DecisionRecord,
+    reason: str,
+    at: datetime.datetime | None = None,
+) -> Decision:
+    """Rätta ett protokollfört beslut före justeringen: outcome, text, proposals, vote,
+    reservations, statements and notes, with the reason; the old values stay in the log and
+    in the history. After justification nothing of the paragraph changes."""
+    decision = (
+        Decision.objects.select_for_update().select_related("item__meeting").get(pk=decision.pk)
+    )
+    item = decision.item
+    _open_meeting(item.meeting, user)
+    if decision.justified_on is not None:
+        raise TransitionError(
+            f"§ {item.number} är justerad {decision.justified_on:%Y-%m-%d}; beslutet kan inte "
+            "längre ändras."
+        )
+    reason = _reason(reason)
+    if record.outcome != decision.outcome and not (
+        record.outcome in FINAL_OUTCOMES and decision.outcome in FINAL_OUTCOMES
+    ):
+        raise TransitionError(
+            "Återremiss och bordläggning flyttar ärendet och rättas inte i efterhand; "
+            "rätta bara mellan bifall, bifall med ändringar och avslag."
+        )
+    if record.outcome == Decision.Outcome.ADOPTED_WITH_CHANGES and not record.changes.strip():
+        raise TransitionError("Skriv vilka ändringar nämnden beslutade.")
+    _check_record(item, record)
+    before = _decision_summary(decision)
+    decision.outcome = record.outcome
+    decision.text = record.text
+    decision.changes = record.changes
+    _give_reason(decision, reason)
+    decision.save()
+    decision.proposals.all().delete()
+    Vote.objects.filter(decision=decision).delete()
+    decision.reservations.all().delete()
+    decision.special_statements.all().delete()
+    decision.notes.all().delete()
+    if hasattr(decision, "vote"):
+        del decision.vote
+    _record_details(decision, record)
+    after = _decision_summary(decision)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if not changes:
+        raise TransitionError("Inget ändrades i beslutet.")
+    _meeting_event(
+        item.meeting,
+        MeetingEvent.Action.DECISION_CORRECTED,
+        user=user,
+        item=item,
+        reason=reason,
+        changes=changes,
+        at=at,
+    )
+    return decision
+
+
+@transaction.atomic
+def add_reservation_reasons(
+    *, reservation: Reservation, user: User, reason: str, at: datetime.datetime | None = None
+) -> Reservation:
+    """Reservationens skriftliga motivering (KL 4 kap. 27 §): handed in before the protokoll is
+    justified, and recorded by the secretary."""
+    reservation = Reservation.objects.select_related("decision__item__meeting").get(
+        pk=reservation.pk
+    )
+    decision = reservation.decision
+    _require_secretary(user, decision.item.meeting)
+    if decision.justified_on is not None:
+        raise TransitionError(
+            "Protokollet är justerat; en skriftlig motivering måste lämnas före justeringen "
+            "(KL 4 kap. 27 §)."
+        )
+    _open_meeting(decision.item.meeting, user)
+    if not reason.strip():
+        raise TransitionError("Skriv motiveringen.")
+    old = reservation.reason
+    reservation.reason = reason.strip()
+    reservation.save(update_fields=["reason"])
+    _meeting_event(
+        decision.item.meeting,
+        MeetingEvent.Action.RESERVATION_REASONS,
+        user=user,
+        item=decision.item,
+        changes={f"reservation av {reservation.member}": [old, reservation.reason]},
+        at=at,
+    )
+    return reservation

@@ -1,8 +1,9 @@
-"""Check the system libraries the portal needs, and say which Debian packages to install."""
+"""Check that WeasyPrint finds the system libraries the portal needs, and say how to install them.
+
+The packages are listed once, in scripts/system_packages.sh (which `make run` runs first).
+"""
 
 import sys
-
-PANGO = "libpango-1.0-0 libpangoft2-1.0-0"
 
 
 def main() -> int:
@@ -12,8 +13,8 @@ def main() -> int:
         print(
             "WeasyPrint cannot load Pango, which it needs to make PDFs:\n"
             f"  {error}\n"
-            "Install it with:\n"
-            f"  sudo apt-get install {PANGO} libharfbuzz-subset0",
+            "Install the system packages with (as root, or through sudo):\n"
+            "  scripts/system_packages.sh run",
             file=sys.stderr,
         )
         return 1

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from programs.models import FocusArea, Programme
 from remiss.models import Membership, Organisation, Recipient, Remiss, Statement
@@ -31,9 +32,11 @@ def make_organisation(name: str, kind: str = Kind.DISTRICT_COUNCIL, **fields) ->
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(tmp_path_factory):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """On SQLite, the test database is a file, as in use, not Django's shared in-memory one:
-    only a file shows how SQLite locks when two requests write at once."""
+    only a file shows how SQLite locks when two requests write at once. It lies in the worker's
+    own temporary folder; on PostgreSQL each xdist worker's database gets its suffix (_gw0, …)
+    from pytest-django, as without this fixture."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
@@ -41,6 +44,23 @@ def django_db_modify_db_settings(tmp_path_factory):
         database.setdefault("TEST", {})["NAME"] = str(
             tmp_path_factory.mktemp("db") / "test.sqlite3"
         )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, one per xdist worker (test_remiss_gw0, …), which end with
+    no session of their own left open: a thread that outlived its test (a live server's request
+    thread, say) would otherwise keep PostgreSQL from dropping them."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                connection.close()
 
 
 @pytest.fixture(autouse=True)
@@ -51,9 +71,10 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def tasks_wait(settings):
-    """Background work is queued, not run: rendering PDFs is tested where it is the point
-    (with the `run_tasks` fixture), not on every justification in every test."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    """Documents are queued, not rendered: rendering PDFs is tested where it is the point
+    (with the `run_tasks` fixture), not on every justification in every test. Mail is sent
+    when the transaction commits, as with `make run`."""
+    settings.TASKS = {"default": {"BACKEND": "tests.task_backends.MailAtOnceBackend"}}
 
 
 @pytest.fixture
@@ -230,10 +251,65 @@ def ordforande(sodermalm):
     return make_user("ordforande", sodermalm, Role.CHAIR, first_name="Per", last_name="Holm")
 
 
+TERM = (datetime.date(2019, 1, 1), datetime.date(2022, 12, 31))
+
+
+def make_seat(organisation, user, kind, position, *, party="S", office="", term=TERM):
+    from remiss.models import Seat
+
+    return Seat.objects.create(
+        organisation=organisation,
+        person=user,
+        kind=kind,
+        position=position,
+        party=party,
+        office=office,
+        term_starts=term[0],
+        term_ends=term[1],
+    )
+
+
 @pytest.fixture
-def meeting(sodermalm, ordforande, justerare, sekreterare):
-    """Södermalms stadsdelsnämnd's meeting of 2019-12-12."""
-    from remiss.models import Meeting
+def council(sodermalm, ordforande, justerare):
+    """Södermalm's council for 2019–2022 in small: five ledamöter (the chair first, the
+    justerare second) and two ersättare, in the order they are called in."""
+    from remiss.models import Seat
+
+    members = [
+        ordforande,
+        justerare,
+        make_user("ledamot_a", sodermalm, Role.MEMBER, first_name="Anna", last_name="Berg"),
+        make_user("ledamot_b", sodermalm, Role.MEMBER, first_name="Björn", last_name="Dahl"),
+        make_user("ledamot_c", sodermalm, Role.MEMBER, first_name="Cecilia", last_name="Ek"),
+    ]
+    substitutes = [
+        make_user("ersattare_a", sodermalm, Role.SUBSTITUTE, first_name="Dan", last_name="Falk"),
+        make_user("ersattare_b", sodermalm, Role.SUBSTITUTE, first_name="Eva", last_name="Gran"),
+    ]
+    parties = ["S", "M", "V", "L", "MP"]
+    seats = [
+        make_seat(
+            sodermalm,
+            user,
+            Seat.Kind.MEMBER,
+            n,
+            party=parties[n - 1],
+            office=Seat.Office.CHAIR if n == 1 else "",
+        )
+        for n, user in enumerate(members, start=1)
+    ]
+    seats += [
+        make_seat(sodermalm, user, Seat.Kind.SUBSTITUTE, n, party=parties[n - 1])
+        for n, user in enumerate(substitutes, start=1)
+    ]
+    return seats
+
+
+@pytest.fixture
+def meeting(sodermalm, ordforande, justerare, sekreterare, council):
+    """Södermalms stadsdelsnämnd's meeting of 2019-12-12: every ledamot present and serving,
+    the first ersättare present without serving."""
+    from remiss.models import Attendance, Meeting, Seat
 
     meeting = Meeting.objects.create(
         organisation=sodermalm,
@@ -243,6 +319,16 @@ def meeting(sodermalm, ordforande, justerare, sekreterare):
         secretary=sekreterare,
     )
     meeting.justifiers.add(justerare)
+    Attendance.objects.bulk_create(
+        Attendance(
+            meeting=meeting,
+            user=seat.person,
+            seat=seat,
+            serving=seat.kind == Seat.Kind.MEMBER,
+        )
+        for seat in council
+        if seat.kind == Seat.Kind.MEMBER or seat.position == 1
+    )
     return meeting
 
 
@@ -260,6 +346,43 @@ def on_agenda(signed, meeting, sekreterare):
     from remiss import workflow
 
     return workflow.put_on_agenda(statement=signed, meeting=meeting, user=sekreterare)
+
+
+@pytest.fixture
+def agenda_with(started, handlaggare, direktor, meeting, sekreterare):
+    """The statement with these attachments (name, type, bytes), signed and on the agenda."""
+
+    from remiss import workflow
+
+    def make(files):
+        for name, content_type, content in files:
+            attach(started, name, content_type, content)
+        workflow.submit(statement=started, user=handlaggare)
+        workflow.sign(statement=started, user=direktor)
+        return workflow.put_on_agenda(statement=started, meeting=meeting, user=sekreterare)
+
+    return make
+
+
+def attach(statement, name: str, content_type: str, content: bytes):
+    """An attachment stored as the upload would store it (the upload checks are tested in
+    test_uploads.py)."""
+    from django.core.files.base import ContentFile
+
+    from remiss.models import Attachment
+
+    attachment = Attachment(
+        statement=statement,
+        title=name.rsplit(".", 1)[0],
+        original_name=name,
+        content_type=content_type,
+        size=len(content),
+        sha256="0" * 64,
+        position=statement.attachments.count() + 1,
+    )
+    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.save()
+    return attachment
 
 
 # The statement's moves, by the slug of their URL (one view and one URL name per move).

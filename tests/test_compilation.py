@@ -146,9 +146,15 @@ def between(text: str, start: str, end: str | None = None) -> str:
     return rest[: rest.index(end)]
 
 
-def read_csv(response) -> list[list[str]]:
+def read_csv(response, delimiter: str = ";") -> list[list[str]]:
     text = response.content.decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text, newline="")))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def read_csv_bytes(content: bytes, delimiter: str) -> list[list[str]]:
+    return list(
+        csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=delimiter)
+    )
 
 
 def pdf_text(data: bytes, first_page: int = 0) -> str:
@@ -387,10 +393,85 @@ def test_the_exports_give_views_as_plain_text_and_never_as_formulas(
     plain = '=HYPERLINK("http://example.org","klicka")\n\n1. Viktigt: öva\n2. Igen, "alltid"'
     [sodermalm_row] = [row for row in rows if row[1] == "Södermalms stadsdelsnämnd"]
     assert sodermalm_row[5:] == ["2", "Civilt försvar", "'" + plain]
+    comma_rows = read_csv(client.get(url("compilation_csv", remiss) + "?avgransare=komma"), ",")
+    [comma_row] = [row for row in comma_rows if row[1] == "Södermalms stadsdelsnämnd"]
+    assert comma_row[7] == "'" + plain
     sheet = workbook["Synpunkter"]
     [cell] = [row[7] for row in sheet.iter_rows(min_row=2) if row[1].value.startswith("Söder")]
     assert cell.value == plain
     assert cell.data_type == "s"
+
+
+def test_the_csv_opens_in_swedish_excel_as_columns_separated_by_semicolons(
+    client, case, ks_samordnare
+):
+    client.force_login(ks_samordnare)
+
+    content = client.get(url("compilation_csv", case.remiss)).content
+
+    first_line = content.decode("utf-8-sig").splitlines()[0]
+    assert first_line == ";".join(f'"{heading}"' for heading in HEADINGS)
+    rows = read_csv_bytes(content, ";")
+    assert {len(row) for row in rows} == {len(HEADINGS)}
+    assert rows[2][:3] == ["KS 2019/1543", "Södermalms stadsdelsnämnd", "SÖD 2019/1102"]
+
+
+def test_the_csv_with_commas_is_there_on_request_with_the_same_cells(client, case, ks_samordnare):
+    client.force_login(ks_samordnare)
+
+    semicolons = client.get(url("compilation_csv", case.remiss)).content
+    commas = client.get(url("compilation_csv", case.remiss) + "?avgransare=komma").content
+    page = client.get(url("compilation", case.remiss)).content.decode()
+
+    assert commas.startswith(b"\xef\xbb\xbf")
+    assert commas != semicolons
+    assert read_csv_bytes(commas, ",") == read_csv_bytes(semicolons, ";")
+    assert f"{url('compilation_csv', case.remiss)}?avgransare=komma" in page
+
+
+def test_a_separator_inside_a_view_cannot_start_a_formula_cell_with_either_separator(
+    client, remiss, started, handlaggare, ks_samordnare
+):
+    area = remiss.programme.focus_areas.get(number=1)
+    source = "Bra förslag; =1+1, =2+2 och  @SUM(A1)"
+    statement = write(started, handlaggare, sections={"summary": "Kort."}, views=[(area, source)])
+    Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.DELIVERED)
+    Recipient.objects.filter(pk=statement.recipient_id).update(
+        status=Recipient.Status.DELIVERED, delivered_at=timezone.now()
+    )
+    client.force_login(ks_samordnare)
+
+    for query, separator in [("", ";"), ("?avgransare=komma", ",")]:
+        content = client.get(url("compilation_csv", remiss) + query).content
+        text = content.decode("utf-8-sig")
+        # Split naively, as a spreadsheet guessing the other separator would: no piece of a
+        # quoted cell may begin a new cell with a formula.
+        for other in (";", ","):
+            for line in text.splitlines():
+                for piece in line.split(other):
+                    assert not piece.startswith(("=", "+", "@")), (separator, other, piece)
+        [row] = [r for r in read_csv_bytes(content, separator) if r[1].startswith("Söder")]
+        assert row[7] == source
+
+
+def test_a_view_starting_with_spaces_and_an_equals_sign_is_not_a_formula(
+    client, remiss, started, handlaggare, ks_samordnare
+):
+    area = remiss.programme.focus_areas.get(number=1)
+    statement = write(
+        started, handlaggare, sections={"summary": "Kort."}, views=[(area, "Inledning")]
+    )
+    statement.focus_area_views.update(text="  =1+1")
+    Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.DELIVERED)
+    Recipient.objects.filter(pk=statement.recipient_id).update(
+        status=Recipient.Status.DELIVERED, delivered_at=timezone.now()
+    )
+    client.force_login(ks_samordnare)
+
+    rows = read_csv(client.get(url("compilation_csv", remiss)))
+
+    [row] = [r for r in rows if r[1].startswith("Söder")]
+    assert row[7].startswith("'")
 
 
 # --- XLSX -------------------------------------------------------------------------------------

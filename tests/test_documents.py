@@ -102,17 +102,132 @@ def test_the_sender_gets_the_reply_and_outsiders_get_404(
     assert client.get(reverse("document", args=[reply.pk])).status_code == 404
 
 
-def test_the_reply_bundles_extract_statement_and_pdf_attachments_with_bookmarks(justified):
+def zipped(**members: bytes) -> bytes:
+    """A small OOXML/ODF-like package (what DOCX, XLSX and ODT files are)."""
+    import io
+    import zipfile
+
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as package:
+        for name, content in members.items():
+            package.writestr(name.replace("__", "/").replace("_xml", ".xml"), content)
+    return output.getvalue()
+
+
+def one_page_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+ATTACHMENTS = [
+    (
+        "Riskanalys.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        zipped(word__document_xml=b"<w:document/>"),
+    ),
+    (
+        "Kostnader.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        zipped(xl__workbook_xml=b"<workbook/>"),
+    ),
+    ("Yttrande.odt", "application/vnd.oasis.opendocument.text", zipped(content_xml=b"<o/>")),
+    ("Karta.pdf", "application/pdf", one_page_pdf()),
+]
+
+
+@pytest.fixture
+def reply_with_attachments(agenda_with, sekreterare, run_tasks, media):
+    item = agenda_with(ATTACHMENTS)
+    decision = workflow.record_decision(
+        item=item,
+        user=sekreterare,
+        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    )
+    reply = StoredDocument.objects.get(decision=decision, kind="reply")
+    assert reply.state == StoredDocument.State.READY, reply.error
+    return reply
+
+
+def flatten(outline) -> list:
+    return [x for item in outline for x in (flatten(item) if isinstance(item, list) else [item])]
+
+
+def test_the_reply_carries_every_attachment_byte_for_byte(reply_with_attachments):
     from pypdf import PdfReader
 
-    reply = StoredDocument.objects.get(decision=justified, kind="reply")
-    with reply.file.open("rb") as handle:
+    with reply_with_attachments.file.open("rb") as handle:
         reader = PdfReader(handle)
-        titles = [item.title for item in reader.outline]
+        embedded = dict(reader.attachments)
         text = "".join(page.extract_text() for page in reader.pages)
+        titles = [item.title for item in flatten(reader.outline)]
 
-    assert titles[:2] == ["Protokollsutdrag § 1", "Tjänsteutlåtande"]
+    assert embedded == {
+        f"Bilaga {number} {name}": [content]
+        for number, (name, _, content) in enumerate(ATTACHMENTS, start=1)
+    }
+    assert titles[0].startswith("§ 1") and "Bilagor till yttrandet" in titles
     assert "Protokollsutdrag" in text and "Förslag till beslut" in text
+    assert "Riskanalys: Bilaga 1 Riskanalys.docx" in text  # the list of embedded files
+
+
+def test_the_reply_is_pdfa_3a_with_its_attachments_as_associated_files(
+    reply_with_attachments, tmp_path
+):
+    """The same checks as the statement's and the extract's PDF/A-2a (test_pdf.py), part 3."""
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+    from pypdf.generic import BooleanObject
+
+    from tests.test_pdf import PDFAID, embedded_fonts, structure_types, xmp_properties
+
+    reply = reply_with_attachments
+    with reply.file.open("rb") as handle:
+        data = handle.read()
+    reader = PdfReader(__import__("io").BytesIO(data))
+    catalog = reader.trailer["/Root"]
+
+    assert reply.pdfa
+    fonts = embedded_fonts(reader)
+    assert fonts and all(embedded for _, _, embedded in fonts)
+    assert all(family.startswith("Source Sans 3") for _, family, _ in fonts)
+    xmp = xmp_properties(reader)
+    assert xmp[f"{PDFAID}part"] == ["3"]
+    assert xmp[f"{PDFAID}conformance"] == ["A"]
+    [intent] = catalog["/OutputIntents"]
+    assert intent.get_object()["/S"] == "/GTS_PDFA1"
+    assert "/DestOutputProfile" in intent.get_object()
+    assert catalog["/MarkInfo"]["/Marked"] == BooleanObject(True)
+    assert {"/Document", "/H1", "/H2", "/P", "/L", "/LI"} <= structure_types(
+        catalog["/StructTreeRoot"].get_object()
+    )
+    assert len(reader.trailer["/ID"]) == 2
+    assert catalog["/Lang"] == "sv"
+    assert reader.metadata.title == "Yttrande: Stockholms stads säkerhetsprogram 2020–2023"
+    associated = [spec.get_object() for spec in catalog["/AF"]]
+    assert len(associated) == len(ATTACHMENTS)
+    for spec in associated:
+        assert spec["/AFRelationship"] == "/Supplement"
+        stream = spec["/EF"]["/F"].get_object()
+        assert "/ModDate" in stream["/Params"]
+    subtypes = sorted(str(spec["/EF"]["/F"].get_object()["/Subtype"]) for spec in associated)
+    assert "/application#2Fpdf" in subtypes or "/application/pdf" in subtypes
+
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        pytest.skip("qpdf saknas: installera Debians paket 'qpdf' för att kontrollera PDF-filerna.")
+    path = tmp_path / "reply.pdf"
+    path.write_bytes(data)
+    result = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_documents_wait_for_the_worker_and_the_page_says_so(

@@ -1,4 +1,4 @@
-"""The event log's data migration (0012): old rows get their action and subject, and a delivery
+"""The event log's data migration (0011): old rows get their action and subject, and a delivery
 written twice becomes one event."""
 
 import datetime
@@ -10,8 +10,8 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("remiss", "0011_statement_imports")]
-AFTER = [("remiss", "0012_event_vocabulary")]
+BEFORE = [("remiss", "0010_login_failures")]
+AFTER = [("remiss", "0011_event_vocabulary")]
 
 
 def migrate(target):

@@ -142,6 +142,22 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     # --- Everyone's pages ----------------------------------------------------------------------
     "start": (case("awaiting", NO_ARGS, SIGNED_IN, why="Mina ärenden: each person's own list."),),
     "health": (case("awaiting", NO_ARGS, EVERYONE, why="For load balancers; shows nothing."),),
+    "ready": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            EVERYONE,
+            why="Readiness for load balancers: ok or fel per service, no details.",
+        ),
+    ),
+    "metrics": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            NOBODY_PUBLIC,
+            why="Prometheus only, with METRICS_TOKEN or from METRICS_ALLOWED_IPS (unset here).",
+        ),
+    ),
     "login": (
         case(
             "awaiting",
@@ -496,6 +512,145 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             why="Still being rendered: 202 and a page that says so, to the same people.",
         ),
     ),
+    # --- The meeting as the law knows it (issue 11) -------------------------------------------
+    "meeting_attendance": (
+        case(
+            "on_agenda",
+            MEETING,
+            members_refused(sekreterare=200),
+            why="Närvaro, ordförande, justerare: the secretary (an empty POST shows the errors).",
+        ),
+    ),
+    "meeting_change": (
+        case(
+            "on_agenda",
+            MEETING,
+            members_refused(sekreterare=200),
+            why="Tid och plats: the secretary (an empty POST shows the errors).",
+        ),
+    ),
+    "agenda_issue": (
+        case(
+            "on_agenda",
+            MEETING,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            why="Skicka kallelsen: the secretary (then back to the meeting).",
+        ),
+    ),
+    "agenda_pdf": (
+        case(
+            "issued",
+            lambda w: {"pk": w.meeting.pk, "version": 1},
+            SODERMALM_READS,
+            why="The kallelse as issued: every member of the council's organisation.",
+        ),
+        case(
+            "on_agenda",
+            lambda w: {"pk": w.meeting.pk, "version": 1},
+            answers(404, anonym=LOGIN),
+            label="not-issued",
+            why="Not issued yet: 404 for everyone.",
+        ),
+    ),
+    "minutes_pdf": (
+        case(
+            "decided",
+            MEETING,
+            SODERMALM_READS,
+            why="The whole protokoll (UTKAST until justified): Södermalm only.",
+        ),
+    ),
+    "item_move": (
+        case(
+            "on_agenda",
+            PARAGRAPH,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"position": 1},
+            why="Flytta en punkt: the secretary.",
+        ),
+    ),
+    "item_remove": (
+        case(
+            "on_agenda",
+            PARAGRAPH,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"reason": "Ärendet behöver beredas."},
+            why="Stryk en punkt: the secretary, with a reason.",
+        ),
+    ),
+    "recusal_add": (
+        case(
+            "on_agenda",
+            PARAGRAPH,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"member": w.council[2].person_id},
+            why="Jäv: the secretary records who leaves the paragraph.",
+        ),
+    ),
+    "recusal_remove": (
+        case(
+            "recused",
+            lambda w: {"pk": w.meeting.pk, "number": w.item.number, "recusal_pk": w.recusal.pk},
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"reason": "Felregistrerat."},
+            why="Ta bort jävet: the secretary, with a reason.",
+        ),
+    ),
+    "decision_correct": (
+        case(
+            "decided",
+            PARAGRAPH,
+            members_refused(sekreterare=200),
+            members_refused(sekreterare=302),
+            data=lambda w: {**decision_post(w), "rattelse-reason": "Fel beslutstext."},
+            why="Rätta beslutet före justeringen: the secretary, with a reason.",
+        ),
+        case(
+            "delivered",
+            PARAGRAPH,
+            members_refused(sekreterare=302),
+            data=lambda w: {**decision_post(w), "rattelse-reason": "Fel beslutstext."},
+            label="justified",
+            why="Justified: nothing changes; the secretary is sent back to the paragraph.",
+        ),
+    ),
+    "reservation_reasons": (
+        case(
+            "reserved",
+            lambda w: {
+                "pk": w.meeting.pk,
+                "number": w.item.number,
+                "reservation_pk": w.reservation.pk,
+            },
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            data=lambda w: {"reason": "Programmet saknar resurser."},
+            why="Reservationens motivering, before justification: the secretary records it.",
+        ),
+    ),
+    "public_meeting": (
+        case("issued", MEETING, EVERYONE, why="An open meeting's issued agenda is public."),
+        case(
+            "on_agenda",
+            MEETING,
+            NOBODY_PUBLIC,
+            label="not-issued",
+            why="Not issued (and not open): 404 for everyone.",
+        ),
+    ),
+    "public_agenda": (
+        case(
+            "issued",
+            lambda w: {"pk": w.meeting.pk, "version": 1},
+            EVERYONE,
+            why="The kallelse of an open meeting, as issued.",
+        ),
+    ),
     # --- The sender's side -----------------------------------------------------------------------
     "remiss_create": (
         case(
@@ -574,6 +729,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "accessibility": (
         case("awaiting", NO_ARGS, EVERYONE, why="Tillgänglighetsredogörelse, for anyone."),
     ),
+    "help": (case("awaiting", NO_ARGS, EVERYONE, why="Hjälp: who does what, for anyone."),),
     "public_remiss": (
         case("awaiting", REMISS, EVERYONE, why="A sent remiss is public."),
         case(
@@ -646,6 +802,33 @@ def _signed(fx, w):
 def _on_agenda(fx, w):
     w.item = fx("on_agenda")
     w.meeting, w.statement = w.item.meeting, w.item.statement
+
+
+def _issued(fx, w):
+    """On the agenda of an open meeting whose kallelse is issued."""
+    _on_agenda(fx, w)
+    w.meeting.open = True
+    w.meeting.save()
+    workflow.issue_agenda(meeting=w.meeting, user=fx("sekreterare"))
+
+
+def _recused(fx, w):
+    _on_agenda(fx, w)
+    w.recusal = workflow.record_recusal(
+        item=w.item, user=fx("sekreterare"), member=w.council[2].person
+    )
+
+
+def _reserved(fx, w):
+    _on_agenda(fx, w)
+    w.decision = workflow.record_decision(
+        item=w.item,
+        user=fx("sekreterare"),
+        record=workflow.DecisionRecord(
+            outcome="adopted", text="Bifall.", reservations=[(fx("justerare").pk, "")]
+        ),
+    )
+    w.reservation = w.decision.reservations.get()
 
 
 def _decide(fx, w, *, immediate: bool):
@@ -728,6 +911,9 @@ WORLDS = {
     "signed": _signed,
     "on_agenda": _on_agenda,
     "decided": lambda fx, w: _decide(fx, w, immediate=False),
+    "issued": _issued,
+    "recused": _recused,
+    "reserved": _reserved,
     "delivered": _delivered,
     "archived": _archived,
     "extension": _extension,
@@ -739,7 +925,9 @@ WORLDS = {
 
 def build_world(name: str, request) -> SimpleNamespace:
     fx = request.getfixturevalue
-    w = SimpleNamespace(remiss=fx("remiss"), recipient=fx("sodermalm_recipient"))
+    w = SimpleNamespace(
+        remiss=fx("remiss"), recipient=fx("sodermalm_recipient"), council=fx("council")
+    )
     w.remiss_attachment = Attachment(
         remiss=w.remiss,
         title="Remissversion av programmet",

@@ -108,9 +108,18 @@ def test_it_loads_the_expected_counts(seeded):
     sodermalm = open_remiss.recipients.get(organisation__name="Södermalms stadsdelsnämnd")
     assert not Statement.objects.filter(recipient=sodermalm).exists()
     assert open_remiss.recipients.count() == 26  # 11 districts, 14 boards, the fire brigade
+    council = {
+        "ordforande",
+        "vice_ordforande",
+        "justerare",
+        "ledamot",
+        *[f"ledamot{n}" for n in range(2, 9)],
+        "ersattare",
+        *[f"ersattare{n}" for n in range(2, 12)],
+    }
     assert set(get_user_model().objects.values_list("username", flat=True)) == {
-        *["handlaggare", "direktor", "sekreterare", "ordforande", "justerare", "ks"],
-        *["kungsholmen", "admin", "ledamot", "ledamot2", "ledamot3", "ersattare"],
+        *["handlaggare", "direktor", "sekreterare", "ks", "kungsholmen", "admin"],
+        *council,
     }
 
 
@@ -262,6 +271,31 @@ def test_the_decision_of_12_december_2019_is_replayed_through_the_workflow(seede
         ("awaiting", "delivered"),  # the delivery is one event, the recipient's
     ]
     assert meeting.minutes_justified_on == datetime.date(2019, 12, 17)
+
+
+def test_the_seed_council_has_eleven_ledamoter_and_eleven_ersattare_marked_as_demo_data(seeded):
+    from remiss.models import Seat
+
+    seats = Seat.objects.filter(
+        organisation__name="Södermalms stadsdelsnämnd", term_starts=datetime.date(2019, 1, 1)
+    )
+    assert seats.filter(kind=Seat.Kind.MEMBER).count() == 11
+    assert seats.filter(kind=Seat.Kind.SUBSTITUTE).count() == 11
+    assert not seats.filter(illustrative=False).exists()
+    assert seats.get(office=Seat.Office.CHAIR).person.username == "ordforande"
+
+
+def test_the_seed_meeting_is_quorate_with_its_chair_and_justerare(seeded):
+    from remiss import council
+    from remiss.models import Meeting
+
+    meeting = Meeting.objects.get()
+    for item in meeting.items.all():
+        assert len(council.require_quorum(item)) == 11  # ten ledamöter and one ersättare
+    assert meeting.chair.username == "ordforande"
+    assert meeting.chair_capacity == Meeting.ChairCapacity.CHAIR
+    assert [u.username for u in meeting.justifiers.all()] == ["justerare"]
+    assert meeting.justification_date == datetime.date(2019, 12, 17)
 
 
 def test_the_seed_cases_timeline_reads_as_swedish_sentences_one_line_per_event(seeded, client):

@@ -28,6 +28,23 @@ SETTINGS_VARIABLES = {
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "CSRF_TRUSTED_ORIGINS",
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "REDIS_URL",
+    "CACHE_URL",
+    "LOG_FORMAT",
+    "STATIC_HASHED_NAMES",
+    "PROMETHEUS_MULTIPROC_DIR",
+}
+# The documented production variables for several machines (docs/deployment.md).
+SEVERAL_MACHINES = {
+    **PRODUCTION,
+    "S3_BUCKET": "remissportalen",
+    "S3_ENDPOINT_URL": "https://s3.example.se",
+    "S3_ACCESS_KEY_ID": "nyckel",
+    "S3_SECRET_ACCESS_KEY": "hemlig",
+    "REDIS_URL": "redis://redis.example.se:6379/0",
+    "METRICS_TOKEN": "m" * 40,
 }
 
 
@@ -52,6 +69,50 @@ def test_check_deploy_reports_no_issue_with_production_values():
     assert "System check identified no issues" in result.stdout
 
 
+def test_check_deploy_reports_no_issue_with_object_storage_and_redis():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **SEVERAL_MACHINES)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_values_put_files_in_s3_sessions_in_redis_and_static_files_hashed():
+    shown = (
+        "from django.conf import settings as s; "
+        "print(s.STORAGES['default']['BACKEND'], s.STORAGES['default']['OPTIONS']['bucket_name'], "
+        "s.STORAGES['staticfiles']['BACKEND'], s.CACHES['default']['BACKEND'], "
+        "s.CACHES['default']['LOCATION'], s.SESSION_ENGINE, s.LOG_FORMAT)"
+    )
+
+    result = manage("shell", "--no-imports", "-c", shown, **SEVERAL_MACHINES)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "remissportalen",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://redis.example.se:6379/0",
+        "django.contrib.sessions.backends.cached_db",
+        "json",
+    ]
+
+
+def test_development_keeps_files_on_disk_and_the_cache_in_memory():
+    shown = (
+        "from django.conf import settings as s; "
+        "print(s.STORAGES['default']['BACKEND'], s.CACHES['default']['BACKEND'])"
+    )
+
+    result = manage("shell", "--no-imports", "-c", shown, DEBUG="1")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.files.storage.FileSystemStorage",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+
+
 @pytest.mark.parametrize(
     ("env", "variable", "expects"),
     [
@@ -65,6 +126,14 @@ def test_check_deploy_reports_no_issue_with_production_values():
         ({"DEBUG": "1", "DATABASE_URL": "inte en adress"}, "DATABASE_URL", "kan inte tolka"),
         ({"DEBUG": "1", "EMAIL_PORT": "tjugofem"}, "EMAIL_PORT", "heltal"),
         ({"DEBUG": "1", "MEDIA_ROOT": "relativ/sokvag"}, "MEDIA_ROOT", "absolut sökväg"),
+        (
+            {"DEBUG": "1", "S3_BUCKET": "b", "S3_ADDRESSING_STYLE": "sned"},
+            "S3_ADDRESSING_STYLE",
+            "path eller",
+        ),
+        ({"DEBUG": "1", "REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL", "ogiltig adress"),
+        ({"DEBUG": "1", "LOG_FORMAT": "xml"}, "LOG_FORMAT", "json eller text"),
+        ({"DEBUG": "1", "SCHEDULE_DAILY_AT": "sex"}, "SCHEDULE_DAILY_AT", "till exempel 06:00"),
     ],
 )
 def test_a_bad_variable_stops_start_up_with_a_message_naming_it(env, variable, expects):

@@ -127,7 +127,9 @@ class TestRefused:
             ("return_to_draft", "handlaggare"),
         ],
     )
-    def test_the_wrong_person_changes_nothing(self, request, started, handlaggare, move, who):
+    def test_the_wrong_person_changes_nothing(
+        self, request, started, handlaggare, direktor, move, who
+    ):
         if move != "submit":
             workflow.submit(statement=started, user=handlaggare)
         user = request.getfixturevalue(who)
@@ -320,9 +322,9 @@ class TestDecision:
         assert Statement.objects.get().status == S.ON_AGENDA
 
     def test_a_vote_reservations_and_statements_are_recorded(
-        self, on_agenda, sekreterare, ordforande, justerare, sodermalm
+        self, on_agenda, sekreterare, ordforande, justerare, council
     ):
-        third = make_user("ledamot", sodermalm, "member")
+        third = council[2].person
         workflow.record_decision(
             item=on_agenda,
             user=sekreterare,
@@ -334,7 +336,7 @@ class TestDecision:
                     ballots={ordforande.pk: "ja", justerare.pk: "nej", third.pk: "avstår"},
                     casting_vote="ja",
                 ),
-                reservations=[("Lena Ek (V)", "Programmet saknar resurser.")],
+                reservations=[(justerare.pk, "Programmet saknar resurser.")],
                 special_statements=[("Miljöpartiet", "Vi välkomnar programmet.")],
                 notes=[("Per Holm (M)", "Ordföranden noterar att svaret är sent.")],
             ),
@@ -343,7 +345,7 @@ class TestDecision:
         decision = Decision.objects.get()
         assert decision.vote.counts() == {"ja": 1, "nej": 1, "avstår": 1}
         assert decision.vote.result() == "ja"
-        assert decision.reservations.get().member == "Lena Ek (V)"
+        assert decision.reservations.get().person == justerare
         assert decision.special_statements.get().by == "Miljöpartiet"
         assert decision.notes.get().text.startswith("Ordföranden")
         assert decision.changes.startswith("Tillägg")

@@ -7,7 +7,15 @@ from django.forms import formset_factory
 from remiss import workflow
 from remiss.forms.dates import DateField, DateInput
 from remiss.forms.statements import LIST_LIMITS, ErrorLink, error_links
-from remiss.models import Decision, Meeting, MeetingProposal, Membership, Statement, VoteChoice
+from remiss.models import (
+    Decision,
+    Meeting,
+    MeetingProposal,
+    Membership,
+    Seat,
+    Statement,
+    VoteChoice,
+)
 from remiss.models.meetings import CASTING_CHOICES, tally
 
 Role = Membership.Role
@@ -35,46 +43,219 @@ def council_people(organisation):
 
 
 class MeetingForm(forms.ModelForm):
-    attendance = PeopleChoiceField(
-        label="Tjänstgörande ledamöter och ersättare",
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="De som deltar i besluten; bara de kan rösta.",
+    """Nytt sammanträde: when and where. Attendance, chair and justerare come later."""
+
+    class Meta:
+        model = Meeting
+        fields = ["date", "starts_at", "place", "open"]
+        widgets = {
+            "date": DateInput,
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        field_classes = {"date": DateField}
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+        self.fields["date"].required = True
+
+
+class MeetingDetailsForm(forms.ModelForm):
+    """Ändra sammanträdet: date, time, place and the rest, with the reason."""
+
+    reason = forms.CharField(
+        label="Skäl till ändringen",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Sparas i händelseloggen med de gamla uppgifterna.",
     )
 
     class Meta:
         model = Meeting
-        fields = ["date", "starts_at", "place", "chair", "justifiers"]
+        fields = [
+            "date",
+            "starts_at",
+            "place",
+            "open",
+            "other_participants",
+            "justification_place",
+            "justification_date",
+        ]
         widgets = {
             "date": DateInput,
+            "justification_date": DateInput,
             "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "justifiers": forms.CheckboxSelectMultiple,
+            "other_participants": forms.Textarea(attrs={"rows": 3}),
         }
-        field_classes = {
-            "date": DateField,
-            "chair": PersonChoiceField,
-            "justifiers": PeopleChoiceField,
-        }
+        field_classes = {"date": DateField, "justification_date": DateField}
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **{**PLAIN, **kwargs})
-        people = council_people(organisation)
-        self.fields["chair"].queryset = people
-        self.fields["chair"].required = True
-        self.fields["chair"].empty_label = "– välj ordförande –"
-        self.fields["justifiers"].queryset = people
-        self.fields["justifiers"].required = True
-        self.fields["justifiers"].help_text = "Justerar protokollet tillsammans med ordföranden."
-        self.fields["attendance"].queryset = people
         self.fields["date"].required = True
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+ABSENT, SERVING, PRESENT = "absent", "serving", "present"
+
+
+class AttendanceForm(forms.Form):
+    """Närvaro: for every seat of the term, absent, serving or present without serving; for an
+    ersättare, the ledamot they serve for; for anyone, from and until which paragraph. Then the
+    chair, in which capacity, and the justerare."""
+
+    chair = PersonChoiceField(label="Ordförande", queryset=None, empty_label="– välj –")
+    chair_capacity = forms.ChoiceField(
+        label="Ordförande i egenskap av", choices=Meeting.ChairCapacity.choices
+    )
+    justifiers = PeopleChoiceField(
+        label="Justerare",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tjänstgörande ledamöter; de justerar protokollet med ordföranden.",
+    )
+    reason = forms.CharField(
+        label="Skäl till ändringen",
+        required=False,
+        max_length=2000,
+        help_text="Krävs när närvaron redan är registrerad.",
+    )
+
+    def __init__(self, *args, seats, items, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+        self.seats = list(seats)
+        people = get_user_model().objects.filter(pk__in=[s.person_id for s in self.seats])
+        self.fields["chair"].queryset = people.order_by("last_name")
+        self.fields["justifiers"].queryset = people.order_by("last_name")
+        members = [s for s in self.seats if s.kind == Seat.Kind.MEMBER]
+        item_choices = [("", "–")] + [(i.pk, f"§ {i.number} {i.title}"[:60]) for i in items]
+        for seat in self.seats:
+            label = f"{seat.name} ({seat.party}), {seat.label.lower()}"
+            substitute = seat.kind == Seat.Kind.SUBSTITUTE
+            self.fields[f"seat_{seat.pk}"] = forms.ChoiceField(
+                label=label,
+                choices=[
+                    (ABSENT, "Frånvarande"),
+                    (SERVING, "Tjänstgör"),
+                    (PRESENT, "Närvarande, tjänstgör inte"),
+                ],
+                initial=ABSENT if substitute else SERVING,
+                widget=forms.Select,
+            )
+            if substitute:
+                self.fields[f"replaces_{seat.pk}"] = forms.ChoiceField(
+                    label=f"{seat.name} tjänstgör för",
+                    choices=[("", "–")] + [(m.pk, f"{m.name} ({m.party})") for m in members],
+                    required=False,
+                )
+            self.fields[f"arrives_{seat.pk}"] = forms.ChoiceField(
+                label=f"{seat.name} kommer till", choices=item_choices, required=False
+            )
+            self.fields[f"leaves_{seat.pk}"] = forms.ChoiceField(
+                label=f"{seat.name} går efter", choices=item_choices, required=False
+            )
+
+    def rows_by_seat(self):
+        """For the template: each seat with its fields."""
+        for seat in self.seats:
+            yield {
+                "seat": seat,
+                "status": self[f"seat_{seat.pk}"],
+                "replaces": self[f"replaces_{seat.pk}"]
+                if seat.kind == Seat.Kind.SUBSTITUTE
+                else None,
+                "arrives": self[f"arrives_{seat.pk}"],
+                "leaves": self[f"leaves_{seat.pk}"],
+            }
 
     def clean(self):
         data = super().clean()
-        chair, justifiers = data.get("chair"), data.get("justifiers") or []
-        if chair and chair in justifiers:
-            self.add_error("justifiers", "Ordföranden justerar redan; välj andra justerare.")
+        for seat in self.seats:
+            if (
+                seat.kind == Seat.Kind.SUBSTITUTE
+                and data.get(f"seat_{seat.pk}") == SERVING
+                and not data.get(f"replaces_{seat.pk}")
+            ):
+                self.add_error(
+                    f"replaces_{seat.pk}", "Välj vilken ledamot ersättaren tjänstgör för."
+                )
         return data
+
+    def rows(self) -> list:
+        data = self.cleaned_data
+        rows = []
+        for seat in self.seats:
+            status = data[f"seat_{seat.pk}"]
+            if status == ABSENT:
+                continue
+            rows.append(
+                workflow.AttendanceRow(
+                    user_id=seat.person_id,
+                    serving=status == SERVING,
+                    replaces=int(data.get(f"replaces_{seat.pk}") or 0) or None,
+                    arrives_at=int(data.get(f"arrives_{seat.pk}") or 0) or None,
+                    leaves_after=int(data.get(f"leaves_{seat.pk}") or 0) or None,
+                )
+            )
+        return rows
+
+    @staticmethod
+    def initial_for(meeting, seats) -> dict:
+        present = {a.user_id: a for a in meeting.attendance.all()}
+        initial = {
+            "chair": meeting.chair_id,
+            "chair_capacity": meeting.chair_capacity,
+            "justifiers": list(meeting.justifiers.values_list("pk", flat=True)),
+        }
+        if not present:
+            return initial
+        for seat in seats:
+            a = present.get(seat.person_id)
+            initial[f"seat_{seat.pk}"] = ABSENT if a is None else SERVING if a.serving else PRESENT
+            if a is not None:
+                initial[f"replaces_{seat.pk}"] = a.replaces_id or ""
+                initial[f"arrives_{seat.pk}"] = a.arrives_at_id or ""
+                initial[f"leaves_{seat.pk}"] = a.leaves_after_id or ""
+        return initial
+
+
+class RecusalForm(forms.Form):
+    """Jäv i en paragraf: who leaves it, and the ersättare who steps in (if any)."""
+
+    member = forms.TypedChoiceField(label="Jävig ledamot", coerce=int)
+    substitute = forms.TypedChoiceField(
+        label="Ersättare som tjänstgör i stället", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, serving, substitutes, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+        self.fields["member"].choices = [("", "– välj –")] + [(p.user_id, p.label) for p in serving]
+        self.fields["substitute"].choices = [("", "– ingen –")] + [
+            (a.user_id, f"{a.user.get_full_name()} ({a.seat.party})") for a in substitutes
+        ]
+
+
+class MoveItemForm(forms.Form):
+    position = forms.IntegerField(label="Ny plats (§)", min_value=1, max_value=999)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Skäl", max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+
+
+class ReservationReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Skriftlig motivering", max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
 
 
 class AgendaStatementForm(forms.Form):
@@ -219,20 +400,76 @@ class NamedTextForm(forms.Form):
         return data
 
 
+class ReservationRowForm(forms.Form):
+    """One reservation: a serving member who took part, chosen from the attendance (KL 4 kap.
+    27 §), and the written reasons if already given."""
+
+    member = forms.TypedChoiceField(
+        label="Reserverar sig", coerce=int, required=False, empty_value=None
+    )
+    text = forms.CharField(
+        label="Motivering",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, serving=(), **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+        self.fields["member"].choices = [("", "– välj –")] + [(p.user_id, p.label) for p in serving]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("text", "").strip() and not data.get("member"):
+            self.add_error("member", "Välj vem som reserverar sig.")
+        return data
+
+
 ProposalFormSet = formset_factory(ProposalRowForm, extra=1, **LIST_LIMITS)
+ReservationFormSet = formset_factory(ReservationRowForm, extra=1, **LIST_LIMITS)
 NamedTextFormSet = formset_factory(NamedTextForm, extra=1, **LIST_LIMITS)
+
+
+class _Voter:
+    """A serving participant as the vote's fields want a person: pk and a name."""
+
+    def __init__(self, participant):
+        self.pk = participant.user_id
+        self.label = participant.label
+
+    def get_full_name(self) -> str:
+        return self.label
+
+    def get_username(self) -> str:
+        return self.label
 
 
 class DecisionEditor:
     """The decision form with its lists: proposals, reservations, statements, notes."""
 
-    def __init__(self, item, voters, data=None, initial=None):
+    def __init__(self, item, serving, data=None, initial=None, lists=None):
+        """`serving`: council.serving_on(item), who may vote and reserve; `lists`: the initial
+        rows of the formsets (when a recorded decision is corrected)."""
+        lists = lists or {}
         self.item = item
-        self.form = DecisionForm(data, item=item, voters=voters, initial=initial)
-        self.proposals = ProposalFormSet(data, prefix="yrkanden", form_kwargs=PLAIN)
-        self.reservations = NamedTextFormSet(data, prefix="reservationer", form_kwargs=PLAIN)
-        self.special_statements = NamedTextFormSet(data, prefix="uttalanden", form_kwargs=PLAIN)
-        self.notes = NamedTextFormSet(data, prefix="anteckningar", form_kwargs=PLAIN)
+        self.form = DecisionForm(
+            data, item=item, voters=[_Voter(p) for p in serving], initial=initial
+        )
+        self.proposals = ProposalFormSet(
+            data, prefix="yrkanden", form_kwargs=PLAIN, initial=lists.get("proposals")
+        )
+        self.reservations = ReservationFormSet(
+            data,
+            prefix="reservationer",
+            form_kwargs={"serving": serving},
+            initial=lists.get("reservations"),
+        )
+        self.special_statements = NamedTextFormSet(
+            data, prefix="uttalanden", form_kwargs=PLAIN, initial=lists.get("special_statements")
+        )
+        self.notes = NamedTextFormSet(
+            data, prefix="anteckningar", form_kwargs=PLAIN, initial=lists.get("notes")
+        )
 
     @property
     def parts(self):
@@ -284,8 +521,57 @@ class DecisionEditor:
                 if form.cleaned_data.get("mover", "").strip()
             ],
             vote=vote,
-            reservations=self._pairs(self.reservations, "by", "text"),
+            reservations=[
+                (form.cleaned_data["member"], form.cleaned_data.get("text", "").strip())
+                for form in self.reservations.forms
+                if form.cleaned_data.get("member")
+            ],
             special_statements=self._pairs(self.special_statements, "by", "text"),
             notes=self._pairs(self.notes, "by", "text"),
             table_to=data.get("table_to"),
         )
+
+
+class CorrectionEditor(DecisionEditor):
+    """The decision form again, filled in with the recorded decision, and the reason for the
+    correction."""
+
+    def __init__(self, decision, serving, data=None):
+        vote = getattr(decision, "vote", None)
+        initial = {
+            "outcome": decision.outcome,
+            "text": decision.text,
+            "changes": decision.changes,
+            "immediate": decision.immediate,
+        }
+        if vote is not None:
+            initial |= {
+                "has_vote": True,
+                "proposition": vote.proposition,
+                "casting_vote": vote.casting_vote,
+                **{f"ballot_{b.member_id}": b.choice for b in vote.ballots.all()},
+            }
+        lists = {
+            "proposals": [
+                {"mover": p.mover, "kind": p.kind, "text": p.text} for p in decision.proposals.all()
+            ],
+            "reservations": [
+                {"member": r.person_id, "text": r.reason}
+                for r in decision.reservations.all()
+                if r.person_id
+            ],
+            "special_statements": [
+                {"by": x.by, "text": x.text} for x in decision.special_statements.all()
+            ],
+            "notes": [{"by": x.by, "text": x.text} for x in decision.notes.all()],
+        }
+        super().__init__(decision.item, serving, data, initial=initial, lists=lists)
+        self.reason = ReasonForm(data, prefix="rattelse")
+
+    @property
+    def parts(self):
+        return [*super().parts, self.reason]
+
+    def error_links(self) -> list[ErrorLink]:
+        links = super().error_links()
+        return links + error_links(forms=[self.reason], formsets=[])

@@ -107,7 +107,7 @@ def _docx(data: bytes) -> list[list[Line]]:
 
 def _split_soft_breaks(lines: list[Line]) -> list[Line]:
     """A line break inside a Word paragraph (Shift+Enter) is a line of its own."""
-    out = []
+    out: list[Line] = []
     for line in lines:
         parts = line.text.split("\n")
         out.extend(Line(part, line.page, line.kind) for part in parts)

@@ -240,9 +240,10 @@ def _segment(lower: str) -> tuple[float, list[str]]:
     best: list[tuple[float, float, list[str]] | None] = [None] * (length + 1)
     best[0] = (0.0, 0.0, [])
     for start in range(length):
-        if best[start] is None:
+        found = best[start]
+        if found is None:
             continue
-        _, total_so_far, parts_so_far = best[start]
+        _, total_so_far, parts_so_far = found
         if len(parts_so_far) >= MAX_PARTS:
             continue
         for end, (word, part_score, _) in _parts_from(lower, start).items():

@@ -8,7 +8,7 @@ drafting.save_statement as a version of its own, noted "Inläst från <fil>".
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,7 +22,7 @@ class ImportRefused(drafting.DraftingError):
     """The case cannot take an imported statement now (a message for the person)."""
 
 
-def check_can_import(recipient: Recipient, user: AbstractBaseUser) -> None:
+def check_can_import(recipient: Recipient, user: User) -> None:
     """A writer of the recipient organisation (403 otherwise), while the case is open for a
     draft: no statement yet and the remiss awaiting an answer, or a statement still a draft."""
     if not permissions.can_write(user, recipient.organisation_id):
@@ -37,9 +37,7 @@ def check_can_import(recipient: Recipient, user: AbstractBaseUser) -> None:
 
 
 @transaction.atomic
-def keep_pending(
-    *, recipient: Recipient, user: AbstractBaseUser, read: ReadUpload
-) -> StatementImport:
+def keep_pending(*, recipient: Recipient, user: User, read: ReadUpload) -> StatementImport:
     """Keep the file and what was recognised until the person saves; replaces their earlier
     pending import of the same case, so that pending imports never pile up."""
     check_can_import(recipient, user)
@@ -62,9 +60,7 @@ def keep_pending(
 
 
 @transaction.atomic
-def confirm(
-    *, pending: StatementImport, user: AbstractBaseUser, text: drafting.StatementText
-) -> Statement:
+def confirm(*, pending: StatementImport, user: User, text: drafting.StatementText) -> Statement:
     """Spara: the reviewed text becomes the statement's next version; the file is kept."""
     pending = StatementImport.objects.select_for_update().get(pk=pending.pk)
     if pending.statement_id is not None or pending.uploaded_by_id != user.pk:

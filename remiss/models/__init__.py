@@ -3,10 +3,12 @@
 English names in code, the Swedish term in each docstring (see docs/glossary.md).
 """
 
-from remiss.models.documents import StoredDocument
+from remiss.models.council import MeetingEvent, Seat
+from remiss.models.documents import OutgoingMail, StoredDocument
 from remiss.models.events import StatusEvent
 from remiss.models.imports import StatementImport
 from remiss.models.meetings import (
+    AgendaIssue,
     AgendaItem,
     Attendance,
     Ballot,
@@ -15,11 +17,13 @@ from remiss.models.meetings import (
     Meeting,
     MeetingProposal,
     ProtocolNote,
+    Recusal,
     Reservation,
     SpecialStatement,
     Vote,
     VoteChoice,
 )
+from remiss.models.operations import DailyRun, WorkerHeartbeat
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
 from remiss.models.remisses import Attachment, Recipient, Remiss, attachment_path
 from remiss.models.security import LoginFailure
@@ -34,28 +38,34 @@ from remiss.models.statements import (
 )
 
 __all__ = [
+    "AgendaIssue",
     "AgendaItem",
     "Attachment",
     "Attendance",
     "AutosavedDraft",
     "Ballot",
+    "DailyRun",
     "Decision",
     "ExtensionRequest",
     "FocusAreaView",
     "JustificationSignature",
     "LoginFailure",
     "Meeting",
+    "MeetingEvent",
     "MeetingProposal",
     "Membership",
     "Organisation",
     "OrganisationQuerySet",
+    "OutgoingMail",
     "PreparationStep",
     "ProtocolNote",
     "Recipient",
+    "Recusal",
     "Reminder",
     "Remiss",
     "Reservation",
     "ReviewComment",
+    "Seat",
     "SpecialStatement",
     "Statement",
     "StatementImport",
@@ -64,5 +74,6 @@ __all__ = [
     "StoredDocument",
     "Vote",
     "VoteChoice",
+    "WorkerHeartbeat",
     "attachment_path",
 ]

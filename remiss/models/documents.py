@@ -1,4 +1,7 @@
-"""Documents rendered once from justified data and kept unchanged (arkiverade handlingar)."""
+"""Documents rendered once from justified data and kept unchanged (arkiverade handlingar), and the
+mail waiting to go out (utgående e-post). Both are durable jobs: the row is written in the same
+transaction as the decision that orders it, and a task on the queue does the work, retried with
+backoff until it is done (remiss/tasks.py)."""
 
 from django.db import models
 from django.utils import timezone
@@ -6,7 +9,33 @@ from django.utils import timezone
 from remiss.models.meetings import Decision
 
 
-class StoredDocument(models.Model):
+class Job(models.Model):
+    """What a durable job records about its own progress (shared by documents and mail)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Väntar"
+        RUNNING = "running", "Pågår"
+        FAILED = "failed", "Misslyckades"
+        READY = "ready", "Klar"
+
+    state = models.CharField("läge", max_length=20, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField("försök", default=0)
+    next_attempt_at = models.DateTimeField("nästa försök", null=True, blank=True)
+    claimed_at = models.DateTimeField("påbörjat", null=True, blank=True)
+    claimed_by = models.CharField("arbetsprocess", max_length=64, blank=True)
+    created_at = models.DateTimeField("beställd", default=timezone.now)
+    error = models.TextField("senaste fel", blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def gave_up(self) -> bool:
+        """Failed with no automatic retry left: waits for `manage.py requeue_failed`."""
+        return self.state == self.State.FAILED and self.next_attempt_at is None
+
+
+class StoredDocument(Job):
     """Arkiverad handling: a PDF rendered once when the decision was justified, stored with its
     SHA-256 and served from storage ever after. It is never rendered again from live data: a
     file whose checksum no longer matches is reported, not replaced."""
@@ -16,24 +45,16 @@ class StoredDocument(models.Model):
         STATEMENT = "statement", "Tjänsteutlåtande"
         EXTRACT = "extract", "Protokollsutdrag"
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Skapas"
-        READY = "ready", "Klar"
-        FAILED = "failed", "Misslyckades"
-
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, related_name="documents", verbose_name="beslut"
     )
     kind = models.CharField("handling", max_length=20, choices=Kind.choices)
-    state = models.CharField("läge", max_length=20, choices=State.choices, default=State.PENDING)
     file = models.FileField("fil", upload_to="arkiv/%Y/%m/", blank=True, max_length=300)
     filename = models.CharField("filnamn vid nedladdning", max_length=255, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveBigIntegerField("storlek (byte)", default=0)
     pdfa = models.BooleanField("PDF/A", default=False)
-    created_at = models.DateTimeField("beställd", default=timezone.now)
     rendered_at = models.DateTimeField("skapad", null=True, blank=True)
-    error = models.TextField("fel", blank=True)
 
     class Meta:
         verbose_name = "arkiverad handling"
@@ -47,3 +68,23 @@ class StoredDocument(models.Model):
 
     def __str__(self) -> str:
         return self.filename or f"{self.get_kind_display()} ({self.decision})"
+
+
+class OutgoingMail(Job):
+    """Utgående e-post: one message, written in the transaction of the step it tells about and
+    sent by a task after the commit, retried until the mail server takes it."""
+
+    template = models.CharField("mall", max_length=60)
+    to = models.JSONField("till", default=list)
+    subject = models.CharField("ämne", max_length=300)
+    body = models.TextField("text")
+    sent_at = models.DateTimeField("skickat", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "utgående e-post"
+        verbose_name_plural = "utgående e-post"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="mail_due_idx")]
+
+    def __str__(self) -> str:
+        return self.subject

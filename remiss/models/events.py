@@ -36,6 +36,7 @@ class EventAction(models.TextChoices):
     DECIDED = "decided", "Beslutat"
     REFERRED_BACK = "referred_back", "Återremitterat"
     TABLED = "tabled", "Bordlagt"
+    TAKEN_OFF_AGENDA = "taken_off_agenda", "Struket från föredragningslistan"
     JUSTIFIED = "justified", "Justerat"
     DELIVERED = "delivered", "Expedierat"
     DECLINED = "declined", "Avstår"
@@ -144,6 +145,7 @@ SENTENCES: dict[str, str] = {
     A.DECIDED: "Nämnden beslutade i ärendet; {who} protokollförde beslutet.",
     A.REFERRED_BACK: "Nämnden återremitterade ärendet; {who} protokollförde beslutet.",
     A.TABLED: "Nämnden bordlade ärendet; {who} protokollförde beslutet.",
+    A.TAKEN_OFF_AGENDA: "{who} strök utlåtandet från nämndens föredragningslista.",
     A.JUSTIFIED: "Beslutet justerades.",
     A.DELIVERED: "Svaret expedierades till {sender}.",
     A.DECLINED: "{who} beslutade att {organisation} avstår från att svara.",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from remiss import deadlines
-from remiss.models.organisations import Membership, Organisation
+from remiss.models.organisations import Organisation
 from remiss.models.remisses import Recipient, organisations_of
 from remiss.models.statements import Statement
 
@@ -23,6 +23,13 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(models.Model):
     """Sammanträde: one meeting of a council, whose minutes are justified as a whole."""
+
+    class ChairCapacity(models.TextChoices):
+        """In what capacity the chair presides (KL 6 kap. 26 §)."""
+
+        CHAIR = "chair", "Ordförande"
+        VICE_CHAIR = "vice_chair", "Vice ordförande, när ordföranden är frånvarande"
+        ELDEST = "eldest", "Ålderspresident, vald när ordförandena är frånvarande"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="meetings", verbose_name="nämnd"
@@ -38,6 +45,12 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name="ordförande",
     )
+    chair_capacity = models.CharField(
+        "ordförande i egenskap av",
+        max_length=20,
+        choices=ChairCapacity.choices,
+        default=ChairCapacity.CHAIR,
+    )
     secretary = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -46,6 +59,16 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name="sekreterare",
     )
+    open = models.BooleanField(
+        "offentligt sammanträde",
+        default=False,
+        help_text="Allmänheten får närvara; föredragningslistan visas på de offentliga sidorna.",
+    )
+    other_participants = models.TextField(
+        "övriga närvarande", blank=True, help_text="Tjänstepersoner och andra, en per rad."
+    )
+    justification_place = models.CharField("justeringens plats", max_length=200, blank=True)
+    justification_date = models.DateField("justeringens dag", null=True, blank=True)
     justifiers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="justerare"
     )
@@ -90,8 +113,13 @@ class Meeting(models.Model):
 
 
 class Attendance(models.Model):
-    """Närvaro: a member or substitute at the meeting; `serving` for those who take part in
-    decisions (tjänstgörande)."""
+    """Närvaro: a ledamot or ersättare present at the meeting.
+
+    `serving` (tjänstgör) for those who take part in decisions: a present ledamot, or an
+    ersättare who serves in an absent ledamot's place (`replaces`). Who arrives late or leaves
+    early takes part from `arrives_at` to `leaves_after` (both paragraphs included). Jäv on one
+    paragraph is a `Recusal`.
+    """
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name="sammanträde"
@@ -99,28 +127,58 @@ class Attendance(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="person"
     )
-    role = models.CharField(
-        "roll",
-        max_length=30,
-        choices=[
-            (Membership.Role.CHAIR, Membership.Role.CHAIR.label),
-            (Membership.Role.MEMBER, Membership.Role.MEMBER.label),
-            (Membership.Role.SUBSTITUTE, Membership.Role.SUBSTITUTE.label),
-            (Membership.Role.JUSTIFIER, "Ledamot, justerare"),
-        ],
+    seat = models.ForeignKey(
+        "remiss.Seat",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendance",
+        verbose_name="plats",
     )
     serving = models.BooleanField("tjänstgörande", default=True)
+    replaces = models.ForeignKey(
+        "remiss.Seat",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="tjänstgör för",
+    )
+    arrives_at = models.ForeignKey(
+        "remiss.AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="från och med paragraf",
+    )
+    leaves_after = models.ForeignKey(
+        "remiss.AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="till och med paragraf",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "närvarande"
         verbose_name_plural = "närvaro"
-        ordering = ["meeting", "-serving", "role", "user__last_name"]
+        ordering = ["meeting", "-serving", "seat__kind", "seat__position"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once_per_meeting"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name()} ({self.get_role_display()})"
+        return f"{self.user.get_full_name()} ({self.seat.label if self.seat else 'närvarande'})"
+
+    def takes_part_in(self, number: int) -> bool:
+        """Present for paragraph `number` (late arrival and early leave counted)."""
+        if self.arrives_at is not None and number < self.arrives_at.number:
+            return False
+        return self.leaves_after is None or number <= self.leaves_after.number
 
 
 class AgendaItem(models.Model):
@@ -147,6 +205,11 @@ class AgendaItem(models.Model):
         related_name="+",
         verbose_name="bordlagt från",
     )
+    closed = models.BooleanField(
+        "stängd paragraf",
+        default=False,
+        help_text="Behandlas inom stängda dörrar; handlingarna visas aldrig offentligt.",
+    )
 
     history = HistoricalRecords()
 
@@ -172,6 +235,39 @@ class AgendaItem(models.Model):
         return f"§ {self.number} {self.title}"
 
 
+class Recusal(models.Model):
+    """Jäv (KL 6 kap. 28–32 §§): a member who leaves one paragraph, and the ersättare who
+    serves in their place on that paragraph only."""
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="recusals", verbose_name="paragraf"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="jävig"
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ersättare som tjänstgör",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "jäv"
+        verbose_name_plural = "jäv"
+        ordering = ["item", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "member"], name="recusal_once_per_paragraph"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.get_full_name()} jävig i {self.item}"
+
+
 class DecisionQuerySet(models.QuerySet):
     def final(self) -> "DecisionQuerySet":
         """Decisions on the matter itself: not tabled, not referred back."""
@@ -189,6 +285,7 @@ class DecisionQuerySet(models.QuerySet):
             .filter(
                 item__statement__recipient__status=Recipient.Status.DELIVERED,
                 item__statement__recipient__remiss__sent_on__isnull=False,
+                item__closed=False,  # a closed paragraph's documents are never public
             )
         )
 
@@ -407,6 +504,15 @@ class Reservation(models.Model):
     decision = models.ForeignKey(
         Decision, on_delete=models.CASCADE, related_name="reservations", verbose_name="beslut"
     )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ledamot",
+        help_text="Den tjänstgörande som reserverade sig (tom i äldre poster).",
+    )
     member = models.CharField("reserverar sig", max_length=300)
     reason = models.TextField("motivering", blank=True)
 
@@ -453,6 +559,39 @@ class ProtocolNote(models.Model):
 
     def __str__(self) -> str:
         return f"Protokollsanteckning av {self.by}"
+
+
+class AgendaIssue(models.Model):
+    """Kallelse med föredragningslista, as issued to the members: version 1 is the kallelse, a
+    later version a tilläggslista after the agenda changed. The PDF is kept as issued."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="issues", verbose_name="sammanträde"
+    )
+    version = models.PositiveSmallIntegerField("version")
+    issued_at = models.DateTimeField("skickad", default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="av"
+    )
+    file = models.FileField("fil", upload_to="kallelser/%Y/%m/", max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    items = models.JSONField("punkter", default=list, help_text="Föredragningslistan som skickad.")
+    meeting_details = models.JSONField("tid och plats", default=dict)
+
+    class Meta:
+        verbose_name = "kallelse"
+        verbose_name_plural = "kallelser"
+        ordering = ["meeting", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="agenda_issue_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.meeting}"
+
+    @property
+    def label(self) -> str:
+        return "Kallelse" if self.version == 1 else f"Tilläggslista {self.version - 1}"
 
 
 class JustificationSignature(models.Model):

@@ -33,9 +33,13 @@ def compilation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def compilation_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Semicolons for Swedish Excel; `?avgransare=komma` gives commas (else: semicolons)."""
     result = _compilation(request, pk)
+    comma = request.GET.get("avgransare") == "komma"
     return _download(
-        exports.csv_bytes(result), "text/csv; charset=utf-8", f"{result.filename_stem}.csv"
+        exports.csv_bytes(result, delimiter=exports.COMMA if comma else exports.SEMICOLON),
+        "text/csv; charset=utf-8",
+        f"{result.filename_stem}.csv",
     )
 
 

@@ -32,6 +32,7 @@ def start(request: HttpRequest) -> HttpResponse:
             "answered": answered,
             "sent": list(selectors.sent_remisses(request.user)),
             "work": selectors.work_waiting(request.user),
+            "agendas": _latest_per_meeting(selectors.issued_agendas(request.user, today)),
             "can_send": request.user.memberships.filter(
                 role=Membership.Role.REMISS_COORDINATOR
             ).exists(),
@@ -39,3 +40,10 @@ def start(request: HttpRequest) -> HttpResponse:
             "has_membership": request.user.memberships.exists(),
         },
     )
+
+
+def _latest_per_meeting(issues) -> list:
+    latest = {}
+    for issue in issues:
+        latest.setdefault(issue.meeting_id, issue)
+    return list(latest.values())

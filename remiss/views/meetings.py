@@ -1,20 +1,37 @@
 """Meetings: the agenda, the decision on each paragraph, and the justification of the minutes."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from remiss import permissions, workflow
-from remiss.forms.meetings import AgendaItemForm, AgendaStatementForm, DecisionEditor, MeetingForm
+from remiss import council, minutes, permissions, workflow
+from remiss.forms.meetings import (
+    AgendaItemForm,
+    AgendaStatementForm,
+    AttendanceForm,
+    CorrectionEditor,
+    DecisionEditor,
+    MeetingDetailsForm,
+    MeetingForm,
+    MoveItemForm,
+    ReasonForm,
+    RecusalForm,
+    ReservationReasonForm,
+)
 from remiss.models import (
+    AgendaIssue,
     AgendaItem,
     Decision,
     Meeting,
     Membership,
     Organisation,
+    Recusal,
+    Reservation,
 )
 
 
@@ -57,9 +74,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 date=data["date"],
                 starts_at=data.get("starts_at"),
                 place=data.get("place", ""),
-                chair=data["chair"],
-                justifiers=list(data["justifiers"]),
-                attendance=list(data["attendance"]),
+                open=data.get("open", False),
             ),
         )
         messages.success(request, f"Sammanträdet {meeting.date:%Y-%m-%d} är skapat.")
@@ -88,7 +103,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "items": items,
-            "attendance": list(meeting.attendance.select_related("user")),
+            "attendance": minutes.meeting_attendance(meeting),
+            "issues": list(meeting.issues.order_by("version")),
+            "events": list(
+                meeting.events.select_related("actor", "item").order_by("-created_at", "-pk")[:50]
+            ),
+            "numbered": Decision.objects.filter(item__meeting=meeting).exists(),
+            "can_change": secretary and not meeting.minutes_justified_on,
             "justifiers": list(meeting.justifiers.all()),
             "signatures": signatures,
             "is_secretary": secretary,
@@ -171,8 +192,9 @@ def decision_record(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     if Decision.objects.filter(item=item).exists():
         messages.info(request, f"§ {item.number} har redan ett beslut.")
         return redirect("paragraph", pk=meeting.pk, number=item.number)
-    voters = [a.user for a in meeting.attendance.filter(serving=True).select_related("user")]
-    editor = DecisionEditor(item, voters, request.POST or None, initial=_initial(item))
+    editor = DecisionEditor(
+        item, council.serving_on(item), request.POST or None, initial=_initial(item)
+    )
     if request.method == "POST" and editor.is_valid():
         try:
             workflow.record_decision(item=item, user=request.user, record=editor.record())
@@ -225,6 +247,14 @@ def paragraph_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse
             "decision": decision,
             "ballots": ballots,
             "archived": list(decision.documents.order_by("kind")) if decision else [],
+            "participants": council.serving_on(item),
+            "recusals": list(item.recusals.select_related("member", "substitute")),
+            "recusal_form": _recusal_form(meeting, item)
+            if decision is None and not meeting.minutes_justified_on
+            else None,
+            "can_correct": decision is not None and decision.justified_on is None,
+            "reason_form": ReservationReasonForm(),
+            "events": list(item.events.select_related("actor").order_by("-created_at", "-pk")),
             "justifiers": _people(meeting),
             "is_secretary": permissions.is_secretary(request.user, meeting.organisation_id),
         },
@@ -250,3 +280,274 @@ def meeting_justify(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "Din justering är registrerad. Protokollet väntar på de andra."
             )
     return redirect("meeting", pk=meeting.pk)
+
+
+# --- The meeting as the law knows it (issue 11) ------------------------------------------------
+
+
+def _secretary_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = permissions.get_meeting(request.user, pk)
+    permissions.require_secretary(request.user, meeting.organisation_id)
+    return meeting
+
+
+@login_required
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Närvaro, ordförande och justerare."""
+    meeting = _secretary_meeting(request, pk)
+    seats = list(council.seats(meeting))
+    items = list(meeting.items.order_by("number"))
+    form = AttendanceForm(
+        request.POST or None,
+        seats=seats,
+        items=items,
+        initial=AttendanceForm.initial_for(meeting, seats),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.record_attendance(
+                meeting=meeting,
+                user=request.user,
+                rows=form.rows(),
+                chair=data["chair"],
+                capacity=data["chair_capacity"],
+                justifiers=list(data["justifiers"]),
+                reason=data.get("reason", ""),
+            )
+        except workflow.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Närvaron är registrerad.")
+            return redirect("meeting", pk=meeting.pk)
+    return render(
+        request,
+        "remiss/meeting_attendance.html",
+        {"meeting": meeting, "form": form, "seats": seats},
+    )
+
+
+@login_required
+def meeting_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ändra tid, plats och övriga uppgifter, med skäl."""
+    meeting = _secretary_meeting(request, pk)
+    form = MeetingDetailsForm(request.POST or None, instance=Meeting.objects.get(pk=meeting.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.change_meeting_details(
+                meeting=meeting,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                **form.values(),
+            )
+        except workflow.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Sammanträdet är ändrat.")
+            return redirect("meeting", pk=meeting.pk)
+    return render(request, "remiss/meeting_change.html", {"meeting": meeting, "form": form})
+
+
+@require_POST
+@login_required
+def item_move(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    meeting = _secretary_meeting(request, pk)
+    item = _item(meeting, number)
+    form = MoveItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange den nya platsen som ett nummer.")
+        return redirect("meeting", pk=meeting.pk)
+    try:
+        moved = workflow.move_item(
+            item=item, user=request.user, position=form.cleaned_data["position"]
+        )
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{moved.title} är nu § {moved.number}.")
+    return redirect("meeting", pk=meeting.pk)
+
+
+@require_POST
+@login_required
+def item_remove(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    meeting = _secretary_meeting(request, pk)
+    item = _item(meeting, number)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Skriv skälet till att punkten stryks.")
+        return redirect("meeting", pk=meeting.pk)
+    try:
+        workflow.remove_item(item=item, user=request.user, reason=form.cleaned_data["reason"])
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{item.title} är struken från föredragningslistan.")
+    return redirect("meeting", pk=meeting.pk)
+
+
+def _recusal_form(meeting: Meeting, item: AgendaItem, data=None) -> RecusalForm:
+    substitutes = [
+        a
+        for a in meeting.attendance.filter(serving=False, seat__kind="substitute").select_related(
+            "user", "seat"
+        )
+    ]
+    return RecusalForm(data, serving=council.serving_on(item), substitutes=substitutes)
+
+
+@require_POST
+@login_required
+def recusal_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    meeting = _secretary_meeting(request, pk)
+    item = _item(meeting, number)
+    form = _recusal_form(meeting, item, request.POST)
+    if not form.is_valid():
+        messages.error(request, "Välj den jäviga ledamoten.")
+        return redirect("paragraph", pk=meeting.pk, number=item.number)
+    people = get_user_model().objects.in_bulk(
+        [form.cleaned_data["member"], form.cleaned_data["substitute"] or 0]
+    )
+    try:
+        workflow.record_recusal(
+            item=item,
+            user=request.user,
+            member=people[form.cleaned_data["member"]],
+            substitute=people.get(form.cleaned_data["substitute"]),
+        )
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Jävet i § {item.number} är registrerat.")
+    return redirect("paragraph", pk=meeting.pk, number=item.number)
+
+
+@require_POST
+@login_required
+def recusal_remove(request: HttpRequest, pk: int, number: int, recusal_pk: int) -> HttpResponse:
+    meeting = _secretary_meeting(request, pk)
+    item = _item(meeting, number)
+    try:
+        recusal = item.recusals.get(pk=recusal_pk)
+    except Recusal.DoesNotExist:
+        raise Http404("Jävet finns inte.") from None
+    form = ReasonForm(request.POST)
+    try:
+        workflow.remove_recusal(
+            recusal=recusal,
+            user=request.user,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Jävet är borttaget.")
+    return redirect("paragraph", pk=meeting.pk, number=item.number)
+
+
+@require_POST
+@login_required
+def agenda_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Skicka kallelsen (or a tilläggslista when the agenda has changed)."""
+    meeting = _secretary_meeting(request, pk)
+    try:
+        issue = workflow.issue_agenda(meeting=meeting, user=request.user)
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{issue.label} är skickad till ledamöter och ersättare.")
+    return redirect("meeting", pk=meeting.pk)
+
+
+@login_required
+def agenda_pdf(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    """The kallelse as issued (kept, never rendered again)."""
+    meeting = permissions.get_meeting(request.user, pk)
+    return serve_issue(meeting, version)
+
+
+def serve_issue(meeting: Meeting, version: int) -> HttpResponse:
+    try:
+        issue = meeting.issues.get(version=version)
+    except AgendaIssue.DoesNotExist:
+        raise Http404("Kallelsen finns inte.") from None
+    return FileResponse(
+        issue.file.open("rb"),
+        as_attachment=True,
+        filename=minutes.agenda_filename(issue),
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole protokoll as PDF/A, marked UTKAST until it is justified."""
+    meeting = permissions.get_meeting(request.user, pk)
+    response = HttpResponse(minutes.minutes_pdf(meeting), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, minutes.minutes_filename(meeting)
+    )
+    return response
+
+
+@login_required
+def decision_correct(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Rätta beslutet före justeringen, med skäl."""
+    meeting = _secretary_meeting(request, pk)
+    item = _item(meeting, number)
+    decision = (
+        Decision.objects.filter(item=item)
+        .select_related("item__meeting", "vote")
+        .prefetch_related("proposals", "reservations", "special_statements", "notes")
+        .first()
+    )
+    if decision is None:
+        raise Http404("Paragrafen har inget beslut ännu.")
+    if decision.justified_on is not None:
+        messages.error(request, f"§ {item.number} är justerad; beslutet kan inte ändras.")
+        return redirect("paragraph", pk=meeting.pk, number=item.number)
+    editor = CorrectionEditor(decision, council.serving_on(item), request.POST or None)
+    if request.method == "POST" and editor.is_valid():
+        try:
+            workflow.correct_decision(
+                decision=decision,
+                user=request.user,
+                record=editor.record(),
+                reason=editor.reason.cleaned_data["reason"],
+            )
+        except workflow.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Beslutet i § {item.number} är rättat.")
+            return redirect("paragraph", pk=meeting.pk, number=item.number)
+    return render(
+        request,
+        "remiss/decision_form.html",
+        {"meeting": meeting, "item": item, "editor": editor, "correcting": True},
+    )
+
+
+@require_POST
+@login_required
+def reservation_reasons(
+    request: HttpRequest, pk: int, number: int, reservation_pk: int
+) -> HttpResponse:
+    """Reservationens skriftliga motivering, before justification."""
+    meeting = _secretary_meeting(request, pk)
+    item = _item(meeting, number)
+    try:
+        reservation = Reservation.objects.get(pk=reservation_pk, decision__item=item)
+    except Reservation.DoesNotExist:
+        raise Http404("Reservationen finns inte.") from None
+    form = ReservationReasonForm(request.POST)
+    try:
+        workflow.add_reservation_reasons(
+            reservation=reservation,
+            user=request.user,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Motiveringen är sparad.")
+    return redirect("paragraph", pk=meeting.pk, number=item.number)

@@ -13,7 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from remiss import replies
-from remiss.models import Attachment, Decision, Recipient, Remiss, StoredDocument
+from remiss.models import (
+    Attachment,
+    Decision,
+    Meeting,
+    Membership,
+    Recipient,
+    Remiss,
+    StoredDocument,
+)
 from remiss.views.documents import serve_archived
 
 logger = logging.getLogger(__name__)
@@ -36,7 +44,17 @@ def public_remisses(request: HttpRequest) -> HttpResponse:
         .order_by("-sent_on", "-pk")
     )
     page = Paginator(remisses, PER_PAGE).get_page(request.GET.get("sida"))
-    return render(request, "public/remiss_list.html", {"page": page, "remisses": page.object_list})
+    meetings = (
+        Meeting.objects.filter(open=True, issues__isnull=False)
+        .select_related("organisation")
+        .distinct()
+        .order_by("-date")[:20]
+    )
+    return render(
+        request,
+        "public/remiss_list.html",
+        {"page": page, "remisses": page.object_list, "meetings": list(meetings)},
+    )
 
 
 def public_remiss(request: HttpRequest, pk: int) -> HttpResponse:
@@ -66,6 +84,9 @@ def public_reply(request: HttpRequest, pk: int, recipient_pk: int) -> HttpRespon
     except Recipient.DoesNotExist:
         raise Http404("Svaret finns inte.") from None
     reply = replies.read(recipient, ready_documents_only=True)
+    if reply.decision is not None and reply.decision.item.closed:
+        # Decided behind closed doors: its documents are never on the public pages.
+        raise Http404("Svaret finns inte.")
     return render(request, "public/reply_detail.html", {"remiss": remiss, **reply.context()})
 
 
@@ -79,6 +100,41 @@ def public_document(request: HttpRequest, pk: int) -> HttpResponse:
     except StoredDocument.DoesNotExist:
         raise Http404("Handlingen finns inte.") from None
     return serve_archived(request, document)
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Hjälp: what each role does and where, with the visitor's own roles named first."""
+    own = set()
+    if request.user.is_authenticated:
+        own = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+    return render(request, "public/help.html", {"own_roles": own})
+
+
+def _public_meeting(pk: int) -> Meeting:
+    """An open meeting whose kallelse has been issued; anything else is 404."""
+    meeting = Meeting.objects.select_related("organisation").filter(pk=pk, open=True).first()
+    if meeting is None or not meeting.issues.exists():
+        raise Http404("Sammanträdet finns inte.")
+    return meeting
+
+
+def public_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda of an open meeting, as last issued. A closed paragraph shows its title only,
+    never its documents."""
+    meeting = _public_meeting(pk)
+    issues = list(meeting.issues.order_by("version"))
+    items = list(meeting.items.select_related("statement__recipient__remiss").order_by("number"))
+    return render(
+        request,
+        "public/meeting_detail.html",
+        {"meeting": meeting, "issues": issues, "items": items},
+    )
+
+
+def public_agenda(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    from remiss.views.meetings import serve_issue
+
+    return serve_issue(_public_meeting(pk), version)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -3,18 +3,22 @@ per move. Each is a POST checked by the same rule that shows its button (workflo
 statement_moves and recipient_moves), that calls the workflow and redirects; a move that is not
 possible now becomes a message, a person without the role gets 403 (docs/style.md §4)."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from remiss import numbers, permissions, sending, workflow
+from remiss import notifications, numbers, permissions, sending, workflow
 from remiss.forms.sending import ExtensionRequestForm
 from remiss.models import Statement
 
 
-def _make_move(request: HttpRequest, pk: int, action: str, move, done: str) -> HttpResponse:
+def _make_move(
+    request: HttpRequest, pk: int, action: str, move, done: str | Callable[[Statement], str]
+) -> HttpResponse:
     """The one shape of every move's view: the scoped lookup (404 outside), the same rule as
     the buttons (workflow.check_statement_move: 403 "not you", a message "not now"), the move
     itself, a message and back to the statement."""
@@ -25,7 +29,7 @@ def _make_move(request: HttpRequest, pk: int, action: str, move, done: str) -> H
     except workflow.TransitionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, done)
+        messages.success(request, done(statement) if callable(done) else done)
     return redirect("statement", pk=statement.pk)
 
 
@@ -42,7 +46,10 @@ def statement_submit(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             comment=numbers.text(request.POST.get("comment")),
         ),
-        "Utlåtandet är lämnat till granskning. Förvaltningschefen har fått ett e-postmeddelande.",
+        lambda statement: (
+            "Utlåtandet är lämnat till granskning. "
+            + notifications.told(notifications.partition(notifications.reviewers(statement)))
+        ),
     )
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from remiss import numbers, permissions, replies, selectors, sending
+from remiss import notifications, numbers, permissions, replies, selectors, sending, uploads
 from remiss.forms.sending import SendRemissForm
 from remiss.models import (
     ExtensionRequest,
@@ -85,12 +85,25 @@ def remiss_create(request: HttpRequest) -> HttpResponse:
         else:
             if moved:
                 messages.warning(request, moved)
+            organisations = [
+                r.organisation for r in remiss.recipients.select_related("organisation")
+            ]
+            reached, unreached = notifications.reached(organisations)
             messages.success(
                 request,
-                f"Remissen är skickad till {remiss.recipients.count()} remissinstanser, "
-                "som har fått ett e-postmeddelande.",
+                f"Remissen är skickad till {len(organisations)} remissinstanser; "
+                f"{len(reached)} av dem har fått ett e-postmeddelande.",
             )
+            if unreached:
+                messages.warning(request, notifications.no_contact(unreached))
             return redirect("remiss_status", pk=remiss.pk)
+    if request.method == "POST":
+        uploads.ask_for_file_again(
+            form,
+            "file",
+            request.FILES,
+            reason="den sparades inte eftersom remissen inte kunde skickas.",
+        )
     organisations = form.fields["recipients"].queryset
     return render(
         request,
@@ -146,17 +159,24 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
             pk=numbers.parse(request.POST["recipient"]),
         )
         sent = sending.remind(recipient=recipient, kind=Reminder.Kind.MANUAL, user=request.user)
-        if sent:
+        if sent and sent.addresses:
             messages.success(request, f"Påminnelse skickad till {recipient.organisation}.")
+        elif sent:
+            unreached = notifications.no_contact([str(recipient.organisation)])
+            messages.warning(request, f"Påminnelsen är registrerad. {unreached}")
         else:
             messages.info(request, f"{recipient.organisation} har redan fått en påminnelse i dag.")
     else:
-        count = sending.remind_late(remiss=remiss, user=request.user)
+        sent = sending.remind_late(remiss=remiss, user=request.user)
+        unreached = [str(r.recipient.organisation) for r in sent if not r.addresses]
+        mailed = len(sent) - len(unreached)
         messages.success(
             request,
-            f"{count} {'påminnelse skickad' if count == 1 else 'påminnelser skickade'}"
+            f"{mailed} {'påminnelse skickad' if mailed == 1 else 'påminnelser skickade'}"
             " till försenade remissinstanser.",
         )
+        if unreached:
+            messages.warning(request, notifications.no_contact(unreached))
     return redirect("remiss_status", pk=remiss.pk)
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from remiss import compare, drafting, numbers, permissions, replies, selectors, workflow
+from remiss import compare, drafting, numbers, permissions, replies, selectors, uploads, workflow
 from remiss.forms.statements import StatementEditor
 from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
 from remiss.models import AutosavedDraft, Statement, StatementVersion, StoredDocument
@@ -101,6 +101,13 @@ def _document_context(statement: Statement) -> dict:
     }
 
 
+# Said on the file field when the editor comes back without saving (a browser never refills it).
+FILE_NOT_SAVED = "den sparades inte eftersom texten inte kunde sparas."
+FILE_NOT_SAVED_BY_SUGGESTION = (
+    "ingenting sparades när texten skrevs utifrån stegen. Tryck Spara när du har valt den."
+)
+
+
 @keep_form_through_login
 def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     statement = permissions.get_statement(request.user, pk)
@@ -108,6 +115,9 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and request.POST.get("action") == "suggest":
         editor = _with_suggested_preparation(statement, request)
+        uploads.ask_for_file_again(
+            editor.attachment_form, "file", request.FILES, reason=FILE_NOT_SAVED_BY_SUGGESTION
+        )
     elif request.method == "POST":
         editor = StatementEditor(statement, request.POST, request.FILES)
         if editor.is_valid():
@@ -135,6 +145,9 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Sparat som version {saved.version}.")
                 return redirect("statement_edit", pk=statement.pk)
+        uploads.ask_for_file_again(
+            editor.attachment_form, "file", request.FILES, reason=FILE_NOT_SAVED
+        )
     else:
         kept = pop_kept_form(request)
         draft = AutosavedDraft.objects.filter(statement=statement, user=request.user).first()

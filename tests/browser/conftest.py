@@ -66,6 +66,17 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def close_windows(request):
+    """Every window a test opened is closed when it ends, passed or failed, before its database is
+    emptied: a page left open (its autosave, say) would go on asking the live server."""
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    yield
+    if browser is not None:
+        for context in browser.contexts:
+            context.close()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")

@@ -11,6 +11,7 @@ import pytest
 
 from remiss import deadlines
 from tests.browser.conftest import log_in, screenshot
+from tests.browser.test_workflow import record_attendance
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Stockholms stads trygghetsprogram 2027–2030"
@@ -80,9 +81,8 @@ def test_the_whole_journey(browser, live_server, seeded, run_tasks, assert_acces
     secretary = person(browser, live_server, "sekreterare")
     secretary.goto("/sammantraden/nytt/")
     secretary.get_by_label("Datum").fill(datetime.date.today().isoformat())
-    secretary.get_by_label("Ordförande").select_option(label="Per Holm")
-    secretary.get_by_role("group", name="Justerare").get_by_label("Lena Ek").check()
     secretary.get_by_role("button", name="Skapa sammanträdet").click()
+    record_attendance(secretary)
     secretary.get_by_label("Signerat tjänsteutlåtande").select_option(index=1)
     secretary.get_by_role("button", name="Sätt upp på föredragningslistan").click()
     secretary.get_by_role("link", name="Protokollför beslut").first.click()

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
-from remiss import workflow
+from remiss import council, workflow
 from remiss.models import Decision, Meeting
 from tests.browser.conftest import log_in
 
@@ -21,10 +21,18 @@ def test_a_decision_is_recorded_with_the_keyboard_only(page, draft, assert_acces
     meeting = Meeting.objects.create(
         organisation=draft.recipient.organisation,
         date=datetime.date.today(),
-        chair=users["ordforande"],
         secretary=users["sekreterare"],
     )
-    meeting.justifiers.add(users["justerare"])
+    workflow.record_attendance(  # every ledamot of the term serves
+        meeting=meeting,
+        user=users["sekreterare"],
+        rows=[
+            workflow.AttendanceRow(user_id=seat.person_id)
+            for seat in council.seats(meeting).members()
+        ],
+        chair=users["ordforande"],
+        justifiers=[users["justerare"]],
+    )
     item = workflow.put_on_agenda(statement=draft, meeting=meeting, user=users["sekreterare"])
     log_in(page, "sekreterare")
     page.goto(f"/sammantraden/{meeting.pk}/paragrafer/{item.number}/beslut/")

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 
-from remiss import drafting, workflow
+from remiss import council, drafting, workflow
 from remiss.models import Meeting, Membership, Organisation, Recipient, Remiss
 from tests.browser.conftest import log_in, screenshot
 
@@ -43,10 +43,18 @@ def deliver_sodermalm(remiss: Remiss) -> None:
     meeting = Meeting.objects.create(
         organisation=recipient.organisation,
         date=datetime.date.today(),
-        chair=users["ordforande"],
         secretary=users["sekreterare"],
     )
-    meeting.justifiers.add(users["justerare"])
+    workflow.record_attendance(  # every ledamot of the term serves
+        meeting=meeting,
+        user=users["sekreterare"],
+        rows=[
+            workflow.AttendanceRow(user_id=seat.person_id)
+            for seat in council.seats(meeting).members()
+        ],
+        chair=users["ordforande"],
+        justifiers=[users["justerare"]],
+    )
     item = workflow.put_on_agenda(statement=statement, meeting=meeting, user=users["sekreterare"])
     workflow.record_decision(
         item=item,
@@ -126,7 +134,7 @@ def test_kommunstyrelsen_sends_follows_and_compiles(
     assert_accessible(ks, name="compilation")
 
     csv_response = ks.request.get(f"/remisser/{remiss.pk}/sammanstallning.csv")
-    rows = list(csv.reader(io.StringIO(csv_response.body().decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(csv_response.body().decode("utf-8-sig")), delimiter=";"))
     assert any("Krisberedskapen behöver fler övningar." in cell for row in rows for cell in row)
     assert any("Socialnämnden" in row for row in rows)
     from openpyxl import load_workbook

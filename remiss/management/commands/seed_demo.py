@@ -30,6 +30,7 @@ from remiss.models import (
     PreparationStep,
     Recipient,
     Remiss,
+    Seat,
     Statement,
     StatementVersion,
     StatusEvent,
@@ -109,6 +110,49 @@ DEMO_USERS = [
     ("ledamot3", "Karin", "Nyström", SODERMALM, Role.MEMBER, "Ledamot", ""),
     ("ersattare", "Erik", "Sjöberg", SODERMALM, Role.SUBSTITUTE, "Ersättare", ""),
 ]
+# Södermalms stadsdelsnämnd 2019–2022: eleven ledamöter and eleven ersättare. The names and
+# parties are illustrative demo data, not the council's real members (Seat.illustrative).
+# username, first name, last name, party, office
+COUNCIL_TERM = (datetime.date(2019, 1, 1), datetime.date(2022, 12, 31))
+COUNCIL_MEMBERS = [
+    ("ordforande", "Per", "Holm", "M", "chair"),
+    ("vice_ordforande", "Amira", "Said", "S", "vice_chair"),
+    ("justerare", "Lena", "Ek", "V", ""),
+    ("ledamot", "Sara", "Lind", "L", ""),
+    ("ledamot2", "Omar", "Haddad", "S", ""),
+    ("ledamot3", "Karin", "Nyström", "MP", ""),
+    ("ledamot4", "Johan", "Lund", "M", ""),
+    ("ledamot5", "Fatima", "Ali", "S", ""),
+    ("ledamot6", "Gustav", "Ström", "C", ""),
+    ("ledamot7", "Ingrid", "Wall", "KD", ""),
+    ("ledamot8", "Mikael", "Borg", "SD", ""),
+]
+COUNCIL_SUBSTITUTES = [
+    ("ersattare", "Erik", "Sjöberg", "M", ""),
+    ("ersattare2", "Hanna", "Björk", "S", ""),
+    ("ersattare3", "Ali", "Rahimi", "V", ""),
+    ("ersattare4", "Sofia", "Engström", "L", ""),
+    ("ersattare5", "Daniel", "Kask", "S", ""),
+    ("ersattare6", "Elin", "Mark", "MP", ""),
+    ("ersattare7", "Nils", "Hed", "M", ""),
+    ("ersattare8", "Leila", "Nasser", "S", ""),
+    ("ersattare9", "Tove", "Almqvist", "C", ""),
+    ("ersattare10", "Viktor", "Sand", "KD", ""),
+    ("ersattare11", "Ronja", "Sjö", "SD", ""),
+]
+
+
+def council_terms(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """Mandatperioder of four years from 2019 up to the one that includes `today`."""
+    terms = []
+    start = COUNCIL_TERM[0].year
+    while True:
+        terms.append((datetime.date(start, 1, 1), datetime.date(start + 3, 12, 31)))
+        if start + 3 >= today.year:
+            return terms
+        start += 4
+
+
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, refused when DEBUG is off
 
 # Which paragraphs of "Synpunkter och förslag" speak to which focus area (by number).
@@ -251,6 +295,9 @@ class Command(BaseCommand):
                 defaults={"title": title, "phone": phone},
             )
             users[username] = user
+        council = organisations[SODERMALM]
+        for term in council_terms(timezone.localdate()):
+            self.seed_council(User, council, users, term)
         self.demo_user(
             User,
             "admin",
@@ -259,6 +306,42 @@ class Command(BaseCommand):
             is_superuser=True,
         )
         return users
+
+    def seed_council(self, User, council: Organisation, users: dict, term) -> None:
+        """The council's seats for one term; the same illustrative people in every term, so
+        that the demo's meetings are quorate on any day."""
+        for kind, rows, role in [
+            (Seat.Kind.MEMBER, COUNCIL_MEMBERS, Role.MEMBER),
+            (Seat.Kind.SUBSTITUTE, COUNCIL_SUBSTITUTES, Role.SUBSTITUTE),
+        ]:
+            for position, (username, first, last, party, office) in enumerate(rows, start=1):
+                user = users.get(username) or self.demo_user(
+                    User, username, first_name=first, last_name=last
+                )
+                if username not in users:
+                    label = "Ersättare" if kind == Seat.Kind.SUBSTITUTE else "Ledamot"
+                    self.get_or_create(
+                        Membership,
+                        user=user,
+                        organisation=council,
+                        role=role,
+                        defaults={"title": label},
+                    )
+                    users[username] = user
+                self.get_or_create(
+                    Seat,
+                    organisation=council,
+                    person=user,
+                    term_starts=term[0],
+                    defaults={
+                        "kind": kind,
+                        "position": position,
+                        "party": party,
+                        "office": office,
+                        "term_ends": term[1],
+                        "illustrative": True,
+                    },
+                )
 
     def demo_user(self, User, username: str, **fields):
         user, created = User.objects.get_or_create(
@@ -345,18 +428,9 @@ class Command(BaseCommand):
         """The case as it went in December 2019, through the workflow like any case: signed,
         on the agenda of the meeting of 12 December, adopted and justified at once, delivered
         the same evening, a day before the deadline. No mail is sent for the past."""
+        names = [row[0] for row in COUNCIL_MEMBERS + COUNCIL_SUBSTITUTES]
         users = get_user_model().objects.in_bulk(
-            [
-                "handlaggare",
-                "direktor",
-                "sekreterare",
-                "ordforande",
-                "justerare",
-                "ledamot",
-                "ledamot2",
-                "ledamot3",
-            ],
-            field_name="username",
+            ["handlaggare", "direktor", "sekreterare", *names], field_name="username"
         )
         council = statement.recipient.organisation
 
@@ -372,13 +446,44 @@ class Command(BaseCommand):
                 new=workflow.NewMeeting(
                     date=datetime.date(2019, 12, 12),
                     starts_at=datetime.time(18, 0),
-                    place="Södermalms stadsdelsförvaltning",
-                    chair=users["ordforande"],
-                    justifiers=[users["justerare"]],
-                    attendance=[
-                        users[name] for name in ["justerare", "ledamot", "ledamot2", "ledamot3"]
-                    ],
+                    place="Södermalms stadsdelsförvaltning, Götgatan 124",
                 ),
+            )
+            seats = {s.person_id: s for s in Seat.objects.filter(organisation=council)}
+            # Ten of the eleven ledamöter came; the first ersättare of the absent ledamot's
+            # side served in her place: quorate (KL 6 kap. 27 §) with eleven serving.
+            absent = users["ledamot8"]
+            rows = [
+                workflow.AttendanceRow(user_id=users[name].pk)
+                for name, *_ in COUNCIL_MEMBERS
+                if users[name] != absent
+            ]
+            rows.append(
+                workflow.AttendanceRow(
+                    user_id=users["ersattare11"].pk, replaces=seats[absent.pk].pk
+                )
+            )
+            rows += [
+                workflow.AttendanceRow(user_id=users[name].pk, serving=False)
+                for name in ["ersattare", "ersattare2", "ersattare3"]
+            ]
+            workflow.record_attendance(
+                meeting=meeting,
+                user=users["sekreterare"],
+                rows=rows,
+                chair=users["ordforande"],
+                justifiers=[users["justerare"]],
+                at=at(12, 18),
+            )
+            workflow.change_meeting_details(
+                meeting=meeting,
+                user=users["sekreterare"],
+                reason="Justeringens tid och plats bestämdes vid sammanträdet.",
+                other_participants="Ann-Christine Jenvén, stadsdelsdirektör\n"
+                "Eva-Lena Eirefelt, handläggare",
+                justification_place="Södermalms stadsdelsförvaltning",
+                justification_date=datetime.date(2019, 12, 17),
+                at=at(12, 18, 2),
             )
             workflow.add_agenda_item(
                 meeting=meeting, user=users["sekreterare"], title="Val av justerare"

@@ -132,7 +132,7 @@ def name_the_actions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("remiss", "0011_statement_imports")]
+    dependencies = [("remiss", "0010_login_failures")]
 
     operations = [
         migrations.RunPython(lift_trigger, restore_trigger),

@@ -30,7 +30,7 @@ def restore_frozen_text(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('remiss', '0012_event_vocabulary'),
+        ('remiss', '0011_event_vocabulary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

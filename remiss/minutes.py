@@ -1,0 +1,225 @@
+"""The meeting's documents: the kallelse with its föredragningslista, the whole protokoll, and
+what the protokollsutdrag says about who took part (närvaro, beslutsunderlag,
+utdragsbestyrkande). Context and HTML here; `remiss.pdf.render_pdf` makes the PDF/A."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from remiss import council, pdf
+from remiss.models import AgendaItem, Decision, Meeting, Seat
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def basis(item: AgendaItem) -> list[str]:
+    """Beslutsunderlag: the tjänsteutlåtande and its date (and its dnr)."""
+    statement = item.statement
+    if statement is None:
+        return []
+    recipient = statement.recipient
+    dnr = recipient.registration_number or recipient.remiss.registration_number
+    return [
+        f"{recipient.organisation.administration or recipient.organisation.name}s "
+        f"tjänsteutlåtande daterat {statement.date:%Y-%m-%d}, dnr {dnr}"
+    ]
+
+
+def paragraph_attendance(item: AgendaItem) -> dict[str, Any]:
+    """Who served on the paragraph, and who was jävig and left it."""
+    recusals = list(item.recusals.select_related("member", "substitute"))
+    return {
+        "serving": [p.label for p in council.serving_on(item)],
+        "recused": [
+            f"{_name(r.member)} deltar inte på grund av jäv"
+            + (f"; {_name(r.substitute)} tjänstgör i stället" if r.substitute_id else "")
+            for r in recusals
+        ],
+    }
+
+
+def meeting_attendance(meeting: Meeting) -> dict[str, Any]:
+    """The protokoll's opening: serving, present not serving, and the others present."""
+    serving: list[str] = []
+    present: list[str] = []
+    for a in meeting.attendance.select_related(
+        "user", "seat", "replaces__person", "arrives_at", "leaves_after"
+    ).order_by("seat__kind", "seat__position", "pk"):
+        seat = a.seat
+        text = _name(a.user) + (f" ({seat.party})" if seat and seat.party else "")
+        if a.user_id == meeting.chair_id:
+            text += f", {meeting.get_chair_capacity_display().split(',')[0].lower()}"
+        elif a.serving and a.replaces is not None:
+            text += f", ersättare för {a.replaces.name}"
+        elif seat is not None and seat.office:
+            text += f", {seat.get_office_display().lower()}"
+        if a.arrives_at is not None:
+            text += f", från § {a.arrives_at.number}"
+        if a.leaves_after is not None:
+            text += f", till och med § {a.leaves_after.number}"
+        (serving if a.serving else present).append(text)
+    others = [line.strip() for line in meeting.other_participants.splitlines() if line.strip()]
+    if meeting.secretary_id:
+        others.append(f"{_name(meeting.secretary)}, sekreterare")
+    return {"serving": serving, "present": present, "others": others}
+
+
+def certification(meeting: Meeting, day: datetime.date | None = None) -> dict[str, str]:
+    """Utdragsbestyrkande: "Rätt utdraget intygar", the secretary's name and the date."""
+    return {
+        "name": _name(meeting.secretary),
+        "date": (day or timezone.localdate()).isoformat(),
+    }
+
+
+def extract_extras(decision: Decision) -> dict[str, Any]:
+    """What the protokollsutdrag adds to pdf.extract_context."""
+    item = decision.item
+    return {
+        "attendance": paragraph_attendance(item),
+        "basis": basis(item),
+        "certification": certification(item.meeting, decision.justified_on),
+    }
+
+
+# --- Kallelse och föredragningslista -----------------------------------------------------------
+
+
+def agenda_context(meeting: Meeting, *, version: int, issued_on: datetime.date) -> dict[str, Any]:
+    council_ = meeting.organisation
+    label = "Kallelse" if version == 1 else f"Tilläggslista {version - 1}"
+    items = [
+        {"item": item, "basis": basis(item)}
+        for item in meeting.items.select_related(
+            "statement__recipient__organisation", "statement__recipient__remiss"
+        ).order_by("number")
+    ]
+    seats = list(council.seats(meeting))
+    return {
+        "meeting": meeting,
+        "council": council_,
+        "label": label,
+        "version": version,
+        "issued_on": issued_on,
+        "items": items,
+        "members": [s for s in seats if s.kind == Seat.Kind.MEMBER],
+        "substitutes": [s for s in seats if s.kind == Seat.Kind.SUBSTITUTE],
+        "secretary_name": _name(meeting.secretary),
+        "chair_name": next((s.name for s in seats if s.office == Seat.Office.CHAIR), ""),
+        "draft": False,
+        "meta": {
+            "title": f"{label} {council_.name} {meeting.date:%Y-%m-%d}",
+            "author": council_.name,
+            "description": f"Föredragningslista för sammanträdet {meeting.date:%Y-%m-%d}",
+            "keywords": [],
+            "created": issued_on.isoformat(),
+        },
+    }
+
+
+def agenda_html(meeting: Meeting, *, version: int, issued_on: datetime.date) -> str:
+    return render_to_string(
+        "pdf/agenda.html", agenda_context(meeting, version=version, issued_on=issued_on)
+    )
+
+
+def agenda_pdf(meeting: Meeting, *, version: int, issued_on: datetime.date) -> bytes:
+    return pdf.render_pdf(agenda_html(meeting, version=version, issued_on=issued_on))
+
+
+def agenda_filename(issue) -> str:
+    meeting = issue.meeting
+    return (
+        pdf.safe_filename(f"{issue.label} {meeting.organisation.name} {meeting.date:%Y-%m-%d}")
+        + ".pdf"
+    )
+
+
+# --- Protokoll --------------------------------------------------------------------------------
+
+
+def minutes_context(meeting: Meeting) -> dict[str, Any]:
+    council_ = meeting.organisation
+    paragraphs: list[dict[str, Any]] = []
+    for item in meeting.items.select_related(
+        "statement__recipient__organisation", "statement__recipient__remiss"
+    ).order_by("number"):
+        decision = (
+            Decision.objects.filter(item=item)
+            .select_related("vote")
+            .prefetch_related("proposals", "reservations", "special_statements", "notes")
+            .first()
+        )
+        vote = getattr(decision, "vote", None) if decision else None
+        ballots = (
+            list(vote.ballots.select_related("member").order_by("member__last_name", "pk"))
+            if vote
+            else []
+        )
+        paragraphs.append(
+            {
+                "item": item,
+                "decision": decision,
+                "basis": basis(item),
+                "attendance": paragraph_attendance(item),
+                "proposals": list(decision.proposals.all()) if decision else [],
+                "vote": vote,
+                "ballots": ballots,
+                "counts": vote.counts(ballots) if vote else None,
+                "vote_result": vote.result(ballots) if vote else "",
+                "reservations": list(decision.reservations.all()) if decision else [],
+                "special_statements": list(decision.special_statements.all()) if decision else [],
+                "notes": list(decision.notes.all()) if decision else [],
+            }
+        )
+    signers = []
+    if meeting.chair_id:
+        signers.append({"name": _name(meeting.chair), "role": "Ordförande"})
+    signers += [
+        {"name": _name(u), "role": "Justerare"}
+        for u in meeting.justifiers.order_by("last_name", "first_name")
+    ]
+    numbers = [p["item"].number for p in paragraphs]
+    span = (
+        f"§§ {numbers[0]}–{numbers[-1]}"
+        if len(numbers) > 1
+        else (f"§ {numbers[0]}" if numbers else "")
+    )
+    return {
+        "meeting": meeting,
+        "council": council_,
+        "attendance": meeting_attendance(meeting),
+        "paragraphs": paragraphs,
+        "span": span,
+        "signers": signers,
+        "secretary_name": _name(meeting.secretary),
+        "justified": meeting.minutes_justified_on is not None,
+        "draft": meeting.minutes_justified_on is None,
+        "meta": {
+            "title": f"Protokoll {council_.name} {meeting.date:%Y-%m-%d}",
+            "author": council_.name,
+            "description": f"Protokoll från sammanträdet {meeting.date:%Y-%m-%d}, {span}",
+            "keywords": [],
+            "created": meeting.date.isoformat(),
+        },
+    }
+
+
+def minutes_html(meeting: Meeting) -> str:
+    return render_to_string("pdf/minutes.html", minutes_context(meeting))
+
+
+def minutes_pdf(meeting: Meeting) -> bytes:
+    return pdf.render_pdf(minutes_html(meeting))
+
+
+def minutes_filename(meeting: Meeting) -> str:
+    return (
+        pdf.safe_filename(f"Protokoll {meeting.organisation.name} {meeting.date:%Y-%m-%d}") + ".pdf"
+    )

@@ -1,0 +1,18 @@
+"""Task backends for the test suite."""
+
+from django.tasks.backends.dummy import DummyBackend
+from django.tasks.backends.immediate import ImmediateBackend
+
+
+class MailAtOnceBackend(ImmediateBackend, DummyBackend):
+    """Mail is sent at once, as with `make run`; documents wait, as for a worker that is not
+    running (rendering PDFs is tested where it is the point, with the `run_tasks` fixture)."""
+
+    def enqueue(self, task, args, kwargs):
+        if task.module_path == "remiss.notifications.send_outgoing":
+            return super().enqueue(task, args, kwargs)
+        return DummyBackend.enqueue(self, task, args, kwargs)
+
+    def __init__(self, alias, params):
+        ImmediateBackend.__init__(self, alias, params)
+        self.results = []
