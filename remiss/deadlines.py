@@ -129,7 +129,7 @@ def appeal_ends(notice: datetime.date) -> datetime.date:
 
 
 def in_words(day: datetime.date) -> str:
-    """Dates in running text: "den 13 december 2019" (DOMAIN.md §8)."""
+    """Dates in running text: "den 13 december 2019" (docs/domain.md §8)."""
     return f"den {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 

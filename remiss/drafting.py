@@ -1,6 +1,6 @@
 """Writing the tjänsteutlåtande: start, save as versions, restore, attach, autosave.
 
-Services with keyword-only arguments (STYLE.md): the views validate forms and call these; these
+Services with keyword-only arguments (docs/style.md): the views validate forms and call these; these
 check the person and the state, write, and record. Every save is a version; a save based on an
 older version than the current one is refused with StaleVersion, so that two people writing at
 once never overwrite each other.

@@ -1,4 +1,4 @@
-"""Who may do what: questions about objects, asked in one place (STYLE.md §6).
+"""Who may do what: questions about objects, asked in one place (docs/style.md §6).
 
 Lookups answer 404 for objects outside the person's organisations, so that another
 organisation's cases do not even show that they exist; `require` answers 403 to a member whose

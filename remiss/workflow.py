@@ -1,5 +1,5 @@
 """The case's workflow: every status change of a statement or a recipient passes through here
-(STYLE.md §3).
+(docs/style.md §3).
 
 Each move locks the row, checks that it is allowed from the current state and that the person
 may make it, writes the event row and the history reason, and saves. A refused move raises

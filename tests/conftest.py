@@ -1,4 +1,4 @@
-"""Shared fixtures: a small city with the personas of the seed case (STYLE.md §13)."""
+"""Shared fixtures: a small city with the personas of the seed case (docs/style.md §13)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The date rules, across weekends and Swedish public holidays (DOMAIN.md §5)."""
+"""The date rules, across weekends and Swedish public holidays (docs/domain.md §5)."""
 
 import datetime
 

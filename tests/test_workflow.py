@@ -1,4 +1,4 @@
-"""Every move of the statement's workflow, allowed and refused (DOMAIN.md §4)."""
+"""Every move of the statement's workflow, allowed and refused (docs/domain.md §4)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Stockholm's organisations as of December 2019, with the later mergers (DOMAIN.md §6).
+"""Stockholm's organisations as of December 2019, with the later mergers (docs/domain.md §6).
 
 Registry prefixes other than KS and SÖD are illustrative. The district councils date from the
 reorganisation into fourteen districts on 2007-01-01; that date stands in as the start of validity

@@ -1,2 +1,2 @@
 """Forms by page area: statements (the editor), meetings, sending. Forms validate input and
-nothing more (STYLE.md §8)."""
+nothing more (docs/style.md §8)."""

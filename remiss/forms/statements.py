@@ -1,4 +1,5 @@
-"""Forms for drafting the tjänsteutlåtande. They validate input and nothing more (STYLE.md §8)."""
+"""Forms for drafting the tjänsteutlåtande: they validate input and nothing more
+(docs/style.md §8)."""
 
 from dataclasses import dataclass
 

@@ -1,6 +1,6 @@
 """The remiss domain: organisations, memberships, remisses, recipients, statements, meetings.
 
-English names in code, the Swedish term in each docstring (see the glossary in the README).
+English names in code, the Swedish term in each docstring (see docs/glossary.md).
 """
 
 from remiss.models.council import MeetingEvent, Seat

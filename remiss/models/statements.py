@@ -41,7 +41,7 @@ class StatementQuerySet(models.QuerySet):
 
 
 class StatementStatus(models.TextChoices):
-    """The statement's states (DOMAIN.md §4); only the workflow moves between them."""
+    """The statement's states (docs/domain.md §4); only the workflow moves between them."""
 
     DRAFT = "draft", "Utkast"
     IN_REVIEW = "in_review", "Granskas"
@@ -61,7 +61,7 @@ class Statement(models.Model):
 
     Status = StatementStatus
 
-    # The sections of the statement in print order (DOMAIN.md §8): field name, heading.
+    # The sections of the statement in print order (docs/domain.md §8): field name, heading.
     SECTIONS = [
         ("summary", "Sammanfattning"),
         ("background", "Bakgrund"),
@@ -150,7 +150,7 @@ class Statement(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        """From signing on, the text is fixed (DOMAIN.md §4)."""
+        """From signing on, the text is fixed (docs/domain.md §4)."""
         return self.status != self.Status.DRAFT
 
     def clean(self) -> None:
@@ -164,7 +164,7 @@ class Statement(models.Model):
 
     @property
     def views_heading(self) -> str:
-        """Fackförvaltningar write "Förvaltningens synpunkter och förslag" (DOMAIN.md §8)."""
+        """Fackförvaltningar write "Förvaltningens synpunkter och förslag" (docs/domain.md §8)."""
         if self.recipient.organisation.kind == Organisation.Kind.SPECIALIST_BOARD:
             return "Förvaltningens synpunkter och förslag"
         return "Synpunkter och förslag"

@@ -1,7 +1,7 @@
 """The workflow's moves on a statement, and the steps on a recipient's case: one view and one URL
 per move. Each is a POST checked by the same rule that shows its button (workflow's
 statement_moves and recipient_moves), that calls the workflow and redirects; a move that is not
-possible now becomes a message, a person without the role gets 403 (STYLE.md §4)."""
+possible now becomes a message, a person without the role gets 403 (docs/style.md §4)."""
 
 from collections.abc import Callable
 

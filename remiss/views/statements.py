@@ -1,5 +1,5 @@
 """Pages for the people who handle remisses. Small functions: look up through a scoped helper,
-validate a form, call a service, redirect (STYLE.md §7)."""
+validate a form, call a service, redirect (docs/style.md §7)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
