@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from remiss.api.models import WebhookDelivery, WebhookSubscription
@@ -91,9 +92,13 @@ def emit(event: str, *, organisation_ids: Iterable[int], data: dict) -> list[Web
     return deliveries
 
 
-def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None:
-    from remiss.api.tasks import deliver_webhook
+@task
+def deliver_webhook(delivery_id: int) -> None:
+    """Send one webhook delivery, as a background task; a failure plans its own retry."""
+    deliver(delivery_id)
 
+
+def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None:
     task = deliver_webhook
     if run_after is not None:
         if not task.get_backend().supports_defer:
