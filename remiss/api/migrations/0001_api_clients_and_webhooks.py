@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('remiss', '0012_recipient_reply_registration_number'),
+        ('remiss', '0017_recipient_reply_registration_number'),
     ]
 
     operations = [

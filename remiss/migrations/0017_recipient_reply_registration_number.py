@@ -6,8 +6,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('remiss', '0011_event_vocabulary'),
-        ('remiss', '0011_statement_imports'),  # also merges issue 10's and issue 17's 0011
+        # After every other branch of the history: on SQLite a table rebuilt by a parallel
+        # branch's reversal would otherwise lose this column before its own reversal.
+        ('remiss', '0016_merge_durable_jobs_and_council'),
     ]
 
     operations = [
