@@ -8,8 +8,8 @@ import json
 
 from programs.models import FocusArea, Programme
 from remiss import drafting, workflow
-from remiss.models import Meeting, Membership, Recipient, Remiss, Statement
-from tests.conftest import make_organisation, make_user
+from remiss.models import Attendance, Meeting, Membership, Recipient, Remiss, Seat, Statement
+from tests.conftest import make_organisation, make_seat, make_user
 
 Role = Membership.Role
 
@@ -51,6 +51,17 @@ def build() -> None:
         secretary=sekreterare,
     )
     meeting.justifiers.add(justerare)
+    # A council of three, all present and serving: the meeting is quorate (KL 6 kap. 27 §).
+    ledamot = make_user("ledamot", sodermalm, Role.MEMBER)
+    for position, person in enumerate([ordforande, justerare, ledamot], start=1):
+        seat = make_seat(
+            sodermalm,
+            person,
+            Seat.Kind.MEMBER,
+            position,
+            office=Seat.Office.CHAIR if position == 1 else "",
+        )
+        Attendance.objects.create(meeting=meeting, user=person, seat=seat, serving=True)
     print(json.dumps({"statement": statement.pk, "meeting": meeting.pk}))
 
 

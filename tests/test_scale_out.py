@@ -72,9 +72,11 @@ def wait_for(condition: Callable[[], object], *, seconds: float, what: str, ever
         time.sleep(every)
 
 
-def port_in(preferred: range) -> int:
-    """A free port, from this engineer's range when one is free there."""
+def port_in(preferred: range, taken: frozenset[int] = frozenset()) -> int:
+    """A free port not already chosen, from this engineer's range when one is free there."""
     for port in preferred:
+        if port in taken:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
@@ -229,7 +231,10 @@ def cluster(tmp_path):
     admin_url = parts._replace(path="/postgres").geturl()
     database_url = parts._replace(path=f"/{name}").geturl()
     prefix = f"scale-{uuid.uuid4().hex[:8]}"
-    s3_port, port_a, port_b = (port_in(range(p, 8160)) for p in (8153, 8151, 8152))
+    # Each port is chosen before anything listens on it, so the ones chosen are excluded.
+    s3_port = port_in(range(8153, 8160))
+    port_a = port_in(range(8151, 8160), frozenset({s3_port}))
+    port_b = port_in(range(8152, 8160), frozenset({s3_port, port_a}))
     endpoint = f"http://127.0.0.1:{s3_port}"
     bucket = "remissportalen"
     metrics_token = secrets.token_urlsafe(24)
