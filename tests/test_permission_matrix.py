@@ -42,7 +42,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from remiss import documents, drafting, workflow
+from remiss import documents, drafting, pdf, workflow
 from remiss.importing import read_bytes
 from remiss.models import (
     Attachment,
@@ -1140,6 +1140,23 @@ def people(
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_pdf_layout(monkeypatch):
+    """Who may fetch a document is the question here, not how it looks. Each document's HTML is
+    still made from its templates (a template error or a missing permission check still shows),
+    but WeasyPrint's layout, a second or more per document and 22 requests per row, is left to
+    the tests whose point it is (tests/test_pdf.py, tests/test_documents.py, …)."""
+
+    def laid_out(html: str) -> bytes:
+        return b"%PDF-1.7\n% " + hashlib.sha256(html.encode()).hexdigest().encode() + b"\n%%EOF\n"
+
+    def reply(decision, files) -> bytes:
+        return laid_out(pdf.extract_html(decision) + pdf.statement_html(decision.item.statement))
+
+    monkeypatch.setattr(pdf, "render_pdf", laid_out)
+    monkeypatch.setattr(pdf, "reply_pdf", reply)
 
 
 # --- Asking ------------------------------------------------------------------------------------
