@@ -11,8 +11,9 @@ WORKER_HEARTBEAT_SECONDS
   is safe;
 - puts back on the queue the durable jobs that are stuck (`recover_jobs`): a claim older than
   tasks.STALE_AFTER, a retry that is due, a job waiting with no task;
-- starts the daily jobs (reminders, taking down anslag whose appeal time is over) once the local time has passed SCHEDULE_DAILY_AT: each is claimed with a
-  row whose (job, day) is unique, so exactly one worker enqueues it, whatever the number of workers.
+- starts the daily jobs (the reminders, taking down the anslag whose appeal time is over) once
+  the local time has passed SCHEDULE_DAILY_AT: each is claimed with a row whose (job, day) is
+  unique, so exactly one worker enqueues it, whatever the number of workers.
 """
 
 import datetime

@@ -51,6 +51,7 @@ from remiss import (
     deadlines,
     documents,
     notifications,
+    paragraphs,
     signed_text,
     signing,
 )
@@ -1070,15 +1071,15 @@ def _post_notice(
     the appeal time has run out."""
     day = timezone.localdate(now)
     if decision is not None:
-        paragraphs = f"§ {decision.item.number}"
+        span = f"§ {decision.item.number}"
     else:
         numbers = list(meeting.items.order_by("number").values_list("number", flat=True))
-        paragraphs = f"§§ {numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else f"§ {numbers[0]}"
+        span = f"§§ {numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else f"§ {numbers[0]}"
     appeal_ends = deadlines.appeal_ends(day)
     notice = Notice.objects.create(
         meeting=meeting,
         decision=decision,
-        paragraphs=paragraphs,
+        paragraphs=span,
         justified_on=day,
         posted_on=day,
         posted_at=now,
@@ -1092,7 +1093,7 @@ def _post_notice(
         user=user,
         item=decision.item if decision is not None else None,
         changes={
-            "anslag": ["", f"{paragraphs} anslaget {day:%Y-%m-%d}"],
+            "anslag": ["", f"{span} anslaget {day:%Y-%m-%d}"],
             "tas ned": ["", f"{notice.takes_down_on:%Y-%m-%d}"],
         },
         at=now,

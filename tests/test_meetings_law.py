@@ -18,6 +18,7 @@ from remiss.models import (
     Seat,
     Statement,
 )
+from tests.justifying import sign_minutes
 
 Action = MeetingEvent.Action
 
@@ -515,7 +516,7 @@ class TestCorrections:
         decision = workflow.record_decision(item=item, user=sekreterare, record=adopted())
         reservation_decision = decision
         for person in (ordforande, justerare):
-            workflow.justify_minutes(meeting=item.meeting, user=person)
+            sign_minutes(item.meeting, person)
         decision.refresh_from_db()
         assert decision.justified_on is not None
 
@@ -600,7 +601,7 @@ class TestReservations:
         assert MeetingEvent.objects.filter(action=Action.RESERVATION_REASONS).count() == 1
 
         for person in (ordforande, justerare):
-            workflow.justify_minutes(meeting=item.meeting, user=person)
+            sign_minutes(item.meeting, person)
         with pytest.raises(workflow.TransitionError, match="före justeringen"):
             workflow.add_reservation_reasons(
                 reservation=reservation, user=sekreterare, reason="Ändrad motivering."

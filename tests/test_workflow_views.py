@@ -18,6 +18,7 @@ from remiss.models import (
     StatusEvent,
 )
 from tests.conftest import editor_post, move_url
+from tests.justifying import sign_minutes
 
 pytestmark = pytest.mark.django_db
 S = Statement.Status
@@ -423,6 +424,6 @@ def test_the_chair_is_asked_to_justify_until_they_have(
     client.force_login(handlaggare)
     assert "Protokoll att justera" not in client.get(reverse("start")).content.decode()
 
-    workflow.justify_minutes(meeting=on_agenda.meeting, user=ordforande)
+    sign_minutes(on_agenda.meeting, ordforande)
     client.force_login(ordforande)
     assert "Protokoll att justera" not in client.get(reverse("start")).content.decode()
