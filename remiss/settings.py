@@ -216,7 +216,7 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minim
 
 # Justering: how the chair and the justerare confirm who they are when they sign (docs/signing.md).
 # The dotted path of a signing backend; the portal ships remiss.signing.PasswordBackend.
-SIGNING_BACKEND = env_str("SIGNING_BACKEND", "remiss.signing.PasswordBackend")
+JUSTIFICATION_BACKEND = env_str("JUSTIFICATION_BACKEND", "remiss.signing.PasswordBackend")
 # Where a justified protokoll is kept (förvaringsplats), as the anslag says (KL 8 kap. 12 §).
 # {administration} is the council's förvaltning (or the council's name, if it has none).
 MINUTES_KEPT_AT = env_str("MINUTES_KEPT_AT", "{administration}, registraturen")

@@ -2,7 +2,8 @@
 
 The chair and every justerare justify for themselves, and each time they confirm anew that it
 is they who sign: being logged in is not enough. How that is confirmed is a signing backend,
-chosen by the SIGNING_BACKEND setting: `PasswordBackend` (re-enter the password) is the one the
+chosen by the JUSTIFICATION_BACKEND setting: `PasswordBackend` (re-enter the password) is the
+one the
 portal ships; a BankID, Freja eID or SITHS backend implements the same protocol and is named in
 the setting, and nothing in the workflow changes.
 
@@ -107,5 +108,5 @@ class PasswordBackend:
 
 
 def backend() -> SigningBackend:
-    """The backend the SIGNING_BACKEND setting names."""
-    return import_string(settings.SIGNING_BACKEND)()
+    """The backend the JUSTIFICATION_BACKEND setting names."""
+    return import_string(settings.JUSTIFICATION_BACKEND)()

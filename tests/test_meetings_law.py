@@ -18,7 +18,7 @@ from remiss.models import (
     Seat,
     Statement,
 )
-from tests.justifying import sign_minutes
+from tests.justifying import justify_at_once, sign_minutes
 
 Action = MeetingEvent.Action
 
@@ -534,9 +534,13 @@ class TestCorrections:
         assert decision.text == "Bifall." and reservation_decision.pk == decision.pk
         assert not MeetingEvent.objects.filter(action=Action.DECISION_CORRECTED).exists()
 
-    def test_a_paragraph_justified_at_once_is_not_corrected(self, on_agenda, sekreterare):
-        decision = workflow.record_decision(
-            item=on_agenda, user=sekreterare, record=adopted(immediate=True)
+    def test_a_paragraph_justified_at_once_is_not_corrected(
+        self, on_agenda, sekreterare, ordforande, justerare
+    ):
+        decision = justify_at_once(
+            workflow.record_decision(
+                item=on_agenda, user=sekreterare, record=adopted(immediate=True)
+            )
         )
 
         with pytest.raises(workflow.TransitionError, match="är justerad"):
