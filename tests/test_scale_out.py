@@ -9,7 +9,8 @@ a prefix of their own), moto's S3 server on loopback, two gunicorn app servers (
 1. logs in on A and continues the session on B (sessions in Redis);
 2. uploads an attachment through A and downloads it through B (files in the bucket);
 3. justifies on B (immediate justification, signed by the chair and the justerare) and, while
-   the worker renders the archived PDFs, kills the worker (SIGKILL: no goodbye); a new worker hands the task back and finishes it;
+   the worker renders the archived PDFs, kills the worker (SIGKILL: no goodbye); a new worker
+   hands the task back and finishes it;
 4. downloads the archived PDFs through A, checksums checked;
 5. stops A and keeps working on B.
 
