@@ -49,7 +49,7 @@ def signers(meeting: Meeting, decision: Decision | None = None) -> list[dict[str
     signed, or None while they have not: the protokoll's signatures, or the paragraph's when it
     was justified at once (omedelbar justering)."""
     people = []
-    if meeting.chair_id:
+    if meeting.chair is not None:
         people.append((meeting.chair, "Ordförande"))
     people += [
         (user, "Justerare")

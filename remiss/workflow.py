@@ -1118,7 +1118,7 @@ def take_down_notices() -> int:
                 notice.meeting,
                 MeetingEvent.Action.NOTICE_TAKEN_DOWN,
                 user=None,
-                item=notice.decision.item if notice.decision_id else None,
+                item=notice.decision.item if notice.decision is not None else None,
                 changes={
                     "anslag": [f"{notice.paragraphs} anslaget {notice.posted_on:%Y-%m-%d}", ""]
                 },
