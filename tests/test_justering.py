@@ -434,3 +434,22 @@ class TestAppealNote:
         assert "Beslutet kan överklagas genom laglighetsprövning (KL 13 kap.)" in html
         assert f"senast {decision.appeal_ends:%Y-%m-%d}" in html
         assert council.PREPARATORY not in html
+
+
+def test_the_start_page_asks_the_chair_to_justify_a_paragraph_at_once_until_they_have(
+    client, on_agenda, sekreterare, ordforande, justerare
+):
+    decision = workflow.record_decision(
+        item=on_agenda, user=sekreterare, record=adopted(immediate=True)
+    )
+    client.force_login(ordforande)
+    paragraph = reverse("paragraph", args=[on_agenda.meeting_id, on_agenda.number])
+    line = f'Paragraf att justera omedelbart: <a href="{paragraph}">'
+
+    assert line in client.get(reverse("start")).content.decode()
+    sign_paragraph(decision, ordforande)
+    assert line not in client.get(reverse("start")).content.decode()
+    client.force_login(justerare)
+    assert line in client.get(reverse("start")).content.decode()
+    client.force_login(sekreterare)
+    assert line not in client.get(reverse("start")).content.decode()
