@@ -647,7 +647,7 @@ class _Builder:
                 decided_at=self.at(plan["meeting"], 19),
                 recorded_by_id=plan["statement"].case_officer_id,
                 justified_on=plan["justified"] if justified else None,
-                notice_date=plan["justified"] + datetime.timedelta(days=1) if justified else None,
+                notice_date=plan["justified"] if justified else None,  # posted the same day
             )
             plan["decision"] = decision
             decisions.append(decision)

@@ -5,9 +5,10 @@ Reads only; the workflow asks these before it writes (remiss.workflow)."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from remiss.models import AgendaItem, Attendance, Meeting, Recusal, Seat
+from remiss.models import AgendaItem, Attendance, Meeting, Organisation, Recusal, Seat
 
 
 class RuleError(Exception):
@@ -190,3 +191,37 @@ def check_officers(
             raise RuleError(
                 f"{_name(person)} tjänstgör inte vid sammanträdet och kan inte vara justerare."
             )
+
+
+def is_municipal_body(organisation: Organisation) -> bool:
+    """A body of the municipality itself (kommunstyrelsen, a nämnd), not a kommunalförbund or a
+    company, which are legal persons of their own."""
+    Kind = Organisation.Kind
+    return organisation.kind in (Kind.EXECUTIVE_BOARD, Kind.DISTRICT_COUNCIL, Kind.SPECIALIST_BOARD)
+
+
+PREPARATORY = (
+    "Beslutet är ett remissvar till en annan nämnd i kommunen, ett beslut av beredande "
+    "karaktär, och kan inte överklagas genom laglighetsprövning (KL 13 kap. 2 §)."
+)
+
+
+def appeal_note(item: AgendaItem, appeal_ends: datetime.date | None) -> str:
+    """What the paragraph says about överklagande (KL 13 kap.).
+
+    A remiss reply to another body of the same municipality prepares that body's decision and
+    cannot be appealed (13 kap. 2 §); a procedural paragraph (val av justerare, anmälningar)
+    gets no note; any other decision, a reply to an outside body among them, has the ordinary
+    laglighetsprövning text, with the last day counted from the anslag (13 kap. 5 §)."""
+    statement = item.statement
+    if statement is None:
+        return ""
+    sender = statement.recipient.remiss.sender
+    if is_municipal_body(sender) and is_municipal_body(item.meeting.organisation):
+        return PREPARATORY
+    text = (
+        "Beslutet kan överklagas genom laglighetsprövning (KL 13 kap.). Överklagandet ska ha "
+        "kommit in till förvaltningsrätten inom tre veckor från den dag då justeringen av "
+        "protokollet tillkännagavs på kommunens anslagstavla"
+    )
+    return text + (f", det vill säga senast {appeal_ends:%Y-%m-%d}." if appeal_ends else ".")

@@ -7,7 +7,9 @@
   not moved: when its last day is not a working day, the last working day before it is the last
   real chance, and that is the day warned about.
 - Justification is announced on the notice board (anslag) no later than the second day after it
-  (KL 8 kap. 12 §).
+  (KL 8 kap. 12 §). The portal posts it on the day of justification itself, and the appeal time
+  counts from the day it was really posted (remiss.workflow, the Notice row), never from a
+  date computed here.
 - An appeal (laglighetsprövning) must arrive within three weeks from the day the notice was
   posted (KL 13 kap. 5 §); the last day moves to the next working day.
 
@@ -116,11 +118,6 @@ def last_day_to_justify(meeting: datetime.date) -> datetime.date:
 def notice_deadline(justified: datetime.date) -> datetime.date:
     """The day by which the justification must be on the notice board (KL 8 kap. 12 §)."""
     return next_working_day(plus_days(justified, NOTICE_WITHIN_DAYS))
-
-
-def notice_date(justified: datetime.date) -> datetime.date:
-    """When the portal posts the notice: the day of justification, or the next working day."""
-    return next_working_day(justified)
 
 
 def appeal_ends(notice: datetime.date) -> datetime.date:

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from remiss import council, pdf
 from remiss.models import Decision, Meeting, Seat
-from remiss.paragraphs import basis, name_of, paragraph_attendance
+from remiss.paragraphs import basis, kept_at, name_of, paragraph_attendance, signers
 
 
 def meeting_attendance(meeting: Meeting) -> dict[str, Any]:
@@ -128,15 +128,15 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
                 "reservations": list(decision.reservations.all()) if decision else [],
                 "special_statements": list(decision.special_statements.all()) if decision else [],
                 "notes": list(decision.notes.all()) if decision else [],
+                "immediate_signers": [s for s in signers(meeting, decision) if s["signed_at"]]
+                if decision is not None and decision.immediate and decision.justified_on
+                else [],
+                "appeal_note": council.appeal_note(item, decision.appeal_ends)
+                if decision is not None and decision.justified_on
+                else "",
             }
         )
-    signers = []
-    if meeting.chair_id:
-        signers.append({"name": name_of(meeting.chair), "role": "Ordförande"})
-    signers += [
-        {"name": name_of(u), "role": "Justerare"}
-        for u in meeting.justifiers.order_by("last_name", "first_name")
-    ]
+    notice = meeting.notices.filter(decision__isnull=True).first()
     numbers = [p["item"].number for p in paragraphs]
     span = (
         f"§§ {numbers[0]}–{numbers[-1]}"
@@ -149,7 +149,9 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         "attendance": meeting_attendance(meeting),
         "paragraphs": paragraphs,
         "span": span,
-        "signers": signers,
+        "signers": signers(meeting),
+        "notice": notice,
+        "kept_at": notice.kept_at if notice is not None else kept_at(meeting),
         "secretary_name": name_of(meeting.secretary),
         "justified": meeting.minutes_justified_on is not None,
         "draft": meeting.minutes_justified_on is None,
@@ -158,7 +160,7 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
             "author": council_.name,
             "description": f"Protokoll från sammanträdet {meeting.date:%Y-%m-%d}, {span}",
             "keywords": [],
-            "created": meeting.date.isoformat(),
+            "created": (meeting.minutes_justified_on or meeting.date).isoformat(),
         },
     }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from remiss import council
@@ -41,6 +42,40 @@ def paragraph_attendance(item: AgendaItem) -> dict[str, Any]:
             for r in recusals
         ],
     }
+
+
+def signers(meeting: Meeting, decision: Decision | None = None) -> list[dict[str, Any]]:
+    """Who justifies, in order (the chair, then the justerare), each with the moment they
+    signed, or None while they have not: the protokoll's signatures, or the paragraph's when it
+    was justified at once (omedelbar justering)."""
+    people = []
+    if meeting.chair is not None:
+        people.append((meeting.chair, "Ordförande"))
+    people += [
+        (user, "Justerare")
+        for user in meeting.justifiers.order_by("last_name", "first_name", "pk")
+        if user.pk != meeting.chair_id
+    ]
+    signatures = meeting.signatures.filter(decision__isnull=True)
+    if decision is not None and decision.immediate and decision.signatures.exists():
+        signatures = decision.signatures.all()
+    signed = {s.user_id: s.signed_at for s in signatures}
+    return [
+        {
+            "name": name_of(user),
+            "role": role,
+            "signed_at": timezone.localtime(signed[user.pk]) if user.pk in signed else None,
+        }
+        for user, role in people
+    ]
+
+
+def kept_at(meeting: Meeting) -> str:
+    """Förvaringsplats: where the justified protokoll is kept (the MINUTES_KEPT_AT setting)."""
+    organisation = meeting.organisation
+    return settings.MINUTES_KEPT_AT.format(
+        administration=organisation.administration or organisation.name
+    )
 
 
 def certification(meeting: Meeting, day: datetime.date | None = None) -> dict[str, str]:

@@ -53,6 +53,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from remiss import council as council_rules
 from remiss import paragraphs
 from remiss.models import Statement
 
@@ -285,12 +286,6 @@ def extract_context(decision: Decision) -> dict[str, Any]:
         if vote is not None
         else []
     )
-    signers = []
-    if meeting.chair is not None:
-        signers.append((meeting.chair, "Ordförande"))
-    for justifier in meeting.justifiers.order_by("last_name", "first_name", "pk"):
-        if justifier != meeting.chair:
-            signers.append((justifier, "Justerare"))
     title = extract_title(decision)
     return {
         **paragraphs.extract_extras(decision),
@@ -309,10 +304,11 @@ def extract_context(decision: Decision) -> dict[str, Any]:
         "reservations": list(decision.reservations.all()),
         "special_statements": list(decision.special_statements.all()),
         "notes": list(decision.notes.all()),
-        "signers": [
-            {"name": user.get_full_name() or user.get_username(), "role": role}
-            for user, role in signers
-        ],
+        "signers": paragraphs.signers(meeting, decision),
+        "appeal_note": council_rules.appeal_note(item, decision.appeal_ends)
+        if decision.justified_on
+        else "",
+        "notice": decision.notices.first() or meeting.notices.filter(decision__isnull=True).first(),
         "secretary_name": (
             meeting.secretary.get_full_name() or meeting.secretary.get_username()
             if meeting.secretary is not None
@@ -325,7 +321,7 @@ def extract_context(decision: Decision) -> dict[str, Any]:
             "author": council.name,
             "description": " – ".join(part for part in (item.title, reference_line) if part),
             "keywords": keywords,
-            "created": meeting.date.isoformat(),
+            "created": (decision.justified_on or meeting.date).isoformat(),
         },
     }
 

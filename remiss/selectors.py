@@ -19,6 +19,7 @@ from remiss.models import (
     Remiss,
     Statement,
 )
+from remiss.models.meetings import NOT_FINAL
 from remiss.models.remisses import RecipientQuerySet
 from remiss.permissions import Person
 
@@ -124,7 +125,13 @@ def work_waiting(user: User) -> dict[str, list]:
     items = AgendaItem.objects.filter(meeting=OuterRef("pk"))
     undecided = items.exclude(Exists(Decision.objects.filter(item=OuterRef("pk"))))
     justifies = Meeting.justifiers.through.objects.filter(meeting=OuterRef("pk"), user=user)
-    signed = JustificationSignature.objects.filter(meeting=OuterRef("pk"), user=user)
+    signed = JustificationSignature.objects.filter(
+        meeting=OuterRef("pk"), user=user, decision__isnull=True
+    )
+    justifies_item = Meeting.justifiers.through.objects.filter(
+        meeting=OuterRef("item__meeting"), user=user
+    )
+    signed_item = JustificationSignature.objects.filter(decision=OuterRef("pk"), user=user)
     return {
         "returned": list(
             statements.filter(status=S.DRAFT, case_officer=user, review_comments__isnull=False)
@@ -162,6 +169,16 @@ def work_waiting(user: User) -> dict[str, list]:
             .exclude(Exists(undecided))
             .select_related("organisation")
             .order_by("date")
+        ),
+        # Paragraphs the meeting decided to justify at once (omedelbar justering), still
+        # waiting for this person's own signature.
+        "to_justify_now": list(
+            Decision.objects.filter(immediate=True, justified_on__isnull=True)
+            .exclude(outcome__in=NOT_FINAL)
+            .filter(Q(item__meeting__chair=user) | Exists(justifies_item))
+            .exclude(Exists(signed_item))
+            .select_related("item__meeting__organisation")
+            .order_by("item__meeting__date", "item__number")
         ),
     }
 

@@ -214,6 +214,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
 
+# Justering: how the chair and the justerare confirm who they are when they sign (docs/signing.md).
+# The dotted path of a signing backend; the portal ships remiss.signing.PasswordBackend.
+JUSTIFICATION_BACKEND = env_str("JUSTIFICATION_BACKEND", "remiss.signing.PasswordBackend")
+# Where a justified protokoll is kept (förvaringsplats), as the anslag says (KL 8 kap. 12 §).
+# {administration} is the council's förvaltning (or the council's name, if it has none).
+MINUTES_KEPT_AT = env_str("MINUTES_KEPT_AT", "{administration}, registraturen")
+
 # The APIs (issue 18): requests a minute per address (OParl) or per token (integration API);
 # the OParl API presents MUNICIPALITY_NAME (above) as its Body.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)

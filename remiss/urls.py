@@ -11,6 +11,7 @@ from remiss.views import (
     importing,
     inbox,
     meetings,
+    noticeboard,
     public,
     review,
     search,
@@ -105,6 +106,11 @@ urlpatterns = [
         name="paragraph",
     ),
     path(
+        "sammantraden/<int:pk>/paragrafer/<int:number>/justera/",
+        meetings.paragraph_justify,
+        name="paragraph_justify",
+    ),
+    path(
         "sammantraden/<int:pk>/paragrafer/<int:number>/beslut/",
         meetings.decision_record,
         name="decision_record",
@@ -185,6 +191,10 @@ urlpatterns = [
     ),
     path("offentligt/handlingar/<int:pk>/", public.public_document, name="public_document"),
     path("offentligt/sammantraden/<int:pk>/", public.public_meeting, name="public_meeting"),
+    path("anslagstavla/", noticeboard.noticeboard, name="noticeboard"),
+    path("anslagstavla/arkiv/", noticeboard.noticeboard_archive, name="noticeboard_archive"),
+    path("anslagstavla/flode/", noticeboard.NoticeFeed(), name="noticeboard_feed"),
+    path("anslagstavla/<int:pk>/", noticeboard.notice_detail, name="notice"),
     path(
         "offentligt/sammantraden/<int:pk>/kallelse/<int:version>/",
         public.public_agenda,

@@ -11,8 +11,9 @@ WORKER_HEARTBEAT_SECONDS
   is safe;
 - puts back on the queue the durable jobs that are stuck (`recover_jobs`): a claim older than
   tasks.STALE_AFTER, a retry that is due, a job waiting with no task;
-- starts the daily jobs once the local time has passed SCHEDULE_DAILY_AT: each is claimed with a
-  row whose (job, day) is unique, so exactly one worker enqueues it, whatever the number of workers.
+- starts the daily jobs (the reminders, taking down the anslag whose appeal time is over) once
+  the local time has passed SCHEDULE_DAILY_AT: each is claimed with a row whose (job, day) is
+  unique, so exactly one worker enqueues it, whatever the number of workers.
 """
 
 import datetime
@@ -41,7 +42,16 @@ def send_daily_reminders() -> int:
     return send_due_reminders()
 
 
-DAILY_JOBS = {"send_reminders": send_daily_reminders}
+@task
+def take_down_notices() -> int:
+    """Take down the anslag whose appeal time is over (KL 8 kap. 12 §), once a day. Safe to run
+    again: a notice already taken down is left alone."""
+    from remiss.workflow import take_down_notices as take_down
+
+    return take_down()
+
+
+DAILY_JOBS = {"send_reminders": send_daily_reminders, "take_down_notices": take_down_notices}
 
 
 def beat(*, worker_id: str, started_at: datetime.datetime) -> None:

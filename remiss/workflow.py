@@ -19,8 +19,10 @@ The statement (tjänsteutlåtande):
     refer_back          ON_AGENDA   → DRAFT         nämndsekreterare (återremiss)
     table               ON_AGENDA   → ON_AGENDA     nämndsekreterare (bordläggning)
     take_off_agenda     ON_AGENDA   → READY         nämndsekreterare (punkten stryks före mötet)
-    justify             DECIDED     → JUSTIFIED     at the meeting (omedelbar justering) or when
-                                                    the chair and every justifier have justified
+    justify             DECIDED     → JUSTIFIED     when the chair and every justerare have
+                                                    signed the protokoll, or the paragraph the
+                                                    meeting decided to justify at once (omedelbar
+                                                    justering); never the secretary
     deliver             JUSTIFIED   → DELIVERED     follows justification at once (private)
 
 The recipient (remissinstans), whose answer the sender waits for:
@@ -44,7 +46,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from remiss import council, deadlines, documents, notifications
+from remiss import (
+    council,
+    deadlines,
+    documents,
+    notifications,
+    paragraphs,
+    signed_text,
+    signing,
+)
 from remiss.api import webhooks
 from remiss.models import (
     AgendaIssue,
@@ -57,6 +67,7 @@ from remiss.models import (
     MeetingEvent,
     MeetingProposal,
     Membership,
+    Notice,
     Organisation,
     ProtocolNote,
     Recipient,
@@ -547,8 +558,7 @@ def put_on_agenda(
     _require_secretary(user, meeting)
     if statement.recipient.organisation_id != meeting.organisation_id:
         raise TransitionError("Utlåtandet hör till en annan nämnd än sammanträdet.")
-    if meeting.minutes_justified_on:
-        raise TransitionError("Sammanträdets protokoll är redan justerat.")
+    _require_open_minutes(Meeting.objects.select_for_update().get(pk=meeting.pk))
     number = next_paragraph(meeting)
     statement = _move(
         statement,
@@ -569,8 +579,7 @@ def add_agenda_item(*, meeting: Meeting, user: User, title: str) -> AgendaItem:
     """Another item on the agenda (not a statement): it gets the next paragraph number."""
     _require_secretary(user, meeting)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.minutes_justified_on:
-        raise TransitionError("Sammanträdets protokoll är redan justerat.")
+    _require_open_minutes(locked)
     item = AgendaItem.objects.create(meeting=locked, number=next_paragraph(locked), title=title)
     _meeting_event(locked, MeetingEvent.Action.ITEM_ADDED, user=user, item=item)
     return item
@@ -610,8 +619,9 @@ def record_decision(
     """Protokollför beslutet: the decision, and what it does to the statement.
 
     Bifall, bifall med ändringar and avslag decide the matter; återremiss sends the statement
-    back to draft; bordläggning moves the item to a later meeting. With immediate
-    justification the paragraph is justified at the meeting and the reply delivered at once.
+    back to draft; bordläggning moves the item to a later meeting. Immediate justification is
+    only marked here: the chair and the justerare justify the paragraph themselves
+    (justify_paragraph), and the reply is delivered when the last of them has.
     Everything is checked (check_decision) before the first row is written.
     """
     item = (
@@ -621,6 +631,7 @@ def record_decision(
     )
     meeting = item.meeting
     _require_secretary(user, meeting)
+    _require_open_minutes(meeting)
     check_decision(item=item, record=record, at=at)
     Outcome = Decision.Outcome
     _check_record(item, record)
@@ -675,7 +686,16 @@ def record_decision(
             )
         notifications.decided(statement, decision)
     if decision.immediate and decision.is_final:
-        _justify_decision(decision, user=user, day=meeting.date, at=at, immediate=True)
+        # The secretary only records that the meeting decided it: the chair and the justerare
+        # justify the paragraph themselves (justify_paragraph).
+        _meeting_event(
+            meeting,
+            MeetingEvent.Action.MARKED_IMMEDIATE,
+            user=user,
+            item=item,
+            changes={f"§ {item.number}": ["", "justeras omedelbart"]},
+            at=at,
+        )
     return decision
 
 
@@ -708,6 +728,11 @@ def check_decision(
             raise TransitionError("Välj det senare sammanträde som ärendet bordläggs till.")
         if record.table_to.date <= meeting.date:
             raise TransitionError("Ett bordlagt ärende flyttas till ett senare sammanträde.")
+        if _closed_minutes(record.table_to):
+            raise TransitionError(
+                f"Protokollet från sammanträdet {record.table_to.date:%Y-%m-%d} är justerat "
+                "eller under justering; välj ett annat sammanträde."
+            )
     for mover, kind, _text in record.proposals:
         if not mover.strip() or kind not in MeetingProposal.Kind.values:
             raise TransitionError("Varje yrkande behöver vem som yrkade och vad det gäller.")
@@ -776,12 +801,14 @@ def _justify_decision(
     *,
     user: User | None,
     day: datetime.date,
-    at: datetime.datetime | None = None,
+    notice: Notice,
     immediate: bool = False,
 ) -> None:
-    """Justera one paragraph: the decision stands; a statement's reply is delivered at once."""
+    """Justera one paragraph: the decision stands; a statement's reply is delivered at once.
+    `day` is the day the last of the chair and the justerare signed; `notice` the anslag
+    posted for it, whose day the appeal time counts from."""
     decision.justified_on = day
-    decision.notice_date = deadlines.notice_date(day)
+    decision.notice_date = notice.posted_on
     decision.save(update_fields=["justified_on", "notice_date"])
     documents.schedule(decision)  # ordered in this transaction, rendered by its own task
     statement = decision.item.statement
@@ -792,11 +819,10 @@ def _justify_decision(
         statement,
         "justify",
         user=user,
-        at=at,
         check_person=False,
-        comment=f"{how} {day:%Y-%m-%d}. Anslaget {decision.notice_date:%Y-%m-%d}.",
+        comment=f"{how} {day:%Y-%m-%d}. Anslaget {notice.posted_on:%Y-%m-%d}.",
     )
-    _deliver(statement, user=user, at=at)
+    _deliver(statement, user=user)
 
 
 def _deliver(
@@ -838,38 +864,268 @@ def justifiers_of(meeting: Meeting) -> set[int]:
     return ids
 
 
-@transaction.atomic
-def justify_minutes(*, meeting: Meeting, user: User, at: datetime.datetime | None = None) -> bool:
-    """The chair or a justifier justifies the minutes, for themselves. When the last of them
-    has, the minutes are justified: every decided paragraph stands and its reply is delivered.
-    Returns True when this justification completed the minutes."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+# Justering (KL 5 kap. 69–70 §§) and anslag (KL 8 kap. 12 §) ------------------------------------
+#
+# The chair and every justerare justify for themselves, each with a fresh confirmation of who
+# they are (remiss.signing) and the SHA-256 of the text they read (remiss.signed_text); nobody
+# justifies for them, the secretary included. When the last of them has signed, the protokoll
+# (or the paragraph justified at once) is justified on that day, its anslag is posted on the
+# anslagstavla the same day, and each decided reply is delivered. The day is the real day:
+# these functions take no `at`.
+
+
+def _check_signer(
+    meeting: Meeting, user: User, confirmation: signing.Confirmation, sha256: str, current: str
+) -> set[int]:
     required = justifiers_of(meeting)
     if user.pk not in required:
-        raise PermissionDenied("Bara ordföranden och de utsedda justerarna justerar protokollet.")
+        raise PermissionDenied(
+            "Bara ordföranden och de utsedda justerarna justerar, var och en själv."
+        )
+    if not meeting.chair_id:
+        raise TransitionError("Sammanträdet har ingen ordförande registrerad; ingen kan justera.")
+    if (
+        not isinstance(confirmation, signing.Confirmation)
+        or confirmation.user_id != user.pk
+        or not confirmation.is_fresh()
+    ):
+        raise PermissionDenied("Bekräfta din identitet på nytt för att justera.")
+    if confirmation.sha256 != sha256 or sha256 != current:
+        raise TransitionError(
+            "Texten har ändrats sedan du läste den. Läs den igen innan du justerar; "
+            "ingenting är justerat."
+        )
+    return required
+
+
+def may_justify_minutes(user: Person, meeting: Meeting) -> bool:
+    """The chair or a justerare who has not yet justified the fully decided minutes."""
+    return (
+        user.pk in justifiers_of(meeting)
+        and not meeting.minutes_justified_on
+        and meeting.items.exists()
+        and not meeting.items.filter(decision__isnull=True).exists()
+        and not JustificationSignature.objects.of_minutes()
+        .filter(meeting=meeting, user_id=user.pk)
+        .exists()
+    )
+
+
+def may_justify_paragraph(user: Person, decision: Decision) -> bool:
+    """The chair or a justerare, on a paragraph the meeting decided to justify at once."""
+    return (
+        decision.immediate
+        and decision.is_final
+        and decision.justified_on is None
+        and user.pk in justifiers_of(decision.item.meeting)
+        and not decision.signatures.filter(user_id=user.pk).exists()
+    )
+
+
+def check_justify_minutes(user: Person, meeting: Meeting) -> None:
+    """Refuse as may_justify_minutes answers: PermissionDenied for one who never justifies."""
+    if may_justify_minutes(user, meeting):
+        return
+    if user.pk not in justifiers_of(meeting):
+        raise PermissionDenied(
+            "Bara ordföranden och de utsedda justerarna justerar, var och en själv."
+        )
     if meeting.minutes_justified_on:
         raise TransitionError("Protokollet är redan justerat.")
-    if JustificationSignature.objects.filter(meeting=meeting, user=user).exists():
-        raise TransitionError("Du har redan justerat protokollet.")
-    if meeting.items.filter(decision__isnull=True).exists():
+    if not meeting.items.exists() or meeting.items.filter(decision__isnull=True).exists():
         raise TransitionError("Alla paragrafer har inte beslut ännu.")
-    when = at or timezone.now()
-    JustificationSignature.objects.create(meeting=meeting, user=user, signed_at=when)
+    raise TransitionError("Du har redan justerat protokollet.")
+
+
+def check_justify_paragraph(user: Person, decision: Decision) -> None:
+    if may_justify_paragraph(user, decision):
+        return
+    if user.pk not in justifiers_of(decision.item.meeting):
+        raise PermissionDenied(
+            "Bara ordföranden och de utsedda justerarna justerar, var och en själv."
+        )
+    if not (decision.immediate and decision.is_final):
+        raise TransitionError(
+            "Nämnden beslutade inte att paragrafen ska justeras omedelbart; den justeras med "
+            "protokollet."
+        )
+    if decision.justified_on is not None:
+        raise TransitionError(f"Paragrafen är redan justerad {decision.justified_on:%Y-%m-%d}.")
+    raise TransitionError("Du har redan justerat paragrafen.")
+
+
+def _sign(
+    meeting: Meeting,
+    *,
+    user: User,
+    confirmation: signing.Confirmation,
+    decision: Decision | None,
+    item: AgendaItem | None = None,
+) -> JustificationSignature:
+    signature = JustificationSignature.objects.create(
+        meeting=meeting,
+        decision=decision,
+        user=user,
+        signed_at=timezone.now(),
+        sha256=confirmation.sha256,
+        method=confirmation.method,
+        reference=confirmation.reference,
+    )
+    what = f"§ {item.number} (omedelbar justering)" if item is not None else "protokollet"
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.JUSTIFICATION_SIGNED,
+        user=user,
+        item=item,
+        changes={
+            "justering": ["", f"{_name(user)} justerade {what}"],
+            "SHA-256": ["", confirmation.sha256],
+        },
+    )
+    return signature
+
+
+@transaction.atomic
+def justify_minutes(
+    *, meeting: Meeting, user: User, confirmation: signing.Confirmation, sha256: str
+) -> bool:
+    """The chair or a justerare justifies the protokoll, for themselves, with a fresh
+    confirmation of identity and the SHA-256 of the text they read. When the last of them has,
+    the protokoll is justified today: its anslag is posted, every decided paragraph not yet
+    justified stands, and its reply is delivered. True when this signature completed it."""
+    meeting = Meeting.objects.select_for_update().select_related("organisation").get(pk=meeting.pk)
+    check_justify_minutes(user, meeting)
+    required = _check_signer(
+        meeting, user, confirmation, sha256, signed_text.sha256(signed_text.minutes_text(meeting))
+    )
+    _sign(meeting, user=user, confirmation=confirmation, decision=None)
     signed = set(
-        JustificationSignature.objects.filter(meeting=meeting).values_list("user", flat=True)
+        JustificationSignature.objects.of_minutes()
+        .filter(meeting=meeting)
+        .values_list("user", flat=True)
     )
     if not required <= signed:
         return False
-    day = timezone.localdate(when)
+    now = timezone.now()
+    day = timezone.localdate(now)
+    notice = _post_notice(meeting, decision=None, user=user, now=now)
     meeting.minutes_justified_on = day
-    meeting.notice_date = deadlines.notice_date(day)
+    meeting.notice_date = notice.posted_on
     _give_reason(meeting, "Protokollet justerat")
     meeting.save()
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.JUSTIFIED,
+        user=user,
+        changes={"protokollet": ["", f"justerat {day:%Y-%m-%d}"]},
+    )
     for decision in Decision.objects.filter(
         item__meeting=meeting, justified_on__isnull=True
     ).select_related("item__statement"):
-        _justify_decision(decision, user=user, day=day, at=at)
+        _justify_decision(decision, user=user, day=day, notice=notice)
     return True
+
+
+@transaction.atomic
+def justify_paragraph(
+    *, decision: Decision, user: User, confirmation: signing.Confirmation, sha256: str
+) -> bool:
+    """Omedelbar justering (KL 5 kap. 70 §): the meeting decided that the paragraph is justified
+    at once; the chair and each justerare sign its wording themselves, at the meeting or right
+    after it. When the last of them has, the paragraph is justified today, its anslag posted,
+    and its reply delivered. True when this signature completed it."""
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("item__meeting__organisation", "item__statement")
+        .get(pk=decision.pk)
+    )
+    item = decision.item
+    meeting = item.meeting
+    check_justify_paragraph(user, decision)
+    required = _check_signer(
+        meeting, user, confirmation, sha256, signed_text.sha256(signed_text.extract_text(decision))
+    )
+    _sign(meeting, user=user, confirmation=confirmation, decision=decision, item=item)
+    signed = set(decision.signatures.values_list("user", flat=True))
+    if not required <= signed:
+        return False
+    now = timezone.now()
+    day = timezone.localdate(now)
+    notice = _post_notice(meeting, decision=decision, user=user, now=now)
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.JUSTIFIED,
+        user=user,
+        item=item,
+        changes={f"§ {item.number}": ["", f"justerad omedelbart {day:%Y-%m-%d}"]},
+    )
+    _justify_decision(decision, user=user, day=day, notice=notice, immediate=True)
+    return True
+
+
+def _post_notice(
+    meeting: Meeting, *, decision: Decision | None, user: User | None, now: datetime.datetime
+) -> Notice:
+    """Sätt upp anslaget: on the anslagstavla the day of justification (KL 8 kap. 12 §), the
+    appeal time counted from that actual day (KL 13 kap. 5 §); it is taken down the day after
+    the appeal time has run out."""
+    day = timezone.localdate(now)
+    if decision is not None:
+        span = f"§ {decision.item.number}"
+    else:
+        numbers = list(meeting.items.order_by("number").values_list("number", flat=True))
+        span = f"§§ {numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else f"§ {numbers[0]}"
+    appeal_ends = deadlines.appeal_ends(day)
+    notice = Notice.objects.create(
+        meeting=meeting,
+        decision=decision,
+        paragraphs=span,
+        justified_on=day,
+        posted_on=day,
+        posted_at=now,
+        appeal_ends=appeal_ends,
+        takes_down_on=appeal_ends + datetime.timedelta(days=1),
+        kept_at=paragraphs.kept_at(meeting),
+    )
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.NOTICE_POSTED,
+        user=user,
+        item=decision.item if decision is not None else None,
+        changes={
+            "anslag": ["", f"{span} anslaget {day:%Y-%m-%d}"],
+            "tas ned": ["", f"{notice.takes_down_on:%Y-%m-%d}"],
+        },
+        at=now,
+    )
+    return notice
+
+
+def take_down_notices() -> int:
+    """Ta ned anslagen whose day has come (the daily job): each once, with its event. Running it
+    again the same day, or on two workers, takes nothing down twice. How many were taken down."""
+    now = timezone.now()
+    taken = 0
+    for notice in Notice.objects.filter(
+        takes_down_on__lte=timezone.localdate(now), taken_down_at__isnull=True
+    ).select_related("meeting", "decision__item"):
+        with transaction.atomic():
+            if not Notice.objects.filter(pk=notice.pk, taken_down_at__isnull=True).update(
+                taken_down_at=now
+            ):
+                continue  # another worker took it down meanwhile
+            _meeting_event(
+                notice.meeting,
+                MeetingEvent.Action.NOTICE_TAKEN_DOWN,
+                user=None,
+                item=notice.decision.item if notice.decision is not None else None,
+                changes={
+                    "anslag": [f"{notice.paragraphs} anslaget {notice.posted_on:%Y-%m-%d}", ""]
+                },
+                at=now,
+            )
+            taken += 1
+    return taken
 
 
 @transaction.atomic
@@ -969,12 +1225,31 @@ def _meeting_event(
     )
 
 
+def _closed_minutes(meeting: Meeting) -> bool:
+    """A justified protokoll is closed, and so is one that the chair or a justerare has begun
+    to sign: what they signed is what stands."""
+    return bool(meeting.minutes_justified_on) or (
+        JustificationSignature.objects.of_minutes().filter(meeting=meeting).exists()
+    )
+
+
+def _require_open_minutes(meeting: Meeting) -> None:
+    if meeting.minutes_justified_on:
+        raise TransitionError(
+            f"Protokollet är justerat {meeting.minutes_justified_on:%Y-%m-%d}; ingenting kan "
+            "läggas till eller ändras."
+        )
+    if _closed_minutes(meeting):
+        raise TransitionError(
+            "Justeringen av protokollet har börjat; ingenting kan läggas till eller ändras."
+        )
+
+
 def _open_meeting(meeting: Meeting, user: User) -> Meeting:
-    """The meeting, locked, for a change by its secretary before the minutes are justified."""
+    """The meeting, locked, for a change by its secretary before the minutes are signed."""
     _require_secretary(user, meeting)
     locked = Meeting.objects.select_for_update().select_related("organisation").get(pk=meeting.pk)
-    if locked.minutes_justified_on:
-        raise TransitionError("Protokollet är justerat; sammanträdet kan inte längre ändras.")
+    _require_open_minutes(locked)
     return locked
 
 
@@ -1482,6 +1757,10 @@ def correct_decision(
         raise TransitionError(
             f"§ {item.number} är justerad {decision.justified_on:%Y-%m-%d}; beslutet kan inte "
             "längre ändras."
+        )
+    if decision.signatures.exists():
+        raise TransitionError(
+            f"Justeringen av § {item.number} har börjat; beslutet kan inte längre ändras."
         )
     reason = _reason(reason)
     if record.outcome != decision.outcome and not (

@@ -77,6 +77,27 @@ def tasks_wait(settings):
     settings.TASKS = {"default": {"BACKEND": "tests.task_backends.MailAtOnceBackend"}}
 
 
+class Clock:
+    """The portal's clock in a test: `clock.set(moment)` makes django.utils.timezone.now (and so
+    localdate) answer that moment until it is set again or the test ends."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+
+    def set(self, moment: datetime.datetime) -> datetime.datetime:
+        from django.utils import timezone
+
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        self.monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    return Clock(monkeypatch)
+
+
 @pytest.fixture
 def run_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

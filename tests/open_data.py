@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 
 from remiss import documents, drafting, workflow
 from remiss.models import Attachment, Membership, Recipient, Remiss, StoredDocument
+from tests.justifying import justify_at_once
 
 __all__ = [
     "archived",
@@ -41,12 +42,14 @@ def media(settings, tmp_path):
 def archived(media, on_agenda, sekreterare, ordforande, justerare):
     """Södermalm's reply: adopted with immediate justification, delivered, its three PDFs
     rendered and stored."""
-    decision = workflow.record_decision(
-        item=on_agenda,
-        user=sekreterare,
-        record=workflow.DecisionRecord(
-            outcome="adopted", text="Nämnden överlämnar utlåtandet.", immediate=True
-        ),
+    decision = justify_at_once(
+        workflow.record_decision(
+            item=on_agenda,
+            user=sekreterare,
+            record=workflow.DecisionRecord(
+                outcome="adopted", text="Nämnden överlämnar utlåtandet.", immediate=True
+            ),
+        )
     )
     documents.render_pending(decision.pk)
     assert (

@@ -13,6 +13,7 @@ from django.urls import reverse
 from remiss import workflow
 from remiss.models import ExtensionRequest, Membership, Recipient, Statement
 from tests.conftest import MOVE_URL_NAMES, make_user
+from tests.justifying import justify_at_once
 
 Role = Membership.Role
 pytestmark = pytest.mark.django_db
@@ -44,11 +45,13 @@ def people(handlaggare, direktor, sekreterare, ordforande, justerare, sodermalm)
 
 def _decided(request, immediate: bool):
     item = request.getfixturevalue("on_agenda")
-    workflow.record_decision(
+    decision = workflow.record_decision(
         item=item,
         user=request.getfixturevalue("sekreterare"),
         record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=immediate),
     )
+    if immediate:
+        justify_at_once(decision)
     return Statement.objects.get(pk=item.statement_id)
 
 

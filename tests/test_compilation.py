@@ -31,6 +31,7 @@ from remiss.models import (
     StoredDocument,
 )
 from tests.conftest import DEADLINE, SENT, make_organisation, make_user
+from tests.justifying import justify_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -90,10 +91,12 @@ def case(
     workflow.submit(statement=statement, user=handlaggare)
     statement = workflow.sign(statement=statement, user=direktor)
     item = workflow.put_on_agenda(statement=statement, meeting=meeting, user=sekreterare)
-    workflow.record_decision(
-        item=item,
-        user=sekreterare,
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    justify_at_once(
+        workflow.record_decision(
+            item=item,
+            user=sekreterare,
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
 
     # Kungsholmen has a draft, with views on both focus areas, and an extended deadline.

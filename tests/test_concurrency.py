@@ -11,7 +11,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from remiss import workflow
+from remiss import signed_text, workflow
 from remiss.models import JustificationSignature, Meeting, Statement, StatusEvent
 from tests.conftest import move_url
 
@@ -28,23 +28,28 @@ def at_once(*requests) -> list[int]:
     barrier = threading.Barrier(len(requests))
     results: list[int] = [0] * len(requests)
 
-    def send(index, user, url):
+    def send(index, user, url, data=None):
         client = Client()
         client.force_login(user)
         barrier.wait()
         try:
-            results[index] = client.post(url).status_code
+            results[index] = client.post(url, data or {}).status_code
         finally:
             connections.close_all()
 
     threads = [
-        threading.Thread(target=send, args=(i, user, url)) for i, (user, url) in enumerate(requests)
+        threading.Thread(target=send, args=(i, *request)) for i, request in enumerate(requests)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+def signature_post(meeting) -> dict:
+    """What the signing page posts: the password and the SHA-256 of the text it showed."""
+    return {"password": "demo", "sha256": signed_text.sha256(signed_text.minutes_text(meeting))}
 
 
 def test_two_simultaneous_signatures_sign_once(started, handlaggare, direktor):
@@ -71,8 +76,9 @@ def test_two_simultaneous_justifications_justify_once(
         record=workflow.DecisionRecord(outcome="adopted", text="Bifall."),
     )
     url = reverse("meeting_justify", args=[on_agenda.meeting_id])
+    answer = signature_post(on_agenda.meeting)
 
-    statuses = at_once((ordforande, url), (justerare, url))
+    statuses = at_once((ordforande, url, answer), (justerare, url, answer))
 
     assert statuses == [302, 302]
     assert JustificationSignature.objects.count() == 2
@@ -90,8 +96,9 @@ def test_a_double_click_on_justify_counts_once(on_agenda, sekreterare, ordforand
         record=workflow.DecisionRecord(outcome="adopted", text="Bifall."),
     )
     url = reverse("meeting_justify", args=[on_agenda.meeting_id])
+    answer = signature_post(on_agenda.meeting)
 
-    at_once((ordforande, url), (ordforande, url))
+    at_once((ordforande, url, answer), (ordforande, url, answer))
 
     assert JustificationSignature.objects.filter(user=ordforande).count() == 1
     assert Statement.objects.get().status == Statement.Status.DECIDED

@@ -73,11 +73,6 @@ def test_the_notice_is_due_by_the_second_day_after_justification(justified, noti
     assert deadlines.notice_deadline(justified) == notice_by
 
 
-def test_the_notice_is_posted_on_the_next_working_day():
-    assert deadlines.notice_date(D(2019, 12, 12)) == D(2019, 12, 12)
-    assert deadlines.notice_date(D(2019, 12, 14)) == D(2019, 12, 16)
-
-
 @pytest.mark.parametrize(
     ("notice", "appeal_end"),
     [

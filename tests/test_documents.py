@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from remiss import workflow
 from remiss.models import StoredDocument
+from tests.justifying import justify_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,10 +23,12 @@ def media(settings, tmp_path):
 @pytest.fixture
 def justified(on_agenda, sekreterare, run_tasks, media):
     """The statement decided with immediate justification; the documents rendered at once."""
-    return workflow.record_decision(
-        item=on_agenda,
-        user=sekreterare,
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    return justify_at_once(
+        workflow.record_decision(
+            item=on_agenda,
+            user=sekreterare,
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
 
 
@@ -145,10 +148,12 @@ ATTACHMENTS = [
 @pytest.fixture
 def reply_with_attachments(agenda_with, sekreterare, run_tasks, media):
     item = agenda_with(ATTACHMENTS)
-    decision = workflow.record_decision(
-        item=item,
-        user=sekreterare,
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    decision = justify_at_once(
+        workflow.record_decision(
+            item=item,
+            user=sekreterare,
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
     reply = StoredDocument.objects.get(decision=decision, kind="reply")
     assert reply.state == StoredDocument.State.READY, reply.error
@@ -233,10 +238,12 @@ def test_the_reply_is_pdfa_3a_with_its_attachments_as_associated_files(
 def test_documents_wait_for_the_worker_and_the_page_says_so(
     client, on_agenda, sekreterare, handlaggare, media
 ):
-    decision = workflow.record_decision(
-        item=on_agenda,
-        user=sekreterare,
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    decision = justify_at_once(
+        workflow.record_decision(
+            item=on_agenda,
+            user=sekreterare,
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
     document = StoredDocument.objects.get(decision=decision, kind="statement")
     client.force_login(handlaggare)

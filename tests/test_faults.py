@@ -30,6 +30,7 @@ from remiss.models import (
     StatusEvent,
     StoredDocument,
 )
+from tests.justifying import justify_at_once, post_paragraph_signature, sign_paragraph
 
 pytestmark = pytest.mark.django_db(transaction=True)
 State = StoredDocument.State
@@ -71,10 +72,12 @@ def time_passes(hours: float = 2) -> None:
 
 
 def justify(on_agenda, sekreterare) -> Decision:
-    return workflow.record_decision(
-        item=on_agenda,
-        user=sekreterare,
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    return justify_at_once(
+        workflow.record_decision(
+            item=on_agenda,
+            user=sekreterare,
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
 
 
@@ -360,7 +363,7 @@ def long_pdf() -> bytes:
 
 
 def test_eight_long_pdfs_are_not_rendered_in_the_justifying_request(
-    queue, client, agenda_with, sekreterare, long_pdf
+    queue, client, agenda_with, sekreterare, ordforande, justerare, long_pdf
 ):
     """The Why case: eight 20,000-page PDFs ran the justifying request past the worker
     timeout. The request now only orders the work; the worker embeds the files, whatever
@@ -380,6 +383,11 @@ def test_eight_long_pdfs_are_not_rendered_in_the_justifying_request(
         reverse("decision_record", args=[meeting.pk, on_agenda.number]),
         {"outcome": "adopted", "text": "Bifall.", "immediate": "on", **formsets},
     )
+    assert response.status_code == 302
+    sign_paragraph(Decision.objects.get(), ordforande)
+
+    # The last justerare's request justifies the paragraph and delivers the reply.
+    response = post_paragraph_signature(client, justerare, Decision.objects.get())
 
     assert response.status_code == 302
     assert Statement.objects.get().status == Statement.Status.DELIVERED
@@ -409,7 +417,7 @@ def test_mail_for_people_without_an_address_is_not_ordered(queue, on_agenda, sek
 
 
 def test_with_make_run_s_immediate_backend_a_u2028_title_is_no_server_error(
-    run_tasks, settings, tmp_path, client, on_agenda, sekreterare
+    run_tasks, settings, tmp_path, client, on_agenda, sekreterare, ordforande, justerare
 ):
     """The Why case as a user met it: a 500 after the commit, and the documents never made."""
     settings.MEDIA_ROOT = tmp_path
@@ -427,6 +435,10 @@ def test_with_make_run_s_immediate_backend_a_u2028_title_is_no_server_error(
         reverse("decision_record", args=[on_agenda.meeting.pk, on_agenda.number]),
         {"outcome": "adopted", "text": "Bifall.", "immediate": "on", **formsets},
     )
+    assert response.status_code == 302
+    sign_paragraph(Decision.objects.get(), ordforande)
+
+    response = post_paragraph_signature(client, justerare, Decision.objects.get())
 
     assert response.status_code == 302
     assert_the_decision_stands(Decision.objects.get())

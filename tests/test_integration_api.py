@@ -17,6 +17,7 @@ from remiss import workflow
 from remiss.api import webhooks
 from remiss.api.models import ApiClient, WebhookDelivery, WebhookSubscription
 from remiss.models import Recipient, StoredDocument
+from tests.justifying import justify_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -304,10 +305,12 @@ def subscribe(token: str, url: str, events=()) -> dict:
 
 def deliver_reply(on_agenda, sekreterare):
     """Adopted with immediate justification: the reply is delivered at once."""
-    return workflow.record_decision(
-        item=on_agenda,
-        user=sekreterare,
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    return justify_at_once(
+        workflow.record_decision(
+            item=on_agenda,
+            user=sekreterare,
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
 
 

@@ -18,6 +18,7 @@ from remiss.models import (
     Seat,
     Statement,
 )
+from tests.justifying import justify_at_once, sign_minutes
 
 Action = MeetingEvent.Action
 
@@ -515,7 +516,7 @@ class TestCorrections:
         decision = workflow.record_decision(item=item, user=sekreterare, record=adopted())
         reservation_decision = decision
         for person in (ordforande, justerare):
-            workflow.justify_minutes(meeting=item.meeting, user=person)
+            sign_minutes(item.meeting, person)
         decision.refresh_from_db()
         assert decision.justified_on is not None
 
@@ -533,9 +534,13 @@ class TestCorrections:
         assert decision.text == "Bifall." and reservation_decision.pk == decision.pk
         assert not MeetingEvent.objects.filter(action=Action.DECISION_CORRECTED).exists()
 
-    def test_a_paragraph_justified_at_once_is_not_corrected(self, on_agenda, sekreterare):
-        decision = workflow.record_decision(
-            item=on_agenda, user=sekreterare, record=adopted(immediate=True)
+    def test_a_paragraph_justified_at_once_is_not_corrected(
+        self, on_agenda, sekreterare, ordforande, justerare
+    ):
+        decision = justify_at_once(
+            workflow.record_decision(
+                item=on_agenda, user=sekreterare, record=adopted(immediate=True)
+            )
         )
 
         with pytest.raises(workflow.TransitionError, match="är justerad"):
@@ -600,7 +605,7 @@ class TestReservations:
         assert MeetingEvent.objects.filter(action=Action.RESERVATION_REASONS).count() == 1
 
         for person in (ordforande, justerare):
-            workflow.justify_minutes(meeting=item.meeting, user=person)
+            sign_minutes(item.meeting, person)
         with pytest.raises(workflow.TransitionError, match="före justeringen"):
             workflow.add_reservation_reasons(
                 reservation=reservation, user=sekreterare, reason="Ändrad motivering."

@@ -14,6 +14,7 @@ from remiss import workflow
 from remiss.models import Attachment, StoredDocument
 from tests import s3_server
 from tests.conftest import editor_post
+from tests.justifying import justify_at_once
 from tests.test_uploads import weasyprint_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,10 +68,12 @@ def test_an_attachment_goes_to_the_bucket_and_comes_back_through_the_view(
 def test_justified_documents_are_archived_in_the_bucket_and_served_after_the_checksum_check(
     client, on_agenda, sekreterare, handlaggare, run_tasks, bucket, s3_endpoint, settings
 ):
-    decision = workflow.record_decision(
-        item=on_agenda,
-        user=sekreterare,
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    decision = justify_at_once(
+        workflow.record_decision(
+            item=on_agenda,
+            user=sekreterare,
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
 
     documents = StoredDocument.objects.filter(decision=decision)
@@ -90,10 +93,12 @@ def test_justified_documents_are_archived_in_the_bucket_and_served_after_the_che
 def test_a_document_changed_in_the_bucket_is_refused_and_left_as_it_is(
     client, on_agenda, sekreterare, handlaggare, run_tasks, bucket, s3_endpoint
 ):
-    decision = workflow.record_decision(
-        item=on_agenda,
-        user=sekreterare,
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    decision = justify_at_once(
+        workflow.record_decision(
+            item=on_agenda,
+            user=sekreterare,
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
     statement = StoredDocument.objects.get(decision=decision, kind="statement")
     s3_server.client(s3_endpoint).put_object(

@@ -48,12 +48,14 @@ from remiss.models import (
     Attachment,
     ExtensionRequest,
     Membership,
+    Notice,
     Recipient,
     Remiss,
     StatementImport,
     StoredDocument,
 )
 from tests.conftest import editor_post, make_user
+from tests.justifying import justify_at_once
 
 Role = Membership.Role
 LOGIN = "login"
@@ -460,9 +462,36 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         case(
             "decided",
             MEETING,
-            POST_ONLY,
+            members_refused(ordforande=200, justerare=200),
+            members_refused(ordforande=400, justerare=400),
+            why="The chair and the appointed justifiers, each for themselves: the text and the "
+            "password field; a POST without the password signs nothing (400). The secretary "
+            "never justifies (403).",
+        ),
+        case(
+            "on_agenda",
+            MEETING,
             members_refused(ordforande=302, justerare=302),
-            why="The chair and the appointed justifiers, each for themselves.",
+            label="undecided",
+            why="Not every paragraph decided: the justifiers are sent back to the meeting.",
+        ),
+    ),
+    "paragraph_justify": (
+        case(
+            "marked",
+            PARAGRAPH,
+            members_refused(ordforande=200, justerare=200),
+            members_refused(ordforande=400, justerare=400),
+            why="A paragraph the meeting decided to justify at once: the chair and the "
+            "justerare sign it themselves; the secretary only marked it (403).",
+        ),
+        case(
+            "decided",
+            PARAGRAPH,
+            members_refused(ordforande=302, justerare=302),
+            label="not-immediate",
+            why="Not to be justified at once: it is justified with the protokoll; back to the "
+            "paragraph.",
         ),
     ),
     "paragraph": (case("on_agenda", PARAGRAPH, SODERMALM_READS, why="Every member reads it."),),
@@ -727,6 +756,29 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     },
     # --- Public pages (offentlighetsprincipen) ----------------------------------------------------
     "public_remisses": (case("awaiting", NO_ARGS, EVERYONE, why="Sent remisses, for anyone."),),
+    # --- The anslagstavla (issue 12): public, without login -----------------------------------
+    "noticeboard": (case("delivered", NO_ARGS, EVERYONE, why="The notices up now, for anyone."),),
+    "noticeboard_archive": (
+        case("delivered", NO_ARGS, EVERYONE, why="Notices taken down, for anyone."),
+    ),
+    "noticeboard_feed": (
+        case("delivered", NO_ARGS, EVERYONE, why="The notices up now as an Atom feed."),
+    ),
+    "notice": (
+        case(
+            "delivered",
+            lambda w: {"pk": w.notice.pk},
+            EVERYONE,
+            why="A posted notice is public, for anyone.",
+        ),
+        case(
+            "decided",
+            lambda w: {"pk": 999_999},
+            NOBODY_PUBLIC,
+            label="missing",
+            why="No such notice: 404.",
+        ),
+    ),
     "accessibility": (
         case("awaiting", NO_ARGS, EVERYONE, why="Tillgänglighetsredogörelse, for anyone."),
     ),
@@ -1001,10 +1053,13 @@ def _decide(fx, w, *, immediate: bool):
 
 
 def _delivered(fx, w):
-    """Adopted with immediate justification: delivered, the documents ordered but (with the
-    dummy task backend) not rendered yet."""
+    """Adopted with immediate justification, which the chair and the justerare signed:
+    delivered and posted on the anslagstavla, the documents ordered but (with the dummy task
+    backend) not rendered yet."""
     w.statement_attachment = _statement_attachment(fx("started"), fx("handlaggare"))
     _decide(fx, w, immediate=True)
+    justify_at_once(w.decision)
+    w.notice = Notice.objects.get(decision=w.decision)
     w.recipient.refresh_from_db()
     assert w.recipient.status == Recipient.Status.DELIVERED
     w.document = StoredDocument.objects.get(decision=w.decision, kind=StoredDocument.Kind.REPLY)
@@ -1071,6 +1126,7 @@ WORLDS = {
     "signed": _signed,
     "on_agenda": _on_agenda,
     "decided": lambda fx, w: _decide(fx, w, immediate=False),
+    "marked": lambda fx, w: _decide(fx, w, immediate=True),
     "issued": _issued,
     "recused": _recused,
     "reserved": _reserved,

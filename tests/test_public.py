@@ -23,6 +23,7 @@ from remiss.models import (
     StoredDocument,
 )
 from tests.conftest import make_organisation
+from tests.justifying import justify_at_once
 
 DELIVERED_TEXT = "Förvaltningen föreslår trygghetsvandringar i varje park på Södermalm."
 FOCUS_TEXT = "Krisberedskapen i hemtjänsten behöver övas varje år."
@@ -55,10 +56,12 @@ def delivered(
 ):
     """Södermalm's reply, adopted with immediate justification: delivered, documents stored."""
     with django_capture_on_commit_callbacks(execute=True):
-        decision = workflow.record_decision(
-            item=on_agenda,
-            user=sekreterare,
-            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        decision = justify_at_once(
+            workflow.record_decision(
+                item=on_agenda,
+                user=sekreterare,
+                record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+            )
         )
     return decision
 

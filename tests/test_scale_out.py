@@ -8,8 +8,9 @@ a prefix of their own), moto's S3 server on loopback, two gunicorn app servers (
 
 1. logs in on A and continues the session on B (sessions in Redis);
 2. uploads an attachment through A and downloads it through B (files in the bucket);
-3. justifies on B (immediate justification) and, while the worker renders the archived PDFs,
-   kills the worker (SIGKILL: no goodbye); a new worker hands the task back and finishes it;
+3. justifies on B (immediate justification, signed by the chair and the justerare) and, while
+   the worker renders the archived PDFs, kills the worker (SIGKILL: no goodbye); a new worker
+   hands the task back and finishes it;
 4. downloads the archived PDFs through A, checksums checked;
 5. stops A and keeps working on B.
 
@@ -419,6 +420,15 @@ def test_two_app_servers_and_a_worker_share_sessions_files_and_work(cluster):
     fields = form_fields(sekreterare.get(decision_url).text)
     decided = sekreterare.post(decision_url, {**fields, "outcome": "adopted", "immediate": "on"})
     assert decided.status_code == 302, decided.text[:3000]
+    # The chair and the justerare justify the paragraph themselves, on the signing page with
+    # their password; the justerare's signature completes it and orders the archived PDFs.
+    justify_url = f"{b}/sammantraden/{meeting_id}/paragrafer/{number}/justera/"
+    for name in ("ordforande", "justerare"):
+        person = Person()
+        person.log_in(b, name)
+        page = form_fields(person.get(justify_url).text)
+        signed = person.post(justify_url, {**page, "password": PASSWORD})
+        assert signed.status_code == 302, signed.text[:3000]
     wait_for(
         lambda: query(
             "SELECT 1 FROM django_tasks_database_dbtaskresult WHERE task_path = %s AND status = %s",

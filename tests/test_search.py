@@ -13,6 +13,7 @@ from programs.models import FocusArea
 from remiss import drafting, search, workflow
 from remiss.models import FocusAreaView, Recipient, Remiss, Statement
 from tests.conftest import make_organisation, make_user
+from tests.justifying import justify_at_once
 
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL: Swedish stemming"
@@ -42,10 +43,12 @@ def written(started):
 @pytest.fixture
 def delivered(written, on_agenda, sekreterare):
     """The reply adopted with immediate justification: delivered (its PDFs left queued)."""
-    workflow.record_decision(
-        item=on_agenda,
-        user=sekreterare,
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    justify_at_once(
+        workflow.record_decision(
+            item=on_agenda,
+            user=sekreterare,
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
     written.refresh_from_db()
     return written

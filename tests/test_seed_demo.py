@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from programs.models import FocusArea, Programme
 from remiss.models import (
@@ -271,6 +272,21 @@ def test_the_decision_of_12_december_2019_is_replayed_through_the_workflow(seede
         ("awaiting", "delivered"),  # the delivery is one event, the recipient's
     ]
     assert meeting.minutes_justified_on == datetime.date(2019, 12, 17)
+    # Justified by the chair and the justerare themselves: § 2 at once, then the protokoll.
+    signatures = [
+        (s.user.username, s.decision_id, f"{timezone.localtime(s.signed_at):%Y-%m-%d %H:%M}")
+        for s in meeting.signatures.order_by("signed_at")
+    ]
+    assert signatures == [
+        ("ordforande", decision.pk, "2019-12-12 19:05"),
+        ("justerare", decision.pk, "2019-12-12 19:07"),
+        ("ordforande", None, "2019-12-17 10:00"),
+        ("justerare", None, "2019-12-17 10:20"),
+    ]
+    assert [(n.paragraphs, n.posted_on, n.appeal_ends) for n in meeting.notices.order_by("pk")] == [
+        ("§ 2", datetime.date(2019, 12, 12), datetime.date(2020, 1, 2)),
+        ("§§ 1–2", datetime.date(2019, 12, 17), datetime.date(2020, 1, 7)),
+    ]
 
 
 def test_the_seed_council_has_eleven_ledamoter_and_eleven_ersattare_marked_as_demo_data(seeded):
@@ -319,9 +335,9 @@ def test_the_seed_cases_timeline_reads_as_swedish_sentences_one_line_per_event(s
         "Sammanträdet 2019-12-12, § 2.",
         "2019-12-12 18:40 Nämnden beslutade i ärendet; Maja Berg protokollförde beslutet. "
         "Beslut: bifall (§ 2, sammanträdet 2019-12-12).",
-        "2019-12-12 18:40 Beslutet justerades. "
+        "2019-12-12 19:07 Beslutet justerades. "
         "Paragrafen justerades omedelbart 2019-12-12. Anslaget 2019-12-12.",
-        "2019-12-12 18:40 Svaret expedierades till Kommunstyrelsen.",
+        "2019-12-12 19:07 Svaret expedierades till Kommunstyrelsen.",
     ]
     codes = set(StatusEvent.Action.values) | set(Statement.Status.values)
     words = {word for line in lines for word in re.findall(r"[\w-]+", line)}

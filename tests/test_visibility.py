@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from remiss import workflow
 from remiss.models import Decision, Meeting, Recipient, Remiss, Statement
 from tests.conftest import make_user
+from tests.justifying import justify_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +32,12 @@ def unsent(ks, sodermalm):
 @pytest.fixture
 def delivered(on_agenda, sekreterare):
     """Södermalm's reply adopted with immediate justification, and so delivered."""
-    workflow.record_decision(
-        item=on_agenda,
-        user=sekreterare,
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    justify_at_once(
+        workflow.record_decision(
+            item=on_agenda,
+            user=sekreterare,
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
     statement = Statement.objects.get(pk=on_agenda.statement_id)
     assert statement.recipient.status == Recipient.Status.DELIVERED

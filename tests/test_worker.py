@@ -81,12 +81,14 @@ def test_a_worker_restarted_under_its_old_id_takes_back_what_it_held_at_once():
 def test_the_daily_reminders_start_once_whatever_the_number_of_workers():
     started = [worker.start_daily_jobs(worker_id=name, now=NOW) for name in ("a", "b", "c")]
 
-    assert started == [["send_reminders"], [], []]
-    assert list(DailyRun.objects.values_list("job", "day", "worker_id")) == [
-        ("send_reminders", datetime.date(2019, 12, 12), "a")
+    assert started == [["send_reminders", "take_down_notices"], [], []]
+    assert sorted(DailyRun.objects.values_list("job", "day", "worker_id")) == [
+        ("send_reminders", datetime.date(2019, 12, 12), "a"),
+        ("take_down_notices", datetime.date(2019, 12, 12), "a"),
     ]
-    assert list(DBTaskResult.objects.values_list("task_path", "status")) == [
-        ("remiss.worker.send_daily_reminders", "READY")
+    assert sorted(DBTaskResult.objects.values_list("task_path", "status")) == [
+        ("remiss.worker.send_daily_reminders", "READY"),
+        ("remiss.worker.take_down_notices", "READY"),
     ]
 
 
@@ -101,9 +103,10 @@ def test_the_next_day_starts_the_reminders_again():
     worker.start_daily_jobs(worker_id="a", now=NOW)
 
     assert worker.start_daily_jobs(worker_id="b", now=NOW + datetime.timedelta(days=1)) == [
-        "send_reminders"
+        "send_reminders",
+        "take_down_notices",
     ]
-    assert DailyRun.objects.count() == 2
+    assert DailyRun.objects.count() == 4
 
 
 def test_worker_health_fails_when_no_worker_here_has_been_heard():

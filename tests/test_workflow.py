@@ -11,12 +11,15 @@ from remiss.models import (
     AgendaItem,
     Decision,
     Meeting,
+    MeetingEvent,
+    Notice,
     Recipient,
     ReviewComment,
     Statement,
     StatusEvent,
 )
 from tests.conftest import make_user
+from tests.justifying import sign_minutes, sign_paragraph
 
 # E-mail goes out when the transaction commits, so these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -209,14 +212,39 @@ class TestMeeting:
 
 
 class TestDecision:
-    def test_immediate_justification_decides_justifies_and_delivers_at_the_meeting(
-        self, on_agenda, sekreterare, ks_samordnare
+    def test_the_secretary_only_marks_a_paragraph_for_immediate_justification(
+        self, on_agenda, sekreterare
     ):
-        mail.outbox.clear()
-
+        """KL 5 kap. 70 §: the meeting decides that the paragraph is justified at once; the
+        secretary records that, and nothing is justified or delivered until the chair and the
+        justerare have signed it themselves."""
         decision = workflow.record_decision(
             item=on_agenda, user=sekreterare, record=adopted(immediate=True)
         )
+
+        assert decision.immediate and decision.justified_on is None
+        assert Statement.objects.get().status == S.DECIDED
+        assert Recipient.objects.get(pk=on_agenda.statement.recipient_id).status == (
+            Recipient.Status.AWAITING
+        )
+        assert not Notice.objects.exists()
+        assert MeetingEvent.objects.filter(action="marked_immediate", item=on_agenda).exists()
+        with pytest.raises(PermissionDenied):
+            sign_paragraph(decision, sekreterare)
+        assert Statement.objects.get().status == S.DECIDED
+
+    def test_immediate_justification_by_the_chair_and_justerare_justifies_and_delivers(
+        self, on_agenda, sekreterare, ordforande, justerare, ks_samordnare, clock
+    ):
+        decision = workflow.record_decision(
+            item=on_agenda, user=sekreterare, record=adopted(immediate=True)
+        )
+        clock.set(datetime.datetime(2019, 12, 12, 20, 30))
+        mail.outbox.clear()
+
+        assert sign_paragraph(decision, ordforande) is False
+        assert Statement.objects.get().status == S.DECIDED
+        assert sign_paragraph(decision, justerare) is True
 
         statement = Statement.objects.get()
         assert statement.status == S.DELIVERED
@@ -225,18 +253,22 @@ class TestDecision:
             ("decided", "justified"),
             ("awaiting", "delivered"),  # one event: the reply delivered, the recipient answered
         ]
+        decision.refresh_from_db()
         assert (decision.justified_on, decision.notice_date) == (
             datetime.date(2019, 12, 12),
             datetime.date(2019, 12, 12),
         )
         assert decision.appeal_ends == datetime.date(2020, 1, 2)
+        assert [s.user for s in decision.signatures.order_by("signed_at", "pk")] == [
+            ordforande,
+            justerare,
+        ]
         recipient = Recipient.objects.get(pk=statement.recipient_id)
         assert recipient.status == Recipient.Status.DELIVERED
         assert recipient.delivered_at is not None
         delivery = StatusEvent.objects.get(recipient=recipient, action="delivered")
         assert (delivery.statement, delivery.subject) == (statement, "recipient")
         subjects = sorted(m.subject for m in mail.outbox)
-        assert any(s.startswith("Nämnden har beslutat") for s in subjects)
         assert any(s.startswith("Remissvaret är skickat") for s in subjects)
         received = next(m for m in mail.outbox if m.subject.startswith("Remissvar inkommet"))
         assert received.to == ["ks@example.org"]
@@ -248,9 +280,9 @@ class TestDecision:
         assert Statement.objects.get().status == S.DECIDED
         assert decision.justified_on is None
 
-        assert workflow.justify_minutes(meeting=on_agenda.meeting, user=ordforande) is False
+        assert sign_minutes(on_agenda.meeting, ordforande) is False
         assert Statement.objects.get().status == S.DECIDED
-        assert workflow.justify_minutes(meeting=on_agenda.meeting, user=justerare) is True
+        assert sign_minutes(on_agenda.meeting, justerare) is True
 
         assert Statement.objects.get().status == S.DELIVERED
         meeting = Meeting.objects.get()
@@ -262,17 +294,17 @@ class TestDecision:
         self, on_agenda, sekreterare, ordforande, handlaggare
     ):
         workflow.record_decision(item=on_agenda, user=sekreterare, record=adopted())
-        workflow.justify_minutes(meeting=on_agenda.meeting, user=ordforande)
+        sign_minutes(on_agenda.meeting, ordforande)
 
         with pytest.raises(workflow.TransitionError, match="redan justerat"):
-            workflow.justify_minutes(meeting=on_agenda.meeting, user=ordforande)
+            sign_minutes(on_agenda.meeting, ordforande)
         with pytest.raises(PermissionDenied):
-            workflow.justify_minutes(meeting=on_agenda.meeting, user=handlaggare)
+            sign_minutes(on_agenda.meeting, handlaggare)
         assert Statement.objects.get().status == S.DECIDED
 
     def test_minutes_with_undecided_paragraphs_cannot_be_justified(self, on_agenda, ordforande):
         with pytest.raises(workflow.TransitionError, match="Alla paragrafer"):
-            workflow.justify_minutes(meeting=on_agenda.meeting, user=ordforande)
+            sign_minutes(on_agenda.meeting, ordforande)
 
     def test_referral_back_returns_the_statement_to_draft_unsigned(self, on_agenda, sekreterare):
         workflow.record_decision(

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core import mail
 from django.urls import reverse
 
-from remiss import workflow
+from remiss import signed_text, workflow
 from remiss.models import (
     Decision,
     JustificationSignature,
@@ -18,6 +18,7 @@ from remiss.models import (
     StatusEvent,
 )
 from tests.conftest import editor_post, move_url
+from tests.justifying import justify_at_once, sign_minutes
 
 pytestmark = pytest.mark.django_db
 S = Statement.Status
@@ -212,8 +213,8 @@ class TestMeetingPages:
         assert meeting.items.get().statement == signed
         assert Statement.objects.get().status == S.ON_AGENDA
 
-    def test_recording_an_immediately_justified_decision_delivers_the_reply(
-        self, client, on_agenda, sekreterare, ordforande, justerare, ks_samordnare
+    def test_immediate_justification_is_marked_by_the_secretary_and_signed_by_each_justifier(
+        self, client, on_agenda, sekreterare, ordforande, justerare, ks_samordnare, clock
     ):
         meeting = on_agenda.meeting
         client.force_login(sekreterare)
@@ -245,16 +246,39 @@ class TestMeetingPages:
 
         assert response["Location"] == reverse("paragraph", args=[meeting.pk, on_agenda.number])
         decision = Decision.objects.get()
-        assert decision.immediate and decision.justified_on == meeting.date
+        assert decision.immediate and decision.justified_on is None  # only marked
         assert decision.vote.result() == "ja"
         reservation = decision.reservations.get()
         assert reservation.person == justerare
         assert reservation.member == "justerare (M), ledamot"
+        assert Statement.objects.get().status == S.DECIDED
+        justify = reverse("paragraph_justify", args=[meeting.pk, on_agenda.number])
+        assert justify not in client.get(response["Location"]).content.decode()
+        assert client.get(justify).status_code == 403  # the secretary never justifies
+
+        clock.set(datetime.datetime(2019, 12, 12, 20, 15))
+        client.force_login(ordforande)
+        assert justify in client.get(response["Location"]).content.decode()
+        page = client.get(justify).content.decode()
+        assert "Nämnden överlämnar utlåtandet." in page and 'name="password"' in page
+        digest = signed_text.sha256(signed_text.extract_text(decision))
+        wrong = client.post(justify, {"password": "fel", "sha256": digest})
+        assert wrong.status_code == 400
+        assert "Lösenordet stämmer inte" in wrong.content.decode()
+        assert not JustificationSignature.objects.exists()
+        client.post(justify, {"password": "demo", "sha256": digest})
+        assert Statement.objects.get().status == S.DECIDED
+        client.force_login(justerare)
+        client.post(justify, {"password": "demo", "sha256": digest})
+
+        decision.refresh_from_db()
+        assert decision.justified_on == datetime.date(2019, 12, 12)
         assert Statement.objects.get().status == S.DELIVERED
         assert Recipient.objects.get(pk=on_agenda.statement.recipient_id).status == "delivered"
         paragraph = client.get(response["Location"]).content.decode()
         assert "Paragrafen justerades omedelbart 2019-12-12" in paragraph
-        assert "går ut 2020-01-02" in paragraph
+        assert "Per Holm justerade 2019-12-12 20:15" in paragraph
+        assert "kan inte överklagas genom laglighetsprövning" in paragraph
 
     def test_a_tie_without_casting_vote_is_refused_by_the_form(
         self, client, on_agenda, sekreterare, ordforande, justerare
@@ -291,16 +315,25 @@ class TestMeetingPages:
             record=workflow.DecisionRecord(outcome="adopted", text="Bifall."),
         )
         url = reverse("meeting_justify", args=[on_agenda.meeting_id])
+        digest = signed_text.sha256(signed_text.minutes_text(on_agenda.meeting))
+        answer = {"password": "demo", "sha256": digest}
 
         client.force_login(sekreterare)
-        assert client.post(url).status_code == 403
+        assert client.get(url).status_code == 403
+        assert client.post(url, answer).status_code == 403
         client.force_login(ordforande)
-        client.post(url)
+        assert "Bekräfta att det är du" in client.get(url).content.decode()
+        assert client.post(url, {"sha256": digest}).status_code == 400  # no password
+        client.post(url, answer)
         assert Statement.objects.get().status == S.DECIDED
         client.force_login(justerare)
-        client.post(url)
+        client.post(url, answer)
 
-        assert JustificationSignature.objects.count() == 2
+        signatures = JustificationSignature.objects.order_by("pk")
+        assert [(s.user, s.sha256, s.method) for s in signatures] == [
+            (ordforande, digest, "password"),
+            (justerare, digest, "password"),
+        ]
         assert Statement.objects.get().status == S.DELIVERED
 
     @pytest.mark.parametrize("name", ["meetings", "meeting", "paragraph", "decision_record"])
@@ -353,10 +386,12 @@ class TestSenderPages:
         assert client.get(reply).status_code == 404
         assert client.get(reverse("statement", args=[on_agenda.statement_id])).status_code == 404
 
-        workflow.record_decision(
-            item=on_agenda,
-            user=sekreterare,
-            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        justify_at_once(
+            workflow.record_decision(
+                item=on_agenda,
+                user=sekreterare,
+                record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+            )
         )
 
         board = client.get(reverse("remiss_status", args=[remiss.pk])).content.decode()
@@ -423,6 +458,6 @@ def test_the_chair_is_asked_to_justify_until_they_have(
     client.force_login(handlaggare)
     assert "Protokoll att justera" not in client.get(reverse("start")).content.decode()
 
-    workflow.justify_minutes(meeting=on_agenda.meeting, user=ordforande)
+    sign_minutes(on_agenda.meeting, ordforande)
     client.force_login(ordforande)
     assert "Protokoll att justera" not in client.get(reverse("start")).content.decode()

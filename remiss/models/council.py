@@ -133,6 +133,11 @@ class MeetingEvent(models.Model):
         AGENDA_ISSUED = "agenda_issued", "Kallelsen skickades"
         DECISION_CORRECTED = "decision_corrected", "Beslutet rättades"
         RESERVATION_REASONS = "reservation_reasons", "Reservationens motivering lämnades"
+        MARKED_IMMEDIATE = "marked_immediate", "Paragrafen ska justeras omedelbart"
+        JUSTIFICATION_SIGNED = "justification_signed", "Justering undertecknad"
+        JUSTIFIED = "justified", "Justerat"
+        NOTICE_POSTED = "notice_posted", "Anslaget sattes upp"
+        NOTICE_TAKEN_DOWN = "notice_taken_down", "Anslaget togs ned"
 
     meeting = models.ForeignKey(
         "remiss.Meeting",

@@ -594,23 +594,143 @@ class AgendaIssue(models.Model):
         return "Kallelse" if self.version == 1 else f"Tilläggslista {self.version - 1}"
 
 
+class JustificationSignatureQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("En justering kan inte ändras i efterhand.")
+
+    def delete(self):
+        raise TypeError("En justering kan inte raderas.")
+
+    def of_minutes(self) -> "JustificationSignatureQuerySet":
+        return self.filter(decision__isnull=True)
+
+
 class JustificationSignature(models.Model):
-    """Justering: the chair or a justifier confirming the minutes, each for themselves."""
+    """Justering: the chair or a justerare confirming, for themselves, either the whole
+    protokoll (`decision` empty) or one paragraph justified at once (omedelbar justering,
+    `decision` set). Records who, when (the real time of signing) and the SHA-256 of the exact
+    text signed (remiss.signed_text), and how the person's identity was confirmed (the signing
+    backend, remiss.signing). Append-only: never changed, never deleted."""
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="signatures", verbose_name="sammanträde"
+    )
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name="omedelbart justerad paragraf",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="person"
     )
     signed_at = models.DateTimeField("justerat", default=timezone.now)
+    sha256 = models.CharField("SHA-256 av den justerade texten", max_length=64, blank=True)
+    method = models.CharField("identifiering", max_length=40, blank=True)
+    reference = models.CharField("referens", max_length=200, blank=True)
+
+    objects = JustificationSignatureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "justering"
         verbose_name_plural = "justeringar"
+        ordering = ["signed_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "user"], name="justify_once_per_person"),
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=Q(decision__isnull=True),
+                name="justify_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "user"],
+                condition=Q(decision__isnull=False),
+                name="justify_paragraph_once_per_person",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name()} justerade {self.signed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("En justering kan inte ändras i efterhand.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("En justering kan inte raderas.")
+
+
+class NoticeQuerySet(models.QuerySet):
+    def current(self, today: datetime.date | None = None) -> "NoticeQuerySet":
+        """What the anslagstavla shows now: posted, and the day to take it down not yet come."""
+        today = today or timezone.localdate()
+        return self.filter(posted_on__lte=today, takes_down_on__gt=today)
+
+    def taken_down(self, today: datetime.date | None = None) -> "NoticeQuerySet":
+        """The archive: notices whose time on the anslagstavla is over."""
+        today = today or timezone.localdate()
+        return self.filter(takes_down_on__lte=today)
+
+
+class Notice(models.Model):
+    """Anslag (KL 8 kap. 12 §): the notice on the anslagstavla that a protokoll (or one
+    paragraph justified at once) has been justified. Posted on the day of justification; the
+    appeal time (three weeks, KL 13 kap. 5 §) counts from `posted_on`, the day it was really
+    posted, and the notice stays up until that time has run out."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="notices", verbose_name="sammanträde"
+    )
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name="omedelbart justerad paragraf",
+    )
+    paragraphs = models.CharField("paragrafer", max_length=200)
+    justified_on = models.DateField("justerat")
+    posted_on = models.DateField("anslaget")
+    posted_at = models.DateTimeField("uppsatt")
+    appeal_ends = models.DateField("sista dag för överklagande")
+    takes_down_on = models.DateField("tas ned")
+    kept_at = models.CharField("förvaringsplats för protokollet", max_length=300)
+    taken_down_at = models.DateTimeField("nedtaget", null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "anslag"
+        verbose_name_plural = "anslag"
+        ordering = ["-posted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(decision__isnull=True),
+                name="notice_once_per_minutes",
+            ),
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(decision__isnull=False),
+                name="notice_once_per_paragraph",
+            ),
+            models.CheckConstraint(
+                condition=Q(posted_on__gte=models.F("justified_on"))
+                & Q(appeal_ends__gt=models.F("posted_on"))
+                & Q(takes_down_on__gt=models.F("appeal_ends")),
+                name="notice_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Anslag {self.meeting.organisation}, {self.meeting.date:%Y-%m-%d}, {self.paragraphs}"
+        )
+
+    @property
+    def title(self) -> str:
+        what = "Omedelbart justerad paragraf" if self.decision_id else "Justerat protokoll"
+        return f"{what}: {self.meeting.organisation}, sammanträde {self.meeting.date:%Y-%m-%d}"

@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from remiss import council, minutes, permissions, workflow
+from remiss import council, minutes, permissions, signed_text, signing, workflow
 from remiss.forms.meetings import (
     AgendaItemForm,
     AgendaStatementForm,
@@ -93,10 +95,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         meeting.items.select_related("statement__recipient__remiss", "decision").order_by("number")
     )
     secretary = permissions.is_secretary(request.user, meeting.organisation_id)
-    required = workflow.justifiers_of(meeting)
-    signatures = list(meeting.signatures.select_related("user"))
+    signatures = list(meeting.signatures.of_minutes().select_related("user"))
     signed = {signature.user_id for signature in signatures}
-    all_decided = bool(items) and all(hasattr(item, "decision") for item in items)
     return render(
         request,
         "remiss/meeting_detail.html",
@@ -119,10 +119,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item_form": AgendaItemForm()
             if secretary and not meeting.minutes_justified_on
             else None,
-            "can_justify": request.user.pk in required
-            and request.user.pk not in signed
-            and all_decided
-            and not meeting.minutes_justified_on,
+            "can_justify": workflow.may_justify_minutes(request.user, meeting),
+            "notice": meeting.notices.filter(decision__isnull=True).first(),
             "waiting_for": [person for person in _people(meeting) if person.pk not in signed]
             if not meeting.minutes_justified_on
             else [],
@@ -257,29 +255,117 @@ def paragraph_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse
             "events": list(item.events.select_related("actor").order_by("-created_at", "-pk")),
             "justifiers": _people(meeting),
             "is_secretary": permissions.is_secretary(request.user, meeting.organisation_id),
+            "paragraph_signatures": list(decision.signatures.select_related("user"))
+            if decision is not None
+            else [],
+            "can_justify": decision is not None
+            and workflow.may_justify_paragraph(request.user, decision),
+            "notice": decision.notices.first() if decision is not None else None,
         },
     )
 
 
-@require_POST
+def _signing_page(
+    request: HttpRequest,
+    *,
+    meeting: Meeting,
+    text: str,
+    heading: str,
+    back: str,
+    sign,
+    item: AgendaItem | None = None,
+    done: str,
+    waiting: str,
+) -> HttpResponse:
+    """The signing page: the exact text to justify, and the backend's confirmation of who is
+    signing (remiss.signing). A POST signs the SHA-256 of the text the page showed; a wrong
+    password or a changed text signs nothing and shows the page again."""
+    backend = signing.backend()
+    digest = signed_text.sha256(text)
+    error = ""
+    if request.method == "POST":
+        seen = str(request.POST.get("sha256", ""))
+        try:
+            confirmation = backend.confirm(
+                request=request, user=request.user, data=request.POST, sha256=seen
+            )
+            completed = sign(confirmation=confirmation, sha256=seen)
+        except signing.SigningError as failure:
+            error = str(failure)
+        except workflow.TransitionError as failure:
+            messages.error(request, str(failure))
+            return redirect(back)
+        else:
+            messages.success(request, done if completed else waiting)
+            return redirect(back)
+    return render(
+        request,
+        "remiss/justify.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "heading": heading,
+            "text": text,
+            "sha256": digest,
+            "backend": backend,
+            "error": error,
+            "back": back,
+        },
+        status=400 if error else 200,
+    )
+
+
 @login_required
 def meeting_justify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Justera protokollet: the chair or a justerare, for themselves."""
     meeting = permissions.get_meeting(request.user, pk)
+    back = reverse("meeting", args=[meeting.pk])
     try:
-        completed = workflow.justify_minutes(meeting=meeting, user=request.user)
+        workflow.check_justify_minutes(request.user, meeting)
     except workflow.TransitionError as error:
         messages.error(request, str(error))
-    else:
-        if completed:
-            messages.success(
-                request,
-                "Protokollet är justerat. Besluten står fast och remissvaren är skickade.",
-            )
-        else:
-            messages.success(
-                request, "Din justering är registrerad. Protokollet väntar på de andra."
-            )
-    return redirect("meeting", pk=meeting.pk)
+        return redirect(back)
+    return _signing_page(
+        request,
+        meeting=meeting,
+        text=signed_text.minutes_text(meeting),
+        heading=f"Justera protokollet från sammanträdet {meeting.date:%Y-%m-%d}",
+        back=back,
+        sign=lambda **kw: workflow.justify_minutes(meeting=meeting, user=request.user, **kw),
+        done="Protokollet är justerat och anslaget på anslagstavlan. Besluten står fast och "
+        "remissvaren är skickade.",
+        waiting="Din justering är registrerad. Protokollet väntar på de andra.",
+    )
+
+
+@login_required
+def paragraph_justify(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Omedelbar justering of one paragraph: the chair or a justerare, for themselves."""
+    meeting = permissions.get_meeting(request.user, pk)
+    item = _item(meeting, number)
+    back = reverse("paragraph", args=[meeting.pk, item.number])
+    decision = Decision.objects.filter(item=item).select_related("item__meeting").first()
+    if decision is None:
+        if request.user.pk not in workflow.justifiers_of(meeting):
+            raise PermissionDenied("Bara ordföranden och de utsedda justerarna justerar.")
+        messages.error(request, f"§ {item.number} har inget beslut ännu.")
+        return redirect(back)
+    try:
+        workflow.check_justify_paragraph(request.user, decision)
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    return _signing_page(
+        request,
+        meeting=meeting,
+        item=item,
+        text=signed_text.extract_text(decision),
+        heading=f"Justera § {item.number} omedelbart",
+        back=back,
+        sign=lambda **kw: workflow.justify_paragraph(decision=decision, user=request.user, **kw),
+        done=f"§ {item.number} är justerad och anslagen på anslagstavlan.",
+        waiting=f"Din justering av § {item.number} är registrerad. Paragrafen väntar på de andra.",
+    )
 
 
 # --- The meeting as the law knows it (issue 11) ------------------------------------------------

@@ -1,7 +1,8 @@
 """The whole journey in one browser test, each step by its own person, every page checked with
 axe: kommunstyrelsen sends, Södermalm drafts, the director returns and then signs, the
-secretary records the decision with immediate justification, kommunstyrelsen reads the reply,
-and an anonymous visitor reads it on the public pages and downloads the PDF."""
+secretary records the decision to be justified at once, the chair and the justerare justify it
+with their passwords, kommunstyrelsen reads the reply, and an anonymous visitor reads it on the
+public pages and downloads the PDF."""
 
 import datetime
 import io
@@ -90,8 +91,21 @@ def test_the_whole_journey(browser, live_server, seeded, run_tasks, assert_acces
     secretary.get_by_label("Paragrafen justeras omedelbart").check()
     check(secretary, name="journey-decision")
     secretary.get_by_role("button", name="Protokollför beslutet").click()
-    assert "Paragrafen justerades omedelbart" in secretary.locator("main").inner_text()
+    assert "justeras omedelbart" in secretary.locator("main").inner_text()
     check(secretary, name="journey-paragraph")
+    paragraph_url = secretary.url
+
+    # The chair and the justerare justify the paragraph themselves, right after the meeting.
+    for username in ("ordforande", "justerare"):
+        signer = person(browser, live_server, username)
+        signer.goto(paragraph_url)
+        signer.get_by_role("link", name="Justera § 1").click()
+        if username == "ordforande":
+            check(signer, name="journey-justify")
+        signer.get_by_label("Ditt lösenord").fill("demo")
+        signer.get_by_role("button", name="Justera", exact=True).click()
+    assert "Paragrafen justerades omedelbart" in signer.locator("main").inner_text()
+    signer.context.close()
 
     # Kommunstyrelsen sees the delivered reply, the board and the compilation.
     ks.goto("/")

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from remiss import council, drafting, workflow
 from remiss.models import Meeting, Membership, Organisation, Recipient, Remiss
 from tests.browser.conftest import log_in, screenshot
+from tests.justifying import justify_at_once
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 User = get_user_model()
@@ -56,10 +57,12 @@ def deliver_sodermalm(remiss: Remiss) -> None:
         justifiers=[users["justerare"]],
     )
     item = workflow.put_on_agenda(statement=statement, meeting=meeting, user=users["sekreterare"])
-    workflow.record_decision(
-        item=item,
-        user=users["sekreterare"],
-        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    justify_at_once(
+        workflow.record_decision(
+            item=item,
+            user=users["sekreterare"],
+            record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+        )
     )
 
 

@@ -96,9 +96,22 @@ def test_from_draft_through_review_and_meeting_to_the_delivered_reply(
     assert_accessible(secretary, name="decision-form")
     secretary.get_by_role("button", name="Protokollför beslutet").click()
     assert "protokollfört" in status_message(secretary)
-    assert "Paragrafen justerades omedelbart" in secretary.locator("main").inner_text()
-    screenshot(secretary, "paragraph")
-    assert_accessible(secretary, name="paragraph")
+    assert "justeras omedelbart" in secretary.locator("main").inner_text()
+    statement.refresh_from_db()
+    assert statement.status == "decided"  # the secretary only marked it
+    paragraph_url = secretary.url
+
+    # The chair and the justerare justify the paragraph at once, each with their password.
+    for username in ("ordforande", "justerare"):
+        person = as_user(browser, live_server, username)
+        person.goto(paragraph_url)
+        person.get_by_role("link", name=re.compile("Justera §")).click()
+        person.get_by_label("Ditt lösenord").fill("demo")
+        person.get_by_role("button", name="Justera", exact=True).click()
+        assert "Din justering" in status_message(person) or "är justerad" in status_message(person)
+    assert "Paragrafen justerades omedelbart" in person.locator("main").inner_text()
+    screenshot(person, "paragraph")
+    assert_accessible(person, name="paragraph")
 
     statement.refresh_from_db()
     assert statement.status == "delivered"

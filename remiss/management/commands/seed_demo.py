@@ -5,9 +5,11 @@ edits made in the portal survive a re-run. Refuses to run with DEBUG off: the de
 the password "demo".
 """
 
+import contextlib
 import datetime
 import functools
 import hashlib
+from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.models import FocusArea, Programme
-from remiss import notifications, workflow
+from remiss import notifications, signed_text, signing, workflow
 from remiss.demo import statement_text
 from remiss.demo.stockholm import organisation_rows
 from remiss.drafting import snapshot
@@ -25,6 +27,7 @@ from remiss.models import (
     Attachment,
     Decision,
     FocusAreaView,
+    Meeting,
     Membership,
     Organisation,
     PreparationStep,
@@ -500,7 +503,7 @@ class Command(BaseCommand):
                     text="Lena Ek utses att jämte ordföranden justera protokollet.",
                 ),
             )
-            workflow.record_decision(
+            decision = workflow.record_decision(
                 item=item,
                 user=users["sekreterare"],
                 at=at(12, 18, 40),
@@ -512,8 +515,30 @@ class Command(BaseCommand):
                     immediate=True,
                 ),
             )
-            for name in ["ordforande", "justerare"]:
-                workflow.justify_minutes(meeting=meeting, user=users[name], at=at(17, 10))
+            # The chair and the justerare justified § 2 at once, right after the meeting, and
+            # the whole protokoll five days later, each for themselves.
+            for name, moment in [("ordforande", at(12, 19, 5)), ("justerare", at(12, 19, 7))]:
+                with replayed_at(moment):
+                    text = signed_text.sha256(
+                        signed_text.extract_text(Decision.objects.get(pk=decision.pk))
+                    )
+                    workflow.justify_paragraph(
+                        decision=decision,
+                        user=users[name],
+                        confirmation=confirm(users[name], text),
+                        sha256=text,
+                    )
+            for name, moment in [("ordforande", at(17, 10)), ("justerare", at(17, 10, 20))]:
+                with replayed_at(moment):
+                    text = signed_text.sha256(
+                        signed_text.minutes_text(Meeting.objects.get(pk=meeting.pk))
+                    )
+                    workflow.justify_minutes(
+                        meeting=meeting,
+                        user=users[name],
+                        confirmation=confirm(users[name], text),
+                        sha256=text,
+                    )
         self.created += 1
 
     def attach(self, *, title: str, content: bytes, position: int = 1, **owner) -> None:
@@ -535,6 +560,22 @@ class Command(BaseCommand):
         obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
         self.created += created
         return obj
+
+
+@contextlib.contextmanager
+def replayed_at(moment: datetime.datetime):
+    """The seed case is history: its justifications happened in December 2019. The workflow
+    dates a justification by the clock, never by an argument, so the replay sets the clock to
+    the moment each one happened."""
+    with mock.patch.object(timezone, "now", return_value=moment):
+        yield
+
+
+def confirm(user, sha256: str) -> signing.Confirmation:
+    """The demo users confirm with the demo password, as they would on the signing page."""
+    return signing.PasswordBackend().confirm(
+        request=None, user=user, data={"password": DEMO_PASSWORD}, sha256=sha256
+    )
 
 
 @functools.cache
