@@ -90,7 +90,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_meeting(request.user, pk)
     items = list(
-        meeting.items.select_related("statement__recipient__remiss", "decision").order_by("number")
+        meeting.items.select_related("statement__recipient__remiss", "decision")
+        .prefetch_related("delegated_decisions")
+        .order_by("number")
     )
     secretary = permissions.is_secretary(request.user, meeting.organisation_id)
     required = workflow.justifiers_of(meeting)
@@ -127,6 +129,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if not meeting.minutes_justified_on
             else [],
             "warning": meeting.justification_warning(),
+            "to_report": list(workflow.delegated_decisions_to_report(meeting.organisation_id))
+            if secretary and not meeting.minutes_justified_on
+            else [],
             "held": meeting.date <= timezone.localdate(),
         },
     )
@@ -279,6 +284,20 @@ def meeting_justify(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, "Din justering är registrerad. Protokollet väntar på de andra."
             )
+    return redirect("meeting", pk=meeting.pk)
+
+
+@require_POST
+@login_required
+def delegated_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anmälan av delegationsbeslut: the delegationsbeslut not yet reported go on the agenda."""
+    meeting = _secretary_meeting(request, pk)
+    try:
+        item = workflow.report_delegated_decisions(meeting=meeting, user=request.user)
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Delegationsbesluten anmäls under {item}.")
     return redirect("meeting", pk=meeting.pk)
 
 
