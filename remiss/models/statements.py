@@ -51,10 +51,9 @@ def _own_statements(user) -> Q:
     on_issued_agenda = Exists(
         AgendaItem.objects.filter(statement=OuterRef("pk"), meeting__issues__isnull=False)
     )
-    as_member = (
-        Q(recipient__organisation_id__in=Membership.objects.sat_in_by(user))
-        & Q(status__in=TAKEN_UP_STATUSES)
-        & Q(on_issued_agenda)
+    as_member = Q(recipient__organisation_id__in=Membership.objects.sat_in_by(user)) & (
+        (Q(status__in=TAKEN_UP_STATUSES) & Q(on_issued_agenda))
+        | Q(status=StatementStatus.DELIVERED)  # the delivered reply is public anyway
     )
     return Q(recipient__organisation_id__in=Membership.objects.served_by(user)) | as_member
 
