@@ -121,13 +121,13 @@ def decided_reply(statement: Statement, decision: Decision | None) -> DecidedRep
         proposals = [str(p) for p in new_proposals]
     decided_sections = []
     for name in AMENDABLE:
-        original = getattr(statement, name)
-        text = amendments.get(name)
-        if isinstance(text, str) and text != original:
-            changes.append(Change(headings[name], marked_changes(original, text)))
+        original: str = getattr(statement, name)
+        amended = amendments.get(name)
+        if isinstance(amended, str) and amended != original:
+            changes.append(Change(headings[name], marked_changes(original, amended)))
+            decided_sections.append((headings[name], amended))
         else:
-            text = original
-        decided_sections.append((headings[name], text))
+            decided_sections.append((headings[name], original))
     return DecidedReply("amended", statement, decision, proposals, decided_sections, changes)
 
 

@@ -830,6 +830,10 @@ def _check_reply(item: AgendaItem, record: DecisionRecord) -> None:
 
 # Avslag without an own yttrande: what the nämnd decided about its answer.
 NEXT_STEPS = ("answer_later", "request_extension", "decline")
+NEXT_STEP_SENTENCES = {
+    "answer_later": "Nämnden svarar senare.",
+    "request_extension": "Nämnden begär anstånd och svarar senare.",
+}
 AMENDABLE = frozenset([*(name for name, _ in Statement.SECTIONS), "proposals"])
 
 
@@ -990,7 +994,7 @@ def _no_reply(
         check_person=False,
         statement=statement,
         comment=f"Nämnden avslog förvaltningens förslag ({label}); inget svar skickades. "
-        f"{dict(Recipient._meta.get_field('next_step').choices)[decision.next_step]}.",
+        f"{NEXT_STEP_SENTENCES[decision.next_step]}",
         changes={"next_step": decision.next_step},
     )
 
