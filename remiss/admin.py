@@ -11,6 +11,8 @@ from remiss.models import (
     AgendaItem,
     Attachment,
     Decision,
+    DelegatedDecision,
+    Delegation,
     ExtensionRequest,
     FocusAreaView,
     Meeting,
@@ -235,6 +237,21 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_display = ["recipient", "requested_deadline", "state", "requested_at", "decided_at"]
     list_filter = ["state"]
     list_select_related = ["recipient__organisation", "recipient__remiss"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    """Delegationsordning: which role may answer remisses marked for delegation, per nämnd."""
+
+    list_display = ["organisation", "role", "reference", "adopted_on"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(DelegatedDecision)
+class DelegatedDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "kind", "delegate_name", "decided_at", "reported_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient__organisation", "recipient__remiss", "reported_at"]
 
 
 @admin.register(Reminder)

@@ -178,3 +178,24 @@ def compare(old: dict, new: dict) -> list[ComparedPart]:
         marked_old, marked_new, coarse = _mark(before, after)
         result.append(ComparedPart(label, marked_old, marked_new, before != after, coarse))
     return result
+
+
+def marked_changes(old: str, new: str) -> SafeString:
+    """One text with the changes from `old` to `new` marked in place: removed words in <del>,
+    added words in <ins>, the rest as it is (escaped). Bounded as `compare` is: a change too
+    large to compare word by word is shown removed and added whole."""
+    a, b = _tokens(old), _tokens(new)
+    ops = _opcodes(a, b)
+    if ops is None:
+        return mark_safe(_removed(old) + _added(new))  # noqa: S308 - escaped
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in ops:
+        removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if tag == "equal":
+            out.append(escape(removed))
+            continue
+        if removed:
+            out.append(_removed(removed))
+        if added:
+            out.append(_added(added))
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped

@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from programs.models import FocusArea
 from remiss import markup
-from remiss.models import FocusAreaView, Recipient, Remiss, Statement, StoredDocument
+from remiss.models import Decision, FocusAreaView, Recipient, Remiss, Statement, StoredDocument
 from remiss.pdf import safe_filename
+from remiss.replies import DecidedReply, decided_reply
 
 Status = Recipient.Status
 
@@ -58,6 +59,7 @@ class Reply:
     statement: Statement | None
     views: list[FocusAreaView]
     document: StoredDocument | None = None  # the archived reply PDF, once rendered
+    decided: DecidedReply | None = None  # what the nämnd decided the reply is
 
     @property
     def organisation(self):
@@ -69,11 +71,25 @@ class Reply:
         return timezone.localdate(delivered_at) if delivered_at else None
 
     @property
-    def sections(self) -> list[tuple[str, str]]:
-        """The statement's written sections, (heading, source), in print order."""
+    def proposals(self) -> list[str]:
+        """The decided proposals: the statement's, or the nämnd's wording of them."""
         if self.statement is None:
             return []
-        return [(heading, text) for heading, text in self.statement.sections() if text.strip()]
+        return self.decided.proposals if self.decided else list(self.statement.proposals)
+
+    @property
+    def is_statement(self) -> bool:
+        """The statement (as signed, or with the nämnd's changes) is the reply."""
+        return self.statement is not None and (self.decided is None or self.decided.uses_statement)
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """The reply's written sections, (heading, source), in print order: the statement's,
+        in the nämnd's wording where it changed them, or the nämnd's own yttrande."""
+        if self.statement is None:
+            return []
+        sections = self.decided.sections if self.decided else self.statement.sections()
+        return [(heading, text) for heading, text in sections if text.strip()]
 
 
 @dataclass
@@ -160,6 +176,11 @@ class Compilation:
                 "status": recipient.get_status_display(),
                 "delivered_on": reply.delivered_on if reply else None,
             }
+            if reply is not None and reply.decided is not None and not reply.decided.uses_statement:
+                # The nämnd's own yttrande: not tagged by focus area, one row with its text.
+                own = markup.to_plain_text(reply.decided.own_text)
+                yield Row(**base, area_number=None, area_title="", views=own)
+                continue
             if reply is None or not reply.views:
                 yield Row(**base, area_number=None, area_title="", views="")
                 continue
@@ -182,10 +203,12 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
     for recipient in recipients:
         recipient.remiss = remiss  # the deadline reads it; no query per recipient
 
+    # The statements of delivered recipients: the reply itself, or (avslag with an own
+    # yttrande) the rejected beslutsunderlag whose decision says what the reply is.
     statements = (
-        Statement.objects.delivered()
-        .filter(recipient__remiss=remiss)
-        .prefetch_related(
+        Statement.objects.filter(
+            recipient__remiss=remiss, recipient__status=Status.DELIVERED
+        ).prefetch_related(
             Prefetch(
                 "focus_area_views",
                 queryset=FocusAreaView.objects.select_related("focus_area").order_by(
@@ -204,14 +227,16 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
             statement_of[delivered.pk] = statement
 
     documents = _reply_documents(remiss) if statement_of else {}
+    decided = _decided_replies(statement_of)
     replies = [
         Reply(
             recipient=recipient,
             statement=statement_of.get(recipient.pk),
             views=list(statement_of[recipient.pk].focus_area_views.all())
-            if recipient.pk in statement_of
+            if recipient.pk in statement_of and decided[recipient.pk].uses_statement
             else [],
             document=documents.get(recipient.pk),
+            decided=decided.get(recipient.pk),
         )
         for recipient in recipients
         if recipient.status == Status.DELIVERED
@@ -223,6 +248,27 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
         replies=replies,
         focus_areas=_by_focus_area(remiss, replies),
     )
+
+
+def _decided_replies(statement_of: dict[int, Statement]) -> dict[int, DecidedReply]:
+    """What each delivered reply is, by the decision that sent it (one query, with the
+    proposals): a statement delivered on delegation has no decision and is its own reply."""
+    latest: dict[int, Decision] = {}
+    if statement_of:
+        for decision in (
+            Decision.objects.final()
+            .justified()
+            .sending_reply()
+            .filter(item__statement__in=list(statement_of.values()))
+            .select_related("item")
+            .prefetch_related("proposals")
+            .order_by("decided_at", "pk")
+        ):
+            latest[decision.item.statement_id] = decision
+    return {
+        recipient_pk: decided_reply(statement, latest.get(statement.pk))
+        for recipient_pk, statement in statement_of.items()
+    }
 
 
 def _reply_documents(remiss: Remiss) -> dict[int, StoredDocument]:

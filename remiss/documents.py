@@ -66,6 +66,8 @@ def kinds_for(decision: Decision) -> list[str]:
     reply when the paragraph decided a statement."""
     if decision.item.statement_id is None or not decision.is_final:
         return [Kind.EXTRACT]
+    if not decision.sends_reply:  # avslag without an own yttrande: no reply is made
+        return [Kind.EXTRACT, Kind.STATEMENT]
     return [Kind.EXTRACT, Kind.STATEMENT, Kind.REPLY]
 
 

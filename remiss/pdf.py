@@ -164,8 +164,18 @@ def reply_pdf(decision: Decision, files: list[EmbeddedFile]) -> bytes:
     no structure tags and whatever fonts and colours it has, and the reply would no longer be
     PDF/A. The statement must be set.
     """
+    from remiss.replies import decided_reply
+
     statement = decision.item.statement
-    parts = [_html(extract_html(decision)), _html(statement_html(statement))]
+    decided = decided_reply(statement, decision)
+    if decided.kind == "own":
+        # The nämnd rejected the statement: its own yttrande is the reply, and the statement's
+        # attachments are not part of it.
+        files = []
+        reply_html = render_to_string("pdf/own_reply.html", _own_reply_context(decided))
+    else:
+        reply_html = statement_html(statement, decided=decided)
+    parts = [_html(extract_html(decision)), _html(reply_html)]
     if files:
         parts.append(
             _html(
@@ -250,9 +260,40 @@ def statement_context(statement: Statement) -> dict[str, Any]:
     }
 
 
-def statement_html(statement: Statement) -> str:
-    """The print HTML of a tjänsteutlåtande (DOMAIN.md §8)."""
-    return render_to_string("pdf/statement.html", statement_context(statement))
+def statement_html(statement: Statement, *, decided: Any = None) -> str:
+    """The print HTML of a tjänsteutlåtande (DOMAIN.md §8). With `decided` (a reply decided
+    with changes, replies.DecidedReply): the statement in the nämnd's wording, and the changes
+    marked (<del>/<ins>) on the first page."""
+    context = statement_context(statement)
+    if decided is not None and decided.kind == "amended":
+        context["statement"] = decided.as_statement()
+        context["changes"] = decided.changes
+        context["kind_label"] = "Yttrande i nämndens lydelse"
+        context["meta"]["title"] = f"Yttrande i nämndens lydelse: {statement.title}"
+    return render_to_string("pdf/statement.html", context)
+
+
+def _own_reply_context(decided: Any) -> dict[str, Any]:
+    """The nämnd's own yttrande (avslag, a yrkande's text adopted), for pdf/own_reply.html."""
+    statement = decided.statement
+    organisation = statement.recipient.organisation
+    decision = decided.decision
+    dnr = statement_registration_number(statement)
+    return {
+        "decided": decided,
+        "statement": statement,
+        "organisation": organisation,
+        "dnr": dnr,
+        "meeting": decision.item.meeting,
+        "item": decision.item,
+        "meta": {
+            "title": f"Yttrande: {statement.title}",
+            "author": organisation.name,
+            "description": f"{organisation}s yttrande, dnr {dnr}",
+            "keywords": [dnr],
+            "created": decision.item.meeting.date.isoformat(),
+        },
+    }
 
 
 def statement_pdf(statement: Statement) -> bytes:

@@ -62,7 +62,8 @@ def get_recipient(user: Person, pk: int) -> Recipient:
 
 
 def get_statement(user: Person, pk: int) -> Statement:
-    """A statement of one of the person's organisations, else 404."""
+    """A statement of one of the person's organisations, else 404: for a ledamot or ersättare
+    only once it stands on an issued agenda (Statement.objects.of_organisations_of)."""
     queryset = Statement.objects.of_organisations_of(user).select_related(
         "recipient__organisation",
         "recipient__remiss__sender",
@@ -80,7 +81,7 @@ def get_attachment(user: Person, pk: int) -> Attachment:
     own organisation's statement."""
     organisations = member_organisations(user)
     visible = Attachment.objects.filter(
-        Q(statement__recipient__organisation_id__in=organisations)
+        Q(statement__in=Statement.objects.of_organisations_of(user))
         | Q(remiss__sender_id__in=organisations)
         | Q(remiss__recipients__organisation_id__in=organisations)
     ).distinct()

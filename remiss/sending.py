@@ -52,6 +52,7 @@ class NewRemiss:
     deadline: datetime.date
     recipients: list[Organisation]
     attachments: list[tuple[CheckedUpload, UploadedFile, str]]
+    delegable: bool = False  # får besvaras på delegation
 
 
 @transaction.atomic
@@ -86,6 +87,7 @@ def send_remiss(
         description=new.description,
         sent_on=today,
         deadline=deadline,
+        delegable=new.delegable,
     )
     recipients = Recipient.objects.bulk_create(
         Recipient(remiss=remiss, organisation=org) for org in new.recipients

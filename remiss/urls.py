@@ -88,6 +88,11 @@ urlpatterns = [
     path("utlatanden/<int:pk>/returnera/", review.statement_return, name="statement_return"),
     path("utlatanden/<int:pk>/signera/", review.statement_sign, name="statement_sign"),
     path("utlatanden/<int:pk>/ta-tillbaka/", review.statement_withdraw, name="statement_withdraw"),
+    path(
+        "utlatanden/<int:pk>/besvara-pa-delegation/",
+        review.statement_answer_on_delegation,
+        name="statement_answer_on_delegation",
+    ),
     path("bilagor/<int:pk>/", statements.attachment_download, name="attachment"),
     # Meetings
     path("sammantraden/", meetings.meeting_list, name="meetings"),
@@ -100,6 +105,11 @@ urlpatterns = [
     ),
     path("sammantraden/<int:pk>/punkt/", meetings.meeting_add_item, name="meeting_add_item"),
     path("sammantraden/<int:pk>/justera/", meetings.meeting_justify, name="meeting_justify"),
+    path(
+        "sammantraden/<int:pk>/anmal-delegationsbeslut/",
+        meetings.delegated_report,
+        name="delegated_report",
+    ),
     path(
         "sammantraden/<int:pk>/paragrafer/<int:number>/",
         meetings.paragraph_detail,

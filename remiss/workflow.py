@@ -23,14 +23,24 @@ The statement (tjänsteutlåtande):
                                                     signed the protokoll, or the paragraph the
                                                     meeting decided to justify at once (omedelbar
                                                     justering); never the secretary
-    deliver             JUSTIFIED   → DELIVERED     follows justification at once (private)
+    deliver             JUSTIFIED   → DELIVERED     follows justification at once (private), when
+                                                    the decision gives the reply (bifall, bifall
+                                                    med ändringar); avslag with an own yttrande
+                                                    delivers the recipient only, and the
+                                                    rejected statement stays JUSTIFIED
+    reopen              JUSTIFIED   → DRAFT         avslag without an own yttrande, the nämnd
+                                                    answering later (private)
+    answer_on_delegation READY      → DELIVERED     the delegate (förvaltningschef) of a remiss
+                                                    that may be answered on delegation
 
 The recipient (remissinstans), whose answer the sender waits for:
 
     move                from          to            who
     extend              AWAITING    → AWAITING      the sender's remissamordnare (anstånd)
-    decline             AWAITING    → DECLINED      förvaltningschef, nämndsekreterare (avstå)
+    decline             AWAITING    → DECLINED      förvaltningschef, on delegation (avstå)
     deliver             AWAITING    → DELIVERED     with the statement's delivery (private)
+    no_reply            AWAITING    → AWAITING      avslag without an own yttrande: nothing is
+                                                    sent, the next step is recorded (private)
 
 Every statement move needs the recipient still awaiting: a recipient that has declined has
 closed its case, and its statement goes no further.
@@ -62,6 +72,8 @@ from remiss.models import (
     Attendance,
     Ballot,
     Decision,
+    DelegatedDecision,
+    Delegation,
     JustificationSignature,
     Meeting,
     MeetingEvent,
@@ -91,7 +103,9 @@ Role = Membership.Role
 WRITERS = EDITOR_ROLES  # who drafts the statement: permissions decides it once
 HEADS = frozenset({Role.HEAD_OF_ADMINISTRATION})
 SECRETARIES = frozenset({Role.SECRETARY})
-DELEGATES = frozenset({Role.HEAD_OF_ADMINISTRATION, Role.SECRETARY})
+# Who decides for the nämnd on delegation (avstå, a reply to a remiss marked for it): the
+# förvaltningschef, never the secretary (KL 6 kap. 37 §; docs/domain.md, Delegation).
+DELEGATES = frozenset({Role.HEAD_OF_ADMINISTRATION})
 COORDINATORS = frozenset({Role.REMISS_COORDINATOR})
 NOBODY: frozenset = frozenset()  # a move that follows another, never asked for by itself
 
@@ -130,6 +144,12 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "justify": Transition(S.DECIDED, S.JUSTIFIED, NOBODY, "justera", A.JUSTIFIED),
     "deliver": Transition(S.JUSTIFIED, S.DELIVERED, NOBODY, "expediera", A.DELIVERED),
+    "reopen": Transition(
+        S.JUSTIFIED, S.DRAFT, NOBODY, "återuppta utlåtandet efter avslaget", A.REJECTED
+    ),
+    "answer_on_delegation": Transition(
+        S.READY, S.DELIVERED, DELEGATES, "besvara remissen på delegation", A.DELEGATED
+    ),
 }
 
 RECIPIENT_TRANSITIONS: dict[str, Transition] = {
@@ -138,6 +158,7 @@ RECIPIENT_TRANSITIONS: dict[str, Transition] = {
     ),
     "decline": Transition(R.AWAITING, R.DECLINED, DELEGATES, "avstå från att svara", A.DECLINED),
     "deliver": Transition(R.AWAITING, R.DELIVERED, NOBODY, "expediera svaret", A.DELIVERED),
+    "no_reply": Transition(R.AWAITING, R.AWAITING, NOBODY, "avslå utan eget yttrande", A.REJECTED),
 }
 
 
@@ -154,7 +175,23 @@ def statement_moves(user: Person, statement: Statement) -> set[str]:
     }
     if "withdraw" in moves and statement.signed_by_id != user.pk:
         moves.discard("withdraw")
+    if "answer_on_delegation" in moves and not may_answer_on_delegation(user, statement.recipient):
+        moves.discard("answer_on_delegation")
     return moves
+
+
+def may_answer_on_delegation(user: Person, recipient: Recipient) -> bool:
+    """The sender marked the remiss "får besvaras på delegation", and the nämnd's
+    delegationsordning names a role the person holds (Delegation)."""
+    if not recipient.remiss.delegable:
+        return False
+    roles = roles_in(user, recipient.organisation_id) & DELEGATES
+    return (
+        bool(roles)
+        and Delegation.objects.filter(
+            organisation_id=recipient.organisation_id, role__in=roles
+        ).exists()
+    )
 
 
 def _holds_role(user: Person | None, recipient: Recipient, t: Transition) -> bool:
@@ -377,6 +414,15 @@ def check_statement_move(user: Person, statement: Statement, action: str) -> Non
     if action == "withdraw" and statement.status == transition.source:
         raise PermissionDenied("Bara den som signerade kan ta tillbaka signeringen.")
     _require_answering(statement.recipient)
+    if action == "answer_on_delegation" and statement.status == transition.source:
+        if not statement.recipient.remiss.delegable:
+            raise TransitionError(
+                "Remittenten har inte angett att remissen får besvaras på delegation; svaret "
+                "beslutas av nämnden."
+            )
+        raise PermissionDenied(
+            "Nämndens delegationsordning ger inte din roll rätt att besvara remissen."
+        )
     raise TransitionError(
         f"Det går inte att {transition.verb} nu: utlåtandet är "
         f"{statement.get_status_display().lower()}."
@@ -606,6 +652,15 @@ class DecisionRecord:
     special_statements: list[tuple[str, str]] = field(default_factory=list)  # by, text
     notes: list[tuple[str, str]] = field(default_factory=list)  # by, text
     table_to: Meeting | None = None
+    # Bifall med ändringar: the nämnd's wording per changed section (the statement's field
+    # name) and of the proposals ("proposals": a list); the statement itself is not changed.
+    amendments: dict = field(default_factory=dict)
+    # Avslag with an own yttrande: the index (in `proposals`) of the yrkande whose text the
+    # nämnd adopted as its reply.
+    reply_proposal: int | None = None
+    # Avslag without one: "answer_later", "request_extension" or "decline" (with the reason).
+    next_step: str = ""
+    next_step_reason: str = ""
 
 
 @transaction.atomic
@@ -641,6 +696,7 @@ def record_decision(
         outcome=record.outcome,
         text=record.text,
         changes=record.changes,
+        **_reply_fields(record),
         immediate=record.immediate and record.outcome not in (Outcome.TABLED,),
         decided_at=when,
         recorded_by=user,
@@ -721,8 +777,7 @@ def check_decision(
         raise TransitionError("Välj ett av de beslut som finns.")
     if not record.text.strip():
         raise TransitionError("Skriv beslutstexten.")
-    if record.outcome == Outcome.ADOPTED_WITH_CHANGES and not record.changes.strip():
-        raise TransitionError("Skriv vilka ändringar nämnden beslutade.")
+    _check_reply(item, record)
     if record.outcome == Outcome.TABLED:
         if record.table_to is None or record.table_to.organisation_id != meeting.organisation_id:
             raise TransitionError("Välj det senare sammanträde som ärendet bordläggs till.")
@@ -751,6 +806,90 @@ def check_decision(
         _require_answering(statement.recipient)
 
 
+def _check_reply(item: AgendaItem, record: DecisionRecord) -> None:
+    """What the reply will be, by the outcome: bifall med ändringar names the changed wording
+    (per section or of the proposals; without a statement, the changes as text); avslag with
+    an own yttrande points at a yrkande with a text; avslag without one says what happens next
+    (and why, if the nämnd declines)."""
+    Outcome = Decision.Outcome
+    amendments = {
+        name: text
+        for name, text in (record.amendments or {}).items()
+        if text not in ("", [], None) and name in AMENDABLE
+    }
+    unknown = set(record.amendments or {}) - AMENDABLE
+    if unknown:
+        raise TransitionError("Ändringar kan bara gälla utlåtandets avsnitt och förslag.")
+    if record.outcome == Outcome.ADOPTED_WITH_CHANGES:
+        if item.statement is None and not record.changes.strip():
+            raise TransitionError("Skriv vilka ändringar nämnden beslutade.")
+        if item.statement is not None and not _really_changed(item.statement, amendments):
+            raise TransitionError(
+                "Skriv nämndens ändrade lydelse i minst ett avsnitt eller i förslagen till "
+                "beslut; förvaltningens tjänsteutlåtande ändras inte."
+            )
+    elif amendments:
+        raise TransitionError("Ändrad lydelse hör bara till bifall med ändringar.")
+    if record.reply_proposal is not None:
+        if record.outcome != Outcome.REJECTED:
+            raise TransitionError(
+                "Ett eget yttrande från ett yrkande antas bara när nämnden avslår förvaltningens "
+                "förslag."
+            )
+        if (
+            not 0 <= record.reply_proposal < len(record.proposals)
+            or not record.proposals[record.reply_proposal][2].strip()
+        ):
+            raise TransitionError(
+                "Välj det yrkande vars text nämnden antog som yttrande; yrkandet behöver en text."
+            )
+    if record.next_step and (
+        record.outcome != Outcome.REJECTED or record.reply_proposal is not None
+    ):
+        raise TransitionError("Vad som händer sedan beslutas bara vid avslag utan eget yttrande.")
+    if record.next_step not in ("", *NEXT_STEPS):
+        raise TransitionError("Välj vad som händer med svaret.")
+    if record.next_step == "decline" and not record.next_step_reason.strip():
+        raise TransitionError("Skriv skälet till att nämnden avstår från att svara.")
+
+
+# Avslag without an own yttrande: what the nämnd decided about its answer.
+NEXT_STEPS = ("answer_later", "request_extension", "decline")
+NEXT_STEP_SENTENCES = {
+    "answer_later": "Nämnden svarar senare.",
+    "request_extension": "Nämnden begär anstånd och svarar senare.",
+}
+AMENDABLE = frozenset([*(name for name, _ in Statement.SECTIONS), "proposals"])
+
+
+def _really_changed(statement: Statement, amendments: dict) -> bool:
+    for name, text in amendments.items():
+        if name == "proposals":
+            if [str(p) for p in text] != list(statement.proposals):
+                return True
+        elif text != getattr(statement, name):
+            return True
+    return False
+
+
+def _reply_fields(record: DecisionRecord) -> dict:
+    """The decision's fields that say what the reply is (see _check_reply)."""
+    Outcome = Decision.Outcome
+    rejected_without_reply = record.outcome == Outcome.REJECTED and record.reply_proposal is None
+    next_step = (record.next_step or "answer_later") if rejected_without_reply else ""
+    return {
+        "amendments": {
+            name: text
+            for name, text in (record.amendments or {}).items()
+            if text not in ("", [], None)
+        }
+        if record.outcome == Outcome.ADOPTED_WITH_CHANGES
+        else {},
+        "next_step": next_step,
+        "next_step_reason": record.next_step_reason.strip() if next_step == "decline" else "",
+    }
+
+
 def _check_vote(vote: VoteRecord) -> None:
     if not vote.proposition.strip():
         raise TransitionError("Skriv propositionsordningen: vad ja och nej står för.")
@@ -766,8 +905,14 @@ def _check_vote(vote: VoteRecord) -> None:
 
 def _record_details(decision: Decision, record: DecisionRecord) -> None:
     MeetingProposal.objects.bulk_create(
-        MeetingProposal(decision=decision, mover=mover, kind=kind, text=text)
-        for mover, kind, text in record.proposals
+        MeetingProposal(
+            decision=decision,
+            mover=mover,
+            kind=kind,
+            text=text,
+            adopted_as_reply=number == record.reply_proposal,
+        )
+        for number, (mover, kind, text) in enumerate(record.proposals)
     )
     if record.vote is not None:
         vote = Vote.objects.create(
@@ -822,26 +967,88 @@ def _justify_decision(
         check_person=False,
         comment=f"{how} {day:%Y-%m-%d}. Anslaget {notice.posted_on:%Y-%m-%d}.",
     )
-    _deliver(statement, user=user)
+    _send_decided_reply(statement, decision, user=user, at=None)
+
+
+def _send_decided_reply(
+    statement: Statement, decision: Decision, *, user: User | None, at: datetime.datetime | None
+) -> None:
+    """The reply follows the decision, not the administration's proposal: bifall (with or
+    without changes) delivers the statement (replies.decided_reply reads the changes); avslag
+    with an own yttrande delivers that text, the rejected statement staying behind as
+    beslutsunderlag; avslag without one delivers nothing and records what happens next."""
+    if decision.outcome != Decision.Outcome.REJECTED:
+        _deliver(statement, user=user, at=at)
+    elif decision.sends_reply:
+        _deliver(statement, user=user, at=at, statement_is_reply=False)
+    else:
+        _no_reply(statement, decision, user=user, at=at)
+
+
+def _no_reply(
+    statement: Statement, decision: Decision, *, user: User | None, at: datetime.datetime | None
+) -> None:
+    """Avslag without an own yttrande: nothing goes to the sender. The nämnd declines (with
+    its reason), or answers later: the statement goes back to draft for a new proposal, and the
+    recipient's next step (answer later, ask for an extension) shows on the case and on the
+    sender's status board."""
+    item = decision.item
+    label = f"§ {item.number}, sammanträdet {item.meeting.date:%Y-%m-%d}"
+    if decision.next_step == "decline":
+        reason = f"Nämnden avslog förvaltningens förslag ({label}): {decision.next_step_reason}"
+        recipient = _move_recipient(
+            statement.recipient,
+            "decline",
+            user=user,
+            at=at,
+            check_person=False,
+            statement=statement,
+            comment=reason,
+            changes={"declined_reason": reason},
+        )
+        notifications.declined(recipient, user)
+        webhooks.recipient_declined(recipient)
+        return
+    statement = _move(
+        statement, "reopen", user=user, at=at, check_person=False, changes=_unsigned(), record=False
+    )
+    _move_recipient(
+        statement.recipient,
+        "no_reply",
+        user=user,
+        at=at,
+        check_person=False,
+        statement=statement,
+        comment=f"Nämnden avslog förvaltningens förslag ({label}); inget svar skickades. "
+        f"{NEXT_STEP_SENTENCES[decision.next_step]}",
+        changes={"next_step": decision.next_step},
+    )
 
 
 def _deliver(
-    statement: Statement, *, user: User | None, at: datetime.datetime | None = None
+    statement: Statement,
+    *,
+    user: User | None,
+    at: datetime.datetime | None = None,
+    statement_is_reply: bool = True,
 ) -> Statement:
     """Expediera: the justified reply is sent to the remiss' sender, and recorded as sent.
 
     Private: delivery is what justification does, inside the justification's transaction, so
-    a reply is never delivered without the decision that caused it (nor the reverse)."""
+    a reply is never delivered without the decision that caused it (nor the reverse). When the
+    nämnd answered with a text of its own (`statement_is_reply` False), the rejected statement
+    is not delivered: only the recipient's answer is."""
     when = at or timezone.now()
     _require_answering(statement.recipient)
-    statement = _move(
-        statement,
-        "deliver",
-        user=user,
-        at=at,
-        check_person=False,
-        record=False,  # one event for the delivery: the recipient's, below
-    )
+    if statement_is_reply:
+        statement = _move(
+            statement,
+            "deliver",
+            user=user,
+            at=at,
+            check_person=False,
+            record=False,  # one event for the delivery: the recipient's, below
+        )
     recipient = _move_recipient(
         statement.recipient,
         "deliver",
@@ -849,7 +1056,7 @@ def _deliver(
         at=at,
         check_person=False,
         statement=statement,
-        changes={"delivered_at": when},
+        changes={"delivered_at": when, "next_step": ""},
     )
     notifications.delivered(recipient)
     webhooks.reply_delivered(recipient)
@@ -1139,7 +1346,8 @@ def decline(
     """Avstå: the recipient will not answer (usually a delegated decision), with a reason."""
     if not _holds_role(user, recipient, RECIPIENT_TRANSITIONS["decline"]):
         raise PermissionDenied(
-            "Bara förvaltningschefen eller nämndsekreteraren kan avstå från att svara."
+            "Att avstå är ett delegationsbeslut av förvaltningschefen; nämndsekreteraren "
+            "fattar det inte."
         )
     if not reason.strip():
         raise TransitionError("Skriv skälet till att avstå.")
@@ -1155,9 +1363,132 @@ def decline(
         comment=reason.strip(),
         changes={"declined_reason": reason.strip()},
     )
+    _delegated_decision(
+        recipient,
+        DelegatedDecision.Kind.DECLINE,
+        user=user,
+        at=at,
+        text=f"{recipient.organisation} avstår från att svara på remissen "
+        f"{recipient.remiss.registration_number}: {reason.strip()}",
+    )
     notifications.declined(recipient, user)
     webhooks.recipient_declined(recipient)
     return recipient
+
+
+# Delegation (KL 6 kap. 37–40 §§) ------------------------------------------------------------
+
+
+def _delegated_decision(
+    recipient: Recipient, kind: str, *, user: User, at: datetime.datetime | None, text: str
+) -> DelegatedDecision:
+    membership = (
+        Membership.objects.filter(
+            user=user, organisation_id=recipient.organisation_id, role__in=DELEGATES
+        )
+        .exclude(title="")
+        .first()
+    )
+    return DelegatedDecision.objects.create(
+        recipient=recipient,
+        kind=kind,
+        decided_by=user,
+        delegate_name=_name(user),
+        delegate_title=membership.title
+        if membership
+        else Membership.Role.HEAD_OF_ADMINISTRATION.label,
+        decided_at=at or timezone.now(),
+        text=text,
+    )
+
+
+@transaction.atomic
+def answer_on_delegation(
+    *, statement: Statement, user: User, at: datetime.datetime | None = None
+) -> DelegatedDecision:
+    """Besvara på delegation: the delegate (the förvaltningschef, as the nämnd's
+    delegationsordning says) decides that the signed statement is the nämnd's reply, without a
+    meeting. The reply is delivered at once and the delegationsbeslut waits to be reported
+    (anmält) at the nämnd's next meeting."""
+    recipient = statement.recipient
+    if not may_answer_on_delegation(user, recipient):
+        if not recipient.remiss.delegable:
+            raise TransitionError(
+                "Remittenten har inte angett att remissen får besvaras på delegation; svaret "
+                "beslutas av nämnden."
+            )
+        raise PermissionDenied(
+            "Nämndens delegationsordning ger inte din roll rätt att besvara remissen."
+        )
+    when = at or timezone.now()
+    statement = _move(statement, "answer_on_delegation", user=user, at=at)
+    decided = _delegated_decision(
+        statement.recipient,
+        DelegatedDecision.Kind.REPLY,
+        user=user,
+        at=when,
+        text=f'Tjänsteutlåtandet "{statement.title}" överlämnas som '
+        f"{statement.recipient.organisation}s svar på remissen "
+        f"{statement.recipient.remiss.registration_number}.",
+    )
+    recipient = _move_recipient(
+        statement.recipient,
+        "deliver",
+        user=user,
+        at=at,
+        check_person=False,
+        statement=statement,
+        comment=f"Besvarat på delegation av {decided.delegate_name}, {decided.delegate_title}.",
+        changes={"delivered_at": when, "next_step": ""},
+    )
+    notifications.delivered(recipient)
+    webhooks.reply_delivered(recipient)
+    return decided
+
+
+DELEGATION_REPORT_TITLE = "Anmälan av delegationsbeslut"
+
+
+def delegated_decisions_to_report(organisation_id: int) -> Any:
+    """The nämnd's delegationsbeslut not yet reported (anmälda) at a meeting."""
+    return (
+        DelegatedDecision.objects.filter(
+            recipient__organisation_id=organisation_id, reported_at__isnull=True
+        )
+        .select_related("recipient__remiss", "decided_by")
+        .order_by("decided_at", "pk")
+    )
+
+
+@transaction.atomic
+def report_delegated_decisions(
+    *, meeting: Meeting, user: User, at: datetime.datetime | None = None
+) -> AgendaItem:
+    """Anmälan av delegationsbeslut: the delegationsbeslut not yet reported go on the
+    meeting's agenda under one item (added to it if the item is already there)."""
+    meeting = _open_meeting(meeting, user)
+    pending = list(delegated_decisions_to_report(meeting.organisation_id).select_for_update())
+    if not pending:
+        raise TransitionError("Det finns inga delegationsbeslut att anmäla.")
+    item = (
+        meeting.items.filter(title=DELEGATION_REPORT_TITLE, decision__isnull=True)
+        .order_by("number")
+        .first()
+    )
+    if item is None:
+        item = AgendaItem.objects.create(
+            meeting=meeting, number=next_paragraph(meeting), title=DELEGATION_REPORT_TITLE
+        )
+    DelegatedDecision.objects.filter(pk__in=[d.pk for d in pending]).update(reported_at=item)
+    _meeting_event(
+        meeting,
+        MeetingEvent.Action.ITEM_ADDED,
+        user=user,
+        item=item,
+        changes={DELEGATION_REPORT_TITLE: ["", "; ".join(d.text for d in pending)]},
+        at=at,
+    )
+    return item
 
 
 def extend(
@@ -1716,8 +2047,15 @@ def _decision_summary(decision: Decision) -> dict[str, str]:
         "utfall": decision.get_outcome_display(),
         "beslutstext": decision.text,
         "ändringar": decision.changes,
+        "ändrad lydelse": "; ".join(
+            f"{name}: {text}" for name, text in sorted(decision.amendments.items())
+        ),
+        "sedan": decision.get_next_step_display()
+        + (f" ({decision.next_step_reason})" if decision.next_step_reason else ""),
         "yrkanden": "; ".join(
-            f"{p.mover}: {p.get_kind_display().lower()}" + (f" ({p.text})" if p.text else "")
+            f"{p.mover}: {p.get_kind_display().lower()}"
+            + (f" ({p.text})" if p.text else "")
+            + (" – antaget som nämndens yttrande" if p.adopted_as_reply else "")
             for p in decision.proposals.all()
         ),
         "votering": ballots,
@@ -1770,13 +2108,14 @@ def correct_decision(
             "Återremiss och bordläggning flyttar ärendet och rättas inte i efterhand; "
             "rätta bara mellan bifall, bifall med ändringar och avslag."
         )
-    if record.outcome == Decision.Outcome.ADOPTED_WITH_CHANGES and not record.changes.strip():
-        raise TransitionError("Skriv vilka ändringar nämnden beslutade.")
+    _check_reply(item, record)
     _check_record(item, record)
     before = _decision_summary(decision)
     decision.outcome = record.outcome
     decision.text = record.text
     decision.changes = record.changes
+    for name, value in _reply_fields(record).items():
+        setattr(decision, name, value)
     _give_reason(decision, reason)
     decision.save()
     decision.proposals.all().delete()

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from remiss import workflow
-from remiss.models import ExtensionRequest, Membership, Recipient, Statement
+from remiss.models import Delegation, ExtensionRequest, Membership, Recipient, Statement
 from tests.conftest import MOVE_URL_NAMES, make_user
 from tests.justifying import justify_at_once
 
@@ -65,6 +65,17 @@ def _declined(request):
     return Statement.objects.get(pk=statement.pk)
 
 
+def _delegable(request):
+    """Signed, on a remiss the sender marked "får besvaras på delegation", in a nämnd whose
+    delegationsordning lets the förvaltningschef answer it."""
+    statement = request.getfixturevalue("signed")
+    remiss = statement.recipient.remiss
+    remiss.delegable = True
+    remiss.save()
+    Delegation.objects.create(organisation=statement.recipient.organisation)
+    return statement
+
+
 STATEMENT_WORLDS = {
     "draft": lambda request: request.getfixturevalue("started"),
     "in_review": lambda request: workflow.submit(
@@ -72,6 +83,7 @@ STATEMENT_WORLDS = {
         user=request.getfixturevalue("handlaggare"),
     ),
     "ready": lambda request: request.getfixturevalue("signed"),
+    "ready_delegable": _delegable,
     "on_agenda": lambda request: request.getfixturevalue("on_agenda").statement,
     "decided": lambda request: _decided(request, immediate=False),
     "delivered": lambda request: _decided(request, immediate=True),
@@ -83,11 +95,16 @@ MOVE_DATA = {
     "statement_return": {"comment": "Skriv om sammanfattningen."},
     "statement_sign": {},
     "statement_withdraw": {},
+    "statement_answer_on_delegation": {},
 }
+# Ledamöter, ersättare, the chair and justerare see a statement only on an issued agenda.
+COUNCIL = {"ordforande", "justerare", "ledamot"}
 
 
-def shown_forms(client: Client, url: str) -> set[str]:
+def shown_forms(client: Client, url: str, *, hidden_ok: bool = False) -> set[str]:
     response = client.get(url)
+    if hidden_ok and response.status_code == 404:
+        return set()
     assert response.status_code == 200
     return set(FORM_ACTION.findall(response.content.decode()))
 
@@ -108,12 +125,15 @@ def test_the_statement_page_shows_exactly_the_moves_the_server_accepts(
     statement = STATEMENT_WORLDS[state](request)
     status = Statement.objects.get(pk=statement.pk).status
     page = reverse("statement", args=[statement.pk])
-    urls = {name: reverse(name, args=[statement.pk]) for name in MOVE_URL_NAMES.values()}
+    urls = {
+        name: reverse(name, args=[statement.pk])
+        for name in [*MOVE_URL_NAMES.values(), "statement_answer_on_delegation"]
+    }
     seen_any = set()
     for role in ROLES:
         client = Client()
         client.force_login(people[role])
-        forms = shown_forms(client, page)
+        forms = shown_forms(client, page, hidden_ok=role in COUNCIL)
         buttons = {name for name, url in urls.items() if url in forms}
         moves = {
             name
@@ -131,6 +151,7 @@ def test_the_statement_page_shows_exactly_the_moves_the_server_accepts(
         "draft": {"statement_submit"},
         "in_review": {"statement_sign", "statement_return"},
         "ready": {"statement_withdraw"},
+        "ready_delegable": {"statement_withdraw", "statement_answer_on_delegation"},
     }.get(state, set())
     assert seen_any == expected
 
@@ -191,5 +212,6 @@ def test_the_writers_decline_nothing_and_the_delegates_start_nothing(sodermalm_r
 
     assert moves["handlaggare"] == {"start", "request_extension"}
     assert moves["direktor"] == {"start", "request_extension", "decline"}
-    assert moves["sekreterare"] == {"request_extension", "decline"}
+    # Avstå is a delegated decision of the förvaltningschef, not the secretary's.
+    assert moves["sekreterare"] == {"request_extension"}
     assert moves["ledamot"] == moves["ordforande"] == moves["justerare"] == set()

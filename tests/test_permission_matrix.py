@@ -65,6 +65,8 @@ KUNGSHOLMEN = ("kun_handlaggare", "kun_sekreterare")
 ROLES = ("anonym", *SODERMALM, *KUNGSHOLMEN, "ks", "admin")
 GROUPS = {
     "sodermalm": SODERMALM,
+    # The elected members: they see a statement only on an issued agenda (issue 12).
+    "politicians": ("ordforande", "justerare", "ledamot"),
     "writers": ("handlaggare", "direktor"),  # EDITOR_ROLES: they draft the statement
     "kungsholmen": KUNGSHOLMEN,
 }
@@ -89,12 +91,19 @@ SODERMALM_READS = answers(404, anonym=LOGIN, sodermalm=200)
 NOBODY = answers(404, anonym=LOGIN)  # logged in or not, it does not exist for anyone
 NOBODY_PUBLIC = answers(404)
 POST_ONLY = answers(405)  # @require_POST wraps @login_required: even the anonymous get 405
+# A statement not on an issued agenda: Södermalm's officials read it, its politicians get 404.
+OFFICIALS_READ = answers(404, anonym=LOGIN, sodermalm=200, politicians=404)
 
 
 def members_refused(**allowed):
     """An action on Södermalm's case: Södermalm's members without the role get 403, those
     listed get their answer, anyone outside Södermalm 404."""
     return answers(404, **{"anonym": LOGIN, "sodermalm": 403, **allowed})
+
+
+def hidden_refused(**allowed):
+    """As members_refused, on a statement not on an issued agenda: the politicians get 404."""
+    return members_refused(politicians=404, **allowed)
 
 
 @dataclass(frozen=True)
@@ -236,9 +245,9 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "awaiting",
             RECIPIENT,
             POST_ONLY,
-            members_refused(direktor=302, sekreterare=302),
+            members_refused(direktor=302),
             data=lambda w: {"reason": "Nämnden berörs inte av programmet."},
-            why="Avstå is a delegated decision: the förvaltningschef or the secretary.",
+            why="Avstå is a delegated decision of the förvaltningschef, not the secretary's.",
         ),
     ),
     "extension_request": (
@@ -254,7 +263,18 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     ),
     # --- The statement ---------------------------------------------------------------------------
     "statement": (
-        case("draft", STATEMENT, SODERMALM_READS, why="Every member of Södermalm reads it."),
+        case(
+            "draft",
+            STATEMENT,
+            OFFICIALS_READ,
+            why="A draft: Södermalm's officials read it; its politicians see nothing of it.",
+        ),
+        case(
+            "issued",
+            STATEMENT,
+            SODERMALM_READS,
+            why="On an issued agenda (kallelse utfärdad): every member of Södermalm reads it.",
+        ),
         case(
             "delivered",
             STATEMENT,
@@ -266,8 +286,8 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         case(
             "draft",
             STATEMENT,
-            members_refused(writers=200),
-            members_refused(writers=302),
+            hidden_refused(writers=200),
+            hidden_refused(writers=302),
             data=editor_data,
             why="A draft: the writers edit; a save is a new version (302). A POST after the "
             "session ended is kept through the login.",
@@ -275,7 +295,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         case(
             "signed",
             STATEMENT,
-            members_refused(),
+            hidden_refused(),
             data=editor_data,
             why="Signed, the text is frozen: 403 for the writers as for everyone of Södermalm.",
         ),
@@ -285,7 +305,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "draft",
             STATEMENT,
             POST_ONLY,
-            members_refused(anonym=401, writers=200),
+            hidden_refused(anonym=401, writers=200),
             data=lambda w: {"base_version": w.statement.version, "summary": "Utkast."},
             why="The editor's script: JSON, 401 (not a login page) when the session has ended.",
         ),
@@ -293,7 +313,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "signed",
             STATEMENT,
             POST_ONLY,
-            members_refused(anonym=401),
+            hidden_refused(anonym=401),
             data=lambda w: {"base_version": w.statement.version, "summary": "Utkast."},
             why="Signed: nothing to keep.",
         ),
@@ -303,21 +323,26 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "draft",
             STATEMENT,
             POST_ONLY,
-            answers(404, anonym=LOGIN, sodermalm=302),
-            why="Throws away the person's own autosaved draft, if any: harmless for any member.",
+            answers(404, anonym=LOGIN, sodermalm=302, politicians=404),
+            why="Throws away the person's own autosaved draft, if any: harmless for any member "
+            "who may read the draft.",
         ),
     ),
-    "statement_preview": (case("draft", STATEMENT, SODERMALM_READS, why="Reading."),),
-    "statement_versions": (case("draft", STATEMENT, SODERMALM_READS, why="Reading."),),
+    "statement_preview": (
+        case("draft", STATEMENT, OFFICIALS_READ, why="Reading, not for politicians."),
+    ),
+    "statement_versions": (
+        case("draft", STATEMENT, OFFICIALS_READ, why="Reading, not for politicians."),
+    ),
     "statement_compare": (
-        case("draft", STATEMENT, SODERMALM_READS, query="?fran=1&till=2", why="Reading."),
+        case("draft", STATEMENT, OFFICIALS_READ, query="?fran=1&till=2", why="Reading."),
     ),
     "statement_restore": (
         case(
             "draft",
             lambda w: {"pk": w.statement.pk, "number": 1},
             POST_ONLY,
-            members_refused(writers=302),
+            hidden_refused(writers=302),
             data=lambda w: {"base_version": w.statement.version},
             why="Restoring saves a new version: the writers, while a draft.",
         ),
@@ -325,7 +350,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "signed",
             lambda w: {"pk": w.statement.pk, "number": 1},
             POST_ONLY,
-            members_refused(),
+            hidden_refused(),
             data=lambda w: {"base_version": w.statement.version},
             why="Signed: frozen, 403 for the writers too.",
         ),
@@ -334,8 +359,8 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         case(
             "draft",
             STATEMENT,
-            SODERMALM_READS,
-            why="Rendered now, marked UTKAST; for Södermalm only.",
+            OFFICIALS_READ,
+            why="Rendered now, marked UTKAST; for Södermalm's officials only.",
         ),
         case(
             "delivered",
@@ -345,13 +370,13 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         ),
     ),
     "statement_docx": (
-        case("draft", STATEMENT, SODERMALM_READS, why="Ladda ner som Word: reading."),
+        case("draft", STATEMENT, OFFICIALS_READ, why="Ladda ner som Word: reading."),
     ),
     "import_original": (
         case(
             "imported",
             lambda w: {"pk": w.statement.pk, "import_pk": w.kept_import.pk},
-            SODERMALM_READS,
+            OFFICIALS_READ,
             why="The file a version was read from: everyone who reads the statement.",
         ),
     ),
@@ -362,7 +387,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "draft",
             STATEMENT,
             POST_ONLY,
-            members_refused(writers=302),
+            hidden_refused(writers=302),
             why="Lämna till granskning: handläggare or förvaltningschef.",
         ),
     ),
@@ -371,7 +396,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "in_review",
             STATEMENT,
             POST_ONLY,
-            members_refused(direktor=302),
+            hidden_refused(direktor=302),
             why="Signera: the förvaltningschef only.",
         ),
     ),
@@ -380,7 +405,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "in_review",
             STATEMENT,
             POST_ONLY,
-            members_refused(direktor=302),
+            hidden_refused(direktor=302),
             data=lambda w: {"comment": "Skriv om sammanfattningen."},
             why="Returnera: the förvaltningschef only.",
         ),
@@ -390,8 +415,19 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "signed",
             STATEMENT,
             POST_ONLY,
-            members_refused(direktor=302),
+            hidden_refused(direktor=302),
             why="Ta tillbaka: only the one who signed (direktor); the handläggare gets 403.",
+        ),
+    ),
+    "statement_answer_on_delegation": (
+        case(
+            "signed",
+            STATEMENT,
+            POST_ONLY,
+            hidden_refused(direktor=302),
+            why="Besvara på delegation: the förvaltningschef, as the delegationsordning says; a "
+            "remiss not marked for delegation is refused with a message (302), the others 403 "
+            "(tests/test_delegation.py answers one).",
         ),
     ),
     "attachment": (
@@ -405,7 +441,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         case(
             "draft",
             lambda w: {"pk": w.statement_attachment.pk},
-            SODERMALM_READS,
+            OFFICIALS_READ,
             label="statement-draft",
             why="A draft's attachment: Södermalm only; not the other recipient, not the sender.",
         ),
@@ -492,6 +528,15 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             label="not-immediate",
             why="Not to be justified at once: it is justified with the protokoll; back to the "
             "paragraph.",
+        ),
+    ),
+    "delegated_report": (
+        case(
+            "on_agenda",
+            MEETING,
+            POST_ONLY,
+            members_refused(sekreterare=302),
+            why="Anmälan av delegationsbeslut: the secretary puts them on the agenda.",
         ),
     ),
     "paragraph": (case("on_agenda", PARAGRAPH, SODERMALM_READS, why="Every member reads it."),),

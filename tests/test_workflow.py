@@ -363,6 +363,7 @@ class TestDecision:
             record=adopted(
                 outcome=Decision.Outcome.ADOPTED_WITH_CHANGES,
                 changes="Tillägg: nämnden vill se en plan för övningar.",
+                amendments={"views": "Nämnden vill se en plan för övningar."},
                 vote=workflow.VoteRecord(
                     proposition="Ja för förvaltningens förslag, nej för avslag.",
                     ballots={ordforande.pk: "ja", justerare.pk: "nej", third.pk: "avstår"},

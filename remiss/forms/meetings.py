@@ -23,6 +23,11 @@ COUNCIL_ROLES = [Role.CHAIR, Role.JUSTIFIER, Role.MEMBER, Role.SUBSTITUTE]
 PLAIN = {"label_suffix": ""}
 
 
+def _normalised(text: str) -> str:
+    """Line ends as the statement stores them (a browser posts CRLF)."""
+    return text.replace("\r\n", "\n").strip()
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name() or user.get_username()
@@ -291,6 +296,24 @@ class DecisionForm(forms.Form):
         help_text="När nämnden bifaller med ändringar: den ändrade texten.",
         max_length=20_000,
     )
+    next_step = forms.ChoiceField(
+        label="Vid avslag utan eget yttrande: vad händer med svaret?",
+        choices=[
+            ("", "– inget avslag utan eget yttrande –"),
+            *Decision._meta.get_field("next_step").choices,
+        ],
+        required=False,
+        help_text=(
+            "Inget skickas till remittenten. Nämnden svarar senare (utlåtandet går tillbaka "
+            "till förvaltningen), begär anstånd, eller avstår med skäl."
+        ),
+    )
+    next_step_reason = forms.CharField(
+        label="Skäl att avstå",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
     immediate = forms.BooleanField(
         label="Paragrafen justeras omedelbart",
         required=False,
@@ -320,6 +343,25 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **{**PLAIN, **kwargs})
         meeting = item.meeting
         self.voters = list(voters)
+        self.statement = item.statement
+        if self.statement is not None:
+            # Bifall med ändringar: the nämnd's wording, written over the administration's.
+            self.fields["amend_proposals"] = forms.CharField(
+                label="Förslag till beslut, i nämndens lydelse (ett förslag per rad)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                max_length=20_000,
+                initial="\n".join(self.statement.proposals),
+            )
+            headings = dict(Statement.SECTIONS, views=self.statement.views_heading)
+            for field, heading in headings.items():
+                self.fields[f"amend_{field}"] = forms.CharField(
+                    label=f"{heading}, i nämndens lydelse",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 6}),
+                    max_length=200_000,
+                    initial=getattr(self.statement, field),
+                )
         self.fields["table_to"].queryset = Meeting.objects.filter(
             organisation_id=meeting.organisation_id,
             date__gt=meeting.date,
@@ -338,8 +380,16 @@ class DecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         outcome = data.get("outcome")
-        if outcome == Decision.Outcome.ADOPTED_WITH_CHANGES and not data.get("changes", "").strip():
-            self.add_error("changes", "Skriv vilka ändringar nämnden beslutade.")
+        if outcome == Decision.Outcome.ADOPTED_WITH_CHANGES:
+            if self.statement is None and not data.get("changes", "").strip():
+                self.add_error("changes", "Skriv vilka ändringar nämnden beslutade.")
+            if self.statement is not None and not self.amendments():
+                self.add_error(
+                    "amend_proposals",
+                    "Skriv nämndens ändrade lydelse i minst ett avsnitt eller i förslagen.",
+                )
+        if data.get("next_step") == "decline" and not data.get("next_step_reason", "").strip():
+            self.add_error("next_step_reason", "Skriv skälet till att nämnden avstår.")
         if outcome == Decision.Outcome.TABLED and not data.get("table_to"):
             self.add_error("table_to", "Välj det sammanträde ärendet bordläggs till.")
         if data.get("has_vote"):
@@ -356,6 +406,28 @@ class DecisionForm(forms.Form):
             ):
                 self.add_error("casting_vote", "Lika röstetal: ange ordförandens utslagsröst.")
         return data
+
+    def amendment_fields(self):
+        return [self[name] for name in self.fields if name.startswith("amend_")]
+
+    def amendments(self) -> dict:
+        """The parts whose wording the nämnd changed: what differs from the statement."""
+        if self.statement is None:
+            return {}
+        data = getattr(self, "cleaned_data", {})
+        changed: dict = {}
+        for name in self.fields:
+            if not name.startswith("amend_"):
+                continue
+            field = name.removeprefix("amend_")
+            text = _normalised(data.get(name, ""))
+            if field == "proposals":
+                lines = [line.strip() for line in text.splitlines() if line.strip()]
+                if lines and lines != list(self.statement.proposals):
+                    changed[field] = lines
+            elif text.strip() and text != _normalised(getattr(self.statement, field)):
+                changed[field] = text
+        return changed
 
     def ballots(self) -> dict[int, str]:
         return {
@@ -375,9 +447,14 @@ class ProposalRowForm(forms.Form):
     text = forms.CharField(
         label="Text", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    adopted = forms.BooleanField(
+        label="Nämnden antog yrkandets text som sitt yttrande (vid avslag)", required=False
+    )
 
     def clean(self):
         data = super().clean()
+        if data.get("adopted") and not data.get("text", "").strip():
+            self.add_error("text", "Skriv yttrandets text, som nämnden antog.")
         if data.get("mover", "").strip() and not data.get("kind"):
             self.add_error("kind", "Välj vad yrkandet gäller.")
         if data.get("kind") and not data.get("mover", "").strip():
@@ -476,7 +553,13 @@ class DecisionEditor:
         return [self.form, self.proposals, self.reservations, self.special_statements, self.notes]
 
     def is_valid(self) -> bool:
-        return all([part.is_valid() for part in self.parts])
+        valid = all([part.is_valid() for part in self.parts])
+        if valid:
+            adopted = [f for f in self.proposals.forms if f.cleaned_data.get("adopted")]
+            if len(adopted) > 1:
+                self.form.add_error(None, "Nämnden antar högst ett yrkandes text som yttrande.")
+                return False
+        return valid
 
     def error_links(self) -> list[ErrorLink]:
         return error_links(
@@ -506,19 +589,27 @@ class DecisionEditor:
                 ballots=self.form.ballots(),
                 casting_vote=data.get("casting_vote", ""),
             )
+        kept = [form for form in self.proposals.forms if form.cleaned_data.get("mover", "").strip()]
+        adopted = [n for n, form in enumerate(kept) if form.cleaned_data.get("adopted")]
+        outcome = data["outcome"]
         return workflow.DecisionRecord(
-            outcome=data["outcome"],
+            outcome=outcome,
             text=data["text"].strip(),
             changes=data.get("changes", "").strip(),
             immediate=data.get("immediate", False),
+            amendments=self.form.amendments()
+            if outcome == Decision.Outcome.ADOPTED_WITH_CHANGES
+            else {},
+            reply_proposal=adopted[0] if adopted else None,
+            next_step=data.get("next_step", "") if outcome == Decision.Outcome.REJECTED else "",
+            next_step_reason=data.get("next_step_reason", ""),
             proposals=[
                 (
                     form.cleaned_data["mover"].strip(),
                     form.cleaned_data["kind"],
                     form.cleaned_data.get("text", "").strip(),
                 )
-                for form in self.proposals.forms
-                if form.cleaned_data.get("mover", "").strip()
+                for form in kept
             ],
             vote=vote,
             reservations=[
@@ -543,7 +634,11 @@ class CorrectionEditor(DecisionEditor):
             "text": decision.text,
             "changes": decision.changes,
             "immediate": decision.immediate,
+            "next_step": decision.next_step,
+            "next_step_reason": decision.next_step_reason,
         }
+        for name, text in decision.amendments.items():
+            initial[f"amend_{name}"] = "\n".join(text) if isinstance(text, list) else text
         if vote is not None:
             initial |= {
                 "has_vote": True,
@@ -553,7 +648,8 @@ class CorrectionEditor(DecisionEditor):
             }
         lists = {
             "proposals": [
-                {"mover": p.mover, "kind": p.kind, "text": p.text} for p in decision.proposals.all()
+                {"mover": p.mover, "kind": p.kind, "text": p.text, "adopted": p.adopted_as_reply}
+                for p in decision.proposals.all()
             ],
             "reservations": [
                 {"member": r.person_id, "text": r.reason}

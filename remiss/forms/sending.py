@@ -57,7 +57,14 @@ class SendRemissForm(forms.ModelForm):
 
     class Meta:
         model = Remiss
-        fields = ["registration_number", "title", "programme", "description", "deadline"]
+        fields = [
+            "registration_number",
+            "title",
+            "programme",
+            "description",
+            "deadline",
+            "delegable",
+        ]
         field_classes = {"deadline": DateField}
         widgets = {
             "deadline": DateInput,

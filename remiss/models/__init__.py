@@ -4,6 +4,7 @@ English names in code, the Swedish term in each docstring (see docs/glossary.md)
 """
 
 from remiss.models.council import MeetingEvent, Seat
+from remiss.models.delegation import DelegatedDecision, Delegation
 from remiss.models.documents import OutgoingMail, StoredDocument
 from remiss.models.events import StatusEvent
 from remiss.models.imports import StatementImport
@@ -47,6 +48,8 @@ __all__ = [
     "Ballot",
     "DailyRun",
     "Decision",
+    "DelegatedDecision",
+    "Delegation",
     "ExtensionRequest",
     "FocusAreaView",
     "JustificationSignature",

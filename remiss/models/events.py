@@ -40,6 +40,8 @@ class EventAction(models.TextChoices):
     JUSTIFIED = "justified", "Justerat"
     DELIVERED = "delivered", "Expedierat"
     DECLINED = "declined", "Avstår"
+    REJECTED = "rejected", "Förslaget avslaget"
+    DELEGATED = "delegated", "Besvarat på delegation"
     EXTENSION_ASKED = "extension_asked", "Anstånd begärt"
     EXTENSION_GRANTED = "extension_granted", "Anstånd beviljat"
     EXTENSION_REFUSED = "extension_refused", "Anstånd avslaget"
@@ -149,6 +151,8 @@ SENTENCES: dict[str, str] = {
     A.JUSTIFIED: "Beslutet justerades.",
     A.DELIVERED: "Svaret expedierades till {sender}.",
     A.DECLINED: "{who} beslutade att {organisation} avstår från att svara.",
+    A.REJECTED: "Nämnden avslog förvaltningens förslag utan eget yttrande; inget svar skickades.",
+    A.DELEGATED: "{who} besvarade remissen på delegation för {organisation}.",
     A.EXTENSION_ASKED: "{who} begärde anstånd.",
     A.EXTENSION_GRANTED: "{who} beviljade anstånd.",
     A.EXTENSION_REFUSED: "{who} avslog begäran om anstånd.",

@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -276,12 +276,26 @@ class DecisionQuerySet(models.QuerySet):
     def justified(self) -> "DecisionQuerySet":
         return self.filter(justified_on__isnull=False)
 
+    def sending_reply(self) -> "DecisionQuerySet":
+        """Decisions that give the nämnd's reply (Decision.sends_reply): bifall, bifall med
+        ändringar, and avslag with an own yttrande; not avslag without one."""
+        return self.filter(
+            Q(outcome__in=[DecisionOutcome.ADOPTED, DecisionOutcome.ADOPTED_WITH_CHANGES])
+            | Q(
+                Exists(
+                    MeetingProposal.objects.filter(decision=OuterRef("pk"), adopted_as_reply=True)
+                ),
+                outcome=DecisionOutcome.REJECTED,
+            )
+        )
+
     def public(self) -> "DecisionQuerySet":
         """The justified final decisions that sent a public reply (delivered, to a sent
         remiss): what the public pages show and what their archived documents belong to."""
         return (
             self.final()
             .justified()
+            .sending_reply()
             .filter(
                 item__statement__recipient__status=Recipient.Status.DELIVERED,
                 item__statement__recipient__remiss__sent_on__isnull=False,
@@ -294,6 +308,7 @@ class DecisionQuerySet(models.QuerySet):
         return (
             self.final()
             .justified()
+            .sending_reply()
             .filter(item__statement=statement)
             .order_by("-decided_at")
             .first()
@@ -325,6 +340,27 @@ class Decision(models.Model):
         blank=True,
         help_text="Den ändrade texten, när beslutet är bifall med ändringar.",
     )
+    amendments = models.JSONField(
+        "ändrad lydelse",
+        default=dict,
+        blank=True,
+        help_text=(
+            "Vid bifall med ändringar: nämndens lydelse per ändrat avsnitt (fältets namn) och "
+            "förslagen till beslut (proposals, en lista). Tjänsteutlåtandet ändras inte."
+        ),
+    )
+    next_step = models.CharField(
+        "vad som händer sedan",
+        max_length=30,
+        blank=True,
+        choices=[
+            ("answer_later", "Nämnden svarar senare"),
+            ("request_extension", "Nämnden begär anstånd och svarar senare"),
+            ("decline", "Nämnden avstår från att svara"),
+        ],
+        help_text="Vid avslag utan eget yttrande: vad nämnden beslutade om svaret.",
+    )
+    next_step_reason = models.TextField("skäl att avstå", blank=True)
     immediate = models.BooleanField("justeras omedelbart", default=False)
     decided_at = models.DateTimeField("beslutat", default=timezone.now)
     recorded_by = models.ForeignKey(
@@ -366,6 +402,33 @@ class Decision(models.Model):
         """A decision on the matter itself (not tabled or sent back): it is justified and sent."""
         return self.outcome not in NOT_FINAL
 
+    @property
+    def amended_parts(self) -> list[tuple[str, str]]:
+        """(heading, the nämnd's wording) of each part the decision changed, in print order."""
+        headings = dict(Statement.SECTIONS, proposals="Förslag till beslut")
+        order = ["proposals", *(name for name, _ in Statement.SECTIONS)]
+        parts = []
+        for name in order:
+            text = (self.amendments or {}).get(name)
+            if text:
+                if isinstance(text, list):
+                    text = "\n".join(f"{n}. {line}" for n, line in enumerate(text, start=1))
+                parts.append((headings[name], text))
+        return parts
+
+    @property
+    def adopted_proposal(self) -> "MeetingProposal | None":
+        """Vid avslag: the yrkande whose own yttrande the council adopted as its reply."""
+        return next((p for p in self.proposals.all() if p.adopted_as_reply), None)
+
+    @property
+    def sends_reply(self) -> bool:
+        """The decision gives the council's reply: bifall, bifall med ändringar, or avslag with
+        an own yttrande adopted from a yrkande. Avslag without one sends nothing."""
+        if self.outcome in (Decision.Outcome.ADOPTED, Decision.Outcome.ADOPTED_WITH_CHANGES):
+            return True
+        return self.outcome == Decision.Outcome.REJECTED and self.adopted_proposal is not None
+
 
 # Outcomes that leave the matter open: the statement goes back, or to a later meeting.
 NOT_FINAL = (Decision.Outcome.REFERRED_BACK, Decision.Outcome.TABLED)
@@ -392,6 +455,11 @@ class MeetingProposal(models.Model):
     mover = models.CharField("yrkande av", max_length=200)
     kind = models.CharField("yrkande", max_length=20, choices=Kind.choices)
     text = models.TextField("text", blank=True)
+    adopted_as_reply = models.BooleanField(
+        "antaget som nämndens yttrande",
+        default=False,
+        help_text="Nämnden avslog förvaltningens förslag och antog yrkandets text som sitt svar.",
+    )
 
     class Meta:
         verbose_name = "yrkande"
@@ -400,6 +468,15 @@ class MeetingProposal(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=ProposalKind.values), name="proposal_kind_known"
+            ),
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(adopted_as_reply=True),
+                name="one_adopted_reply_per_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(adopted_as_reply=False) | ~Q(text=""),
+                name="adopted_reply_has_text",
             ),
         ]
 

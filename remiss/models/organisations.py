@@ -24,6 +24,16 @@ class MembershipQuerySet(models.QuerySet):
             return self.none().values("organisation_id")
         return self.filter(user=user).values("organisation_id")
 
+    def served_by(self, user) -> "models.QuerySet":
+        """The organisations the person serves as an official (any role but the elected
+        members' ones), as a subquery: they see the administration's drafts."""
+        return self.organisations_of(user).exclude(role__in=COUNCIL_ROLES)
+
+    def sat_in_by(self, user) -> "models.QuerySet":
+        """The organisations the person sits in as an elected member (ledamot, ersättare, and
+        the chair and justerare, who are ledamöter too), as a subquery."""
+        return self.organisations_of(user).filter(role__in=COUNCIL_ROLES)
+
 
 class Organisation(models.Model):
     """Nämnd eller styrelse: a political body, served by its förvaltning (administration)."""
@@ -150,3 +160,13 @@ class Membership(models.Model):
     def __str__(self) -> str:
         name = self.user.get_full_name() or self.user.get_username()
         return f"{name}, {self.get_role_display()} ({self.organisation})"
+
+
+# The elected members' roles: they see the administration's statement only once it is on an
+# issued agenda (kallelse utfärdad), never while it is drafted.
+COUNCIL_ROLES = (
+    Membership.Role.MEMBER,
+    Membership.Role.SUBSTITUTE,
+    Membership.Role.CHAIR,
+    Membership.Role.JUSTIFIER,
+)

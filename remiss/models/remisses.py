@@ -113,6 +113,14 @@ class Remiss(models.Model):
     )
     description = models.TextField("beskrivning", blank=True)
     sent_on = models.DateField("skickad", null=True, blank=True)
+    delegable = models.BooleanField(
+        "får besvaras på delegation",
+        default=False,
+        help_text=(
+            "Remissinstansen får svara genom ett delegationsbeslut (till exempel av "
+            "förvaltningschefen) utan att nämnden sammanträder."
+        ),
+    )
     deadline = models.DateField("svarsdatum")
     created_at = models.DateTimeField("skapad", auto_now_add=True)
 
@@ -180,6 +188,16 @@ class Recipient(models.Model):
     extended_deadline = models.DateField("förlängt svarsdatum", null=True, blank=True)
     delivered_at = models.DateTimeField("svar expedierat", null=True, blank=True)
     declined_reason = models.TextField("skäl att avstå", blank=True)
+    next_step = models.CharField(
+        "nästa steg",
+        max_length=30,
+        blank=True,
+        choices=[
+            ("answer_later", "Nämnden avslog förslaget och svarar senare"),
+            ("request_extension", "Nämnden avslog förslaget och begär anstånd"),
+        ],
+        help_text="När nämnden avslog förvaltningens förslag utan eget yttrande.",
+    )
 
     objects = RecipientQuerySet.as_manager()
     history = HistoricalRecords()

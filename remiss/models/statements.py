@@ -1,5 +1,6 @@
 """The tjänsteutlåtande, its versions, preparation steps and views per focus area."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,18 +9,23 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from programs.models import FocusArea
-from remiss.models.organisations import Organisation
+from remiss.models.organisations import Membership, Organisation
 from remiss.models.remisses import Recipient, organisations_of
 
 
 class StatementQuerySet(models.QuerySet):
     def of_organisations_of(self, user) -> "StatementQuerySet":
-        """The person's own organisations' statements, in any state (drafts included)."""
-        return self.filter(recipient__organisation_id__in=organisations_of(user))
+        """The person's own organisations' statements: an official's in any state (drafts
+        included); a ledamot's or ersättare's only once the statement stands on an issued
+        agenda (kallelse utfärdad), never while the administration drafts it."""
+        return self.filter(_own_statements(user))
 
     def delivered(self) -> "StatementQuerySet":
-        """Statements whose reply has been delivered (expedierat)."""
-        return self.filter(recipient__status=Recipient.Status.DELIVERED)
+        """Statements that were delivered (expedierade) as the reply: not a statement the
+        council rejected, even when the council answered with a text of its own."""
+        return self.filter(
+            recipient__status=Recipient.Status.DELIVERED, status=StatementStatus.DELIVERED
+        )
 
     def public(self) -> "StatementQuerySet":
         """Statements anyone may read: the delivered reply to a sent remiss."""
@@ -35,9 +41,21 @@ class StatementQuerySet(models.QuerySet):
         delivered_on_their_remiss = Q(
             recipient__status=Recipient.Status.DELIVERED, recipient__remiss__sent_on__isnull=False
         ) & (Q(recipient__remiss__sender_id__in=organisations) | Q(Exists(received)))
-        return self.filter(
-            Q(recipient__organisation_id__in=organisations) | delivered_on_their_remiss
-        )
+        delivered_on_their_remiss &= Q(status=StatementStatus.DELIVERED)
+        return self.filter(_own_statements(user) | delivered_on_their_remiss)
+
+
+def _own_statements(user) -> Q:
+    """The statements of the person's organisations they may read (of_organisations_of)."""
+    AgendaItem = apps.get_model("remiss", "AgendaItem")  # meetings.py imports this module
+    on_issued_agenda = Exists(
+        AgendaItem.objects.filter(statement=OuterRef("pk"), meeting__issues__isnull=False)
+    )
+    as_member = Q(recipient__organisation_id__in=Membership.objects.sat_in_by(user)) & (
+        (Q(status__in=TAKEN_UP_STATUSES) & Q(on_issued_agenda))
+        | Q(status=StatementStatus.DELIVERED)  # the delivered reply is public anyway
+    )
+    return Q(recipient__organisation_id__in=Membership.objects.served_by(user)) | as_member
 
 
 class StatementStatus(models.TextChoices):
@@ -51,6 +69,14 @@ class StatementStatus(models.TextChoices):
     JUSTIFIED = "justified", "Justerat"
     DELIVERED = "delivered", "Expedierat"
 
+
+# Taken up by the council: on the agenda and after; a statement back in draft is not.
+TAKEN_UP_STATUSES = [
+    StatementStatus.ON_AGENDA,
+    StatementStatus.DECIDED,
+    StatementStatus.JUSTIFIED,
+    StatementStatus.DELIVERED,
+]
 
 # Before signing: no signature yet (and none after a withdrawal or a referral back).
 UNSIGNED_STATUSES = [StatementStatus.DRAFT, StatementStatus.IN_REVIEW]

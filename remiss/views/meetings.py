@@ -92,7 +92,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_meeting(request.user, pk)
     items = list(
-        meeting.items.select_related("statement__recipient__remiss", "decision").order_by("number")
+        meeting.items.select_related("statement__recipient__remiss", "decision")
+        .prefetch_related("delegated_decisions")
+        .order_by("number")
     )
     secretary = permissions.is_secretary(request.user, meeting.organisation_id)
     signatures = list(meeting.signatures.of_minutes().select_related("user"))
@@ -125,6 +127,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if not meeting.minutes_justified_on
             else [],
             "warning": meeting.justification_warning(),
+            "to_report": list(workflow.delegated_decisions_to_report(meeting.organisation_id))
+            if secretary and not meeting.minutes_justified_on
+            else [],
             "held": meeting.date <= timezone.localdate(),
         },
     )
@@ -366,6 +371,20 @@ def paragraph_justify(request: HttpRequest, pk: int, number: int) -> HttpRespons
         done=f"§ {item.number} är justerad och anslagen på anslagstavlan.",
         waiting=f"Din justering av § {item.number} är registrerad. Paragrafen väntar på de andra.",
     )
+
+
+@require_POST
+@login_required
+def delegated_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anmälan av delegationsbeslut: the delegationsbeslut not yet reported go on the agenda."""
+    meeting = _secretary_meeting(request, pk)
+    try:
+        item = workflow.report_delegated_decisions(meeting=meeting, user=request.user)
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Delegationsbesluten anmäls under {item}.")
+    return redirect("meeting", pk=meeting.pk)
 
 
 # --- The meeting as the law knows it (issue 11) ------------------------------------------------

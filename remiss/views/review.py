@@ -106,6 +106,20 @@ def statement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def statement_answer_on_delegation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Besvara på delegation: the delegate decides that the signed statement is the reply."""
+    return _make_move(
+        request,
+        pk,
+        "answer_on_delegation",
+        lambda statement: workflow.answer_on_delegation(statement=statement, user=request.user),
+        "Remissen är besvarad på delegation och svaret är skickat. Delegationsbeslutet anmäls "
+        "vid nämndens nästa sammanträde.",
+    )
+
+
+@require_POST
+@login_required
 def recipient_decline(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = permissions.get_recipient(request.user, pk)
     try:

@@ -74,6 +74,7 @@ def remiss_create(request: HttpRequest) -> HttpResponse:
             description=data["description"],
             deadline=data["deadline"],
             recipients=data["all_recipients"],
+            delegable=data.get("delegable", False),
             attachments=[(checked[1], checked[0], data["attachment_title"].strip())]
             if checked
             else [],

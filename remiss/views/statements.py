@@ -21,13 +21,18 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = permissions.get_recipient(request.user, pk)
     remiss = recipient.remiss
     reply = replies.read(recipient)
+    statement = reply.statement
+    if statement is not None and not (
+        Statement.objects.of_organisations_of(request.user).filter(pk=statement.pk).exists()
+    ):
+        statement = None  # a ledamot sees no draft: only what stands on an issued agenda
     return render(
         request,
         "remiss/recipient_detail.html",
         {
             "recipient": recipient,
             "remiss": remiss,
-            "statement": reply.statement,
+            "statement": statement,
             "reply": reply if recipient.status == recipient.Status.DELIVERED else None,
             "moves": workflow.recipient_moves(request.user, recipient),
             "focus_areas": list(remiss.programme.focus_areas.all()) if remiss.programme else [],

@@ -26,6 +26,7 @@ from remiss.drafting import snapshot
 from remiss.models import (
     Attachment,
     Decision,
+    Delegation,
     FocusAreaView,
     Meeting,
     Membership,
@@ -257,6 +258,13 @@ class Command(BaseCommand):
     def seed_open_remiss(self, ks: Organisation, programme: Programme) -> None:
         """A remiss nobody has answered yet, due some weeks after the day of seeding, so that
         drafting can be tried on any day. Its dates are set once, when it is first created."""
+        # Södermalm's delegationsordning: the stadsdelsdirektör answers remisses marked for it.
+        self.get_or_create(
+            Delegation,
+            organisation=Organisation.objects.get(name=SODERMALM),
+            role=Role.HEAD_OF_ADMINISTRATION,
+            defaults={"reference": "1.4"},
+        )
         if Remiss.objects.filter(sender=ks, title=OPEN_REMISS_TITLE).exists():
             return
         today = timezone.localdate()
@@ -280,6 +288,8 @@ class Command(BaseCommand):
                 ),
                 "sent_on": sent,
                 "deadline": deadline,
+                # A follow-up that the förvaltningschef may answer on delegation.
+                "delegable": True,
             },
         )
         for organisation in Organisation.objects.valid_on(sent).exclude(pk=ks.pk):
