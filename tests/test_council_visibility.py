@@ -84,6 +84,7 @@ def test_a_ledamot_sees_nothing_of_a_draft(started, attachment, politicians, han
         case.force_login(person)
         page = case.get(reverse("recipient", args=[started.recipient_id])).content.decode()
         assert reverse("statement", args=[started.pk]) not in page
+        assert "visas för nämndens ledamöter och ersättare när kallelsen" in page
         assert search.search(person, "krisledning") == []
     # The administration still reads and finds it.
     assert answers(handlaggare, started, attachment)["statement"] == 200

@@ -395,3 +395,31 @@ class TestTheDecisionForm:
         decision = Decision.objects.get()
         assert decision.adopted_proposal.text == OWN_TEXT
         assert decision.next_step == ""
+
+
+def test_a_correction_before_justification_may_change_the_namnds_wording(item, sekreterare):
+    from remiss.models import MeetingEvent
+
+    decision = workflow.record_decision(
+        item=item,
+        user=sekreterare,
+        record=workflow.DecisionRecord(outcome=Decision.Outcome.ADOPTED, text="Bifall."),
+    )
+
+    workflow.correct_decision(
+        decision=decision,
+        user=sekreterare,
+        reason="Nämnden ändrade synpunkterna.",
+        record=workflow.DecisionRecord(
+            outcome=Decision.Outcome.ADOPTED_WITH_CHANGES,
+            text="Bifall med ändringar.",
+            amendments={"views": AMENDED_VIEWS},
+        ),
+    )
+
+    decision.refresh_from_db()
+    assert decision.amendments == {"views": AMENDED_VIEWS}
+    event = MeetingEvent.objects.get(action=MeetingEvent.Action.DECISION_CORRECTED)
+    assert event.changes["ändrad lydelse"] == ["", f"views: {AMENDED_VIEWS}"]
+    # Nothing is delivered before the justification.
+    assert Recipient.objects.get(pk=item.statement.recipient_id).status == "awaiting"

@@ -169,3 +169,40 @@ def test_the_sender_marks_a_remiss_for_delegation_when_sending_it(ks_samordnare,
 
     assert response.status_code == 302
     assert Recipient.objects.get(remiss__registration_number="KS 2026/77").remiss.delegable
+
+
+def test_the_meeting_page_lists_delegationsbeslut_in_a_fixed_number_of_queries(
+    delegable, direktor, sekreterare, sodermalm
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    next_meeting = Meeting.objects.create(
+        organisation=sodermalm, date=datetime.date(2020, 1, 23), secretary=sekreterare
+    )
+    workflow.answer_on_delegation(statement=delegable, user=direktor)
+    client = Client()
+    client.force_login(sekreterare)
+    url = reverse("meeting", args=[next_meeting.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    one = count()
+    decided = DelegatedDecision.objects.get()
+    for n in range(3):
+        decided.pk = None
+        decided.text = f"Delegationsbeslut {n}"
+        decided.save()
+    assert count() == one
+    workflow.report_delegated_decisions(meeting=next_meeting, user=sekreterare)
+    reported = count()
+    for n in range(3):
+        decided.pk = None
+        decided.text = f"Ännu ett {n}"
+        decided.save()
+    workflow.report_delegated_decisions(meeting=next_meeting, user=sekreterare)
+    assert count() == reported
+    assert AgendaItem.objects.filter(meeting=next_meeting).count() == 1  # one item for all

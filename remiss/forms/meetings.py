@@ -309,7 +309,7 @@ class DecisionForm(forms.Form):
         ),
     )
     next_step_reason = forms.CharField(
-        label="Skäl att avstå",
+        label="Varför nämnden avstår från att svara",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=5000,

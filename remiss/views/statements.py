@@ -33,6 +33,7 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recipient": recipient,
             "remiss": remiss,
             "statement": statement,
+            "statement_hidden": statement is None and reply.statement is not None,
             "reply": reply if recipient.status == recipient.Status.DELIVERED else None,
             "moves": workflow.recipient_moves(request.user, recipient),
             "focus_areas": list(remiss.programme.focus_areas.all()) if remiss.programme else [],
