@@ -11,6 +11,7 @@ from remiss.views import (
     importing,
     inbox,
     meetings,
+    notices,
     public,
     review,
     search,
@@ -27,6 +28,9 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 # checks who is asking.
 urlpatterns = [
     path("", inbox.start, name="start"),
+    path("notiser/", notices.notice_list, name="notices"),
+    path("notiser/<int:pk>/oppna/", notices.notice_open, name="notice_open"),
+    path("notiser/alla-lasta/", notices.notices_read_all, name="notices_read_all"),
     path("halsa/", health.health, name="health"),
     path("halsa/redo/", health.ready, name="ready"),
     path("drift/metrics/", health.prometheus, name="metrics"),

@@ -461,7 +461,7 @@ def sign(*, statement: Statement, user: User, at: datetime.datetime | None = Non
         user=user, organisation_id=statement.recipient.organisation_id, role__in=HEADS
     ).first()
     when = at or timezone.now()
-    return _move(
+    statement = _move(
         statement,
         "sign",
         user=user,
@@ -473,6 +473,9 @@ def sign(*, statement: Statement, user: User, at: datetime.datetime | None = Non
             "signed_at": when,
         },
     )
+    if statement.case_officer_id != user.pk:
+        notifications.signed(statement, user)
+    return statement
 
 
 @transaction.atomic

@@ -187,6 +187,26 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         ),
     ),
     "meetings": (case("on_agenda", NO_ARGS, SIGNED_IN, why="Each person's own meetings."),),
+    "notices": (case("noticed", NO_ARGS, SIGNED_IN, why="Notiser: each person's own."),),
+    "notice_open": (
+        case(
+            "noticed",
+            lambda w: {"pk": w.notice.pk},
+            POST_ONLY,
+            answers(404, anonym=LOGIN, direktor=302),
+            why="A notice is its recipient's own (the direktor, asked to review); everyone "
+            "else gets 404.",
+        ),
+    ),
+    "notices_read_all": (
+        case(
+            "noticed",
+            NO_ARGS,
+            POST_ONLY,
+            answers(302, anonym=LOGIN),
+            why="Marks the person's own notices read, whoever they are.",
+        ),
+    ),
     # --- The recipient's case --------------------------------------------------------------------
     "recipient": (
         case(
@@ -1026,6 +1046,14 @@ def _extension(fx, w):
     )
 
 
+def _noticed(fx, w):
+    """Submitted: the direktor has a notice to review it."""
+    from remiss.models import Notification
+
+    _in_review(fx, w)
+    w.notice = Notification.objects.get(recipient=fx("direktor"), kind="submitted")
+
+
 def _pending_import(fx, w):
     w.pending_import = StatementImport.objects.create(
         recipient=w.recipient,
@@ -1077,6 +1105,7 @@ WORLDS = {
     "delivered": _delivered,
     "archived": _archived,
     "extension": _extension,
+    "noticed": _noticed,
     "unsent": _unsent,
     "importing": _pending_import,
     "imported": _imported,

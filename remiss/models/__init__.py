@@ -23,6 +23,7 @@ from remiss.models.meetings import (
     Vote,
     VoteChoice,
 )
+from remiss.models.notices import Notification
 from remiss.models.operations import DailyRun, WorkerHeartbeat
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
 from remiss.models.remisses import Attachment, Recipient, Remiss, attachment_path
@@ -54,6 +55,7 @@ __all__ = [
     "MeetingEvent",
     "MeetingProposal",
     "Membership",
+    "Notification",
     "Organisation",
     "OrganisationQuerySet",
     "OutgoingMail",

@@ -45,7 +45,7 @@ def test_from_draft_through_review_and_meeting_to_the_delivered_reply(
     assert "lämnat till granskning" in status_message(officer)
 
     director = as_user(browser, live_server, "direktor")
-    assert "Att granska:" in director.get_by_role("region", name="Att göra").inner_text()
+    assert "Att granska (1)" in director.get_by_role("region", name="Att göra (1)").inner_text()
     director.get_by_role("link", name=draft.title).first.click()
     assert_accessible(director, name="review")
     director.get_by_label("Kommentar till handläggaren").fill("Nämn övningarna.")
