@@ -170,6 +170,15 @@ def submitted(statement: Statement, actor) -> Mailing:
     )
 
 
+def submission_withdrawn(statement: Statement, actor) -> Mailing:
+    """The reviewers learn that the statement they were to review has been taken back."""
+    return send(
+        "submission_withdrawn",
+        reviewers(statement),
+        {"statement": statement, "actor": actor, "url": link("statement", statement.pk)},
+    )
+
+
 def returned(statement: Statement, actor, comment: str) -> Mailing:
     return send(
         "returned",

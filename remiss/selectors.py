@@ -118,6 +118,7 @@ TODO_KINDS: list[tuple[str, str]] = [
     ("to_write", "Att skriva"),
     ("returned", "Returnerat till dig"),
     ("to_review", "Att granska"),
+    ("to_sign", "Att signera"),
     ("to_agenda", "Att sätta upp på en föredragningslista"),
     ("to_decide", "Beslut att protokollföra"),
     ("to_justify", "Protokoll att justera"),
@@ -151,8 +152,10 @@ def _todo(user: User, today: datetime.date) -> dict[str, QuerySet]:
         "returned": mine.filter(commented),
         "to_review": Statement.objects.filter(
             status=S.IN_REVIEW,
+            review_started_at__isnull=True,
             recipient__organisation_id__in=_organisations_where(user, Role.HEAD_OF_ADMINISTRATION),
         ),
+        "to_sign": Statement.objects.filter(status=S.IN_REVIEW, review_started_by=user),
         "to_agenda": Statement.objects.filter(
             status=S.READY,
             recipient__organisation_id__in=_organisations_where(user, Role.SECRETARY),
@@ -185,6 +188,7 @@ def work_waiting(user: User, today: datetime.date | None = None) -> dict[str, li
         "to_write": todo["to_write"].select_related(*statement),
         "returned": todo["returned"].select_related(*statement),
         "to_review": todo["to_review"].select_related(*statement),
+        "to_sign": todo["to_sign"].select_related(*statement),
         "to_agenda": todo["to_agenda"].select_related(*statement),
         "to_decide": todo["to_decide"].select_related("meeting__organisation"),
         "to_justify": todo["to_justify"].select_related("organisation"),

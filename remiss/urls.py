@@ -88,6 +88,16 @@ urlpatterns = [
         review.statement_submit,
         name="statement_submit",
     ),
+    path(
+        "utlatanden/<int:pk>/ta-tillbaka-fran-granskning/",
+        review.statement_withdraw_submission,
+        name="statement_withdraw_submission",
+    ),
+    path(
+        "utlatanden/<int:pk>/paborja-granskning/",
+        review.statement_start_review,
+        name="statement_start_review",
+    ),
     path("utlatanden/<int:pk>/returnera/", review.statement_return, name="statement_return"),
     path("utlatanden/<int:pk>/signera/", review.statement_sign, name="statement_sign"),
     path("utlatanden/<int:pk>/ta-tillbaka/", review.statement_withdraw, name="statement_withdraw"),

@@ -11,6 +11,8 @@ The statement (tjänsteutlåtande):
 
     move                from          to            who
     submit              DRAFT       → IN_REVIEW     handläggare, förvaltningschef
+    withdraw_submission IN_REVIEW   → DRAFT         its handläggare, before the review starts
+    start_review        IN_REVIEW   → IN_REVIEW     förvaltningschef (granskningen påbörjad)
     return_to_draft     IN_REVIEW   → DRAFT         förvaltningschef
     sign                IN_REVIEW   → READY         förvaltningschef
     withdraw            READY       → DRAFT         the one who signed
@@ -101,6 +103,16 @@ class Transition:
 
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(S.DRAFT, S.IN_REVIEW, WRITERS, "lämna till granskning", A.SUBMITTED),
+    "withdraw_submission": Transition(
+        S.IN_REVIEW,
+        S.DRAFT,
+        WRITERS,
+        "ta tillbaka utlåtandet från granskningen",
+        A.SUBMISSION_WITHDRAWN,
+    ),
+    "start_review": Transition(
+        S.IN_REVIEW, S.IN_REVIEW, HEADS, "påbörja granskningen", A.REVIEW_STARTED
+    ),
     "return_to_draft": Transition(S.IN_REVIEW, S.DRAFT, HEADS, "returnera", A.RETURNED),
     "sign": Transition(S.IN_REVIEW, S.READY, HEADS, "signera", A.SIGNED),
     "withdraw": Transition(S.READY, S.DRAFT, HEADS, "ta tillbaka signeringen", A.WITHDRAWN),
@@ -143,6 +155,10 @@ def statement_moves(user: Person, statement: Statement) -> set[str]:
     }
     if "withdraw" in moves and statement.signed_by_id != user.pk:
         moves.discard("withdraw")
+    if statement.review_started_at is not None:  # the review has started: it is the head's now
+        moves -= {"start_review", "withdraw_submission"}
+    if statement.case_officer_id != user.pk:
+        moves.discard("withdraw_submission")
     return moves
 
 
@@ -209,6 +225,8 @@ STATEMENT_ACTIONS = frozenset(
     {
         A.STARTED,
         A.SUBMITTED,
+        A.SUBMISSION_WITHDRAWN,
+        A.REVIEW_STARTED,
         A.RETURNED,
         A.SIGNED,
         A.WITHDRAWN,
@@ -365,6 +383,10 @@ def check_statement_move(user: Person, statement: Statement, action: str) -> Non
         raise PermissionDenied(f"Din roll ger inte behörighet att {transition.verb}.")
     if action == "withdraw" and statement.status == transition.source:
         raise PermissionDenied("Bara den som signerade kan ta tillbaka signeringen.")
+    if action == "withdraw_submission" and statement.case_officer_id != user.pk:
+        raise PermissionDenied(NOT_THE_OFFICER)
+    if action in REVIEW_NOT_STARTED and statement.status == transition.source:
+        raise TransitionError(review_started(statement))
     _require_answering(statement.recipient)
     raise TransitionError(
         f"Det går inte att {transition.verb} nu: utlåtandet är "
@@ -382,6 +404,21 @@ def check_recipient_move(user: Person, recipient: Recipient, action: str) -> Non
     if action == "start":
         raise TransitionError("Tjänsteutlåtandet är redan påbörjat.")
     raise TransitionError("Utlåtandet är redan behandlat av nämnden.")
+
+
+NOT_THE_OFFICER = "Bara utlåtandets handläggare kan ta tillbaka det från granskningen."
+# The moves that are only possible until the förvaltningschef has started the review.
+REVIEW_NOT_STARTED = frozenset({"start_review", "withdraw_submission"})
+
+
+def review_started(statement: Statement) -> str:
+    who = statement.review_started_by
+    name = (who.get_full_name() or who.get_username()) if who else "Förvaltningschefen"
+    return (
+        f"{name} har redan påbörjat granskningen "
+        f"({timezone.localtime(statement.review_started_at):%Y-%m-%d %H:%M}). Be om att få "
+        "utlåtandet returnerat i stället."
+    )
 
 
 def statement_of(recipient: Recipient) -> Statement | None:
@@ -405,6 +442,7 @@ def submit(
         user=user,
         at=at,
         comment=comment.strip(),
+        changes={"review_started_at": None, "review_started_by": None},
     )
     if not notifications.reviewers(statement).exists():  # refused: the move is rolled back
         raise TransitionError(
@@ -414,6 +452,45 @@ def submit(
         )
     notifications.submitted(statement, user)
     return statement
+
+
+@transaction.atomic
+def withdraw_submission(
+    *, statement: Statement, user: User, comment: str = "", at: datetime.datetime | None = None
+) -> Statement:
+    """Ta tillbaka från granskningen: the handläggare takes a submitted statement back to
+    correct it, as long as the förvaltningschef has not started the review."""
+    locked = Statement.objects.select_for_update().select_related("review_started_by")
+    current = locked.get(pk=statement.pk)
+    if current.case_officer_id != user.pk:
+        raise PermissionDenied(NOT_THE_OFFICER)
+    if current.status == S.IN_REVIEW and current.review_started_at is not None:
+        raise TransitionError(review_started(current))
+    statement = _move(statement, "withdraw_submission", user=user, at=at, comment=comment.strip())
+    notifications.submission_withdrawn(statement, user)
+    return statement
+
+
+@transaction.atomic
+def start_review(
+    *, statement: Statement, user: User, at: datetime.datetime | None = None
+) -> Statement:
+    """Påbörja granskningen: the förvaltningschef takes the statement up; from now on the
+    handläggare can no longer take it back, and it waits for this person's signature."""
+    current = (
+        Statement.objects.select_for_update()
+        .select_related("review_started_by")
+        .get(pk=statement.pk)
+    )
+    if current.status == S.IN_REVIEW and current.review_started_at is not None:
+        raise TransitionError(review_started(current))
+    return _move(
+        statement,
+        "start_review",
+        user=user,
+        at=at,
+        changes={"review_started_at": at or timezone.now(), "review_started_by": user},
+    )
 
 
 @transaction.atomic

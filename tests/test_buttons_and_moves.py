@@ -68,6 +68,13 @@ STATEMENT_WORLDS = {
         statement=request.getfixturevalue("started"),
         user=request.getfixturevalue("handlaggare"),
     ),
+    "reviewing": lambda request: workflow.start_review(
+        statement=workflow.submit(
+            statement=request.getfixturevalue("started"),
+            user=request.getfixturevalue("handlaggare"),
+        ),
+        user=request.getfixturevalue("direktor"),
+    ),
     "ready": lambda request: request.getfixturevalue("signed"),
     "on_agenda": lambda request: request.getfixturevalue("on_agenda").statement,
     "decided": lambda request: _decided(request, immediate=False),
@@ -80,6 +87,8 @@ MOVE_DATA = {
     "statement_return": {"comment": "Skriv om sammanfattningen."},
     "statement_sign": {},
     "statement_withdraw": {},
+    "statement_withdraw_submission": {},
+    "statement_start_review": {},
 }
 
 
@@ -103,7 +112,12 @@ def test_the_statement_page_shows_exactly_the_moves_the_server_accepts(
     request, state, people, meeting
 ):
     statement = STATEMENT_WORLDS[state](request)
-    status = Statement.objects.get(pk=statement.pk).status
+
+    def state_of() -> tuple:
+        current = Statement.objects.get(pk=statement.pk)
+        return (current.status, current.review_started_at)
+
+    before = state_of()
     page = reverse("statement", args=[statement.pk])
     urls = {name: reverse(name, args=[statement.pk]) for name in MOVE_URL_NAMES.values()}
     seen_any = set()
@@ -119,14 +133,20 @@ def test_the_statement_page_shows_exactly_the_moves_the_server_accepts(
                 client,
                 url,
                 MOVE_DATA[name],
-                lambda: Statement.objects.get(pk=statement.pk).status != status,
+                lambda: state_of() != before,
             )
         }
         assert buttons == moves, f"{role} in {state}: shown {buttons}, accepted {moves}"
         seen_any |= moves
     expected = {
         "draft": {"statement_submit"},
-        "in_review": {"statement_sign", "statement_return"},
+        "in_review": {
+            "statement_sign",
+            "statement_return",
+            "statement_start_review",
+            "statement_withdraw_submission",
+        },
+        "reviewing": {"statement_sign", "statement_return"},
         "ready": {"statement_withdraw"},
     }.get(state, set())
     assert seen_any == expected

@@ -393,6 +393,25 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             why="Signera: the förvaltningschef only.",
         ),
     ),
+    "statement_withdraw_submission": (
+        case(
+            "in_review",
+            STATEMENT,
+            POST_ONLY,
+            members_refused(handlaggare=302),
+            why="Ta tillbaka från granskningen: the statement's own handläggare, before the "
+            "review starts; the förvaltningschef (a writer too) returns it instead (403).",
+        ),
+    ),
+    "statement_start_review": (
+        case(
+            "in_review",
+            STATEMENT,
+            POST_ONLY,
+            members_refused(direktor=302),
+            why="Påbörja granskningen: the förvaltningschef only.",
+        ),
+    ),
     "statement_return": (
         case(
             "in_review",

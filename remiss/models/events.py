@@ -29,6 +29,8 @@ class EventAction(models.TextChoices):
     RECEIVED = "received", "Remissen mottagen"
     STARTED = "started", "Utlåtandet påbörjat"
     SUBMITTED = "submitted", "Lämnat till granskning"
+    SUBMISSION_WITHDRAWN = "submission_withdrawn", "Tillbakataget från granskning"
+    REVIEW_STARTED = "review_started", "Granskningen påbörjad"
     RETURNED = "returned", "Returnerat"
     SIGNED = "signed", "Signerat"
     WITHDRAWN = "withdrawn", "Signeringen tillbakatagen"
@@ -138,6 +140,8 @@ SENTENCES: dict[str, str] = {
     A.RECEIVED: "{organisation} fick remissen från {sender}.",
     A.STARTED: "{who} påbörjade tjänsteutlåtandet.",
     A.SUBMITTED: "{who} lämnade utlåtandet till granskning.",
+    A.SUBMISSION_WITHDRAWN: "{who} tog tillbaka utlåtandet från granskningen.",
+    A.REVIEW_STARTED: "{who} påbörjade granskningen.",
     A.RETURNED: "{who} returnerade utlåtandet till handläggaren.",
     A.SIGNED: "{who} signerade utlåtandet.",
     A.WITHDRAWN: "{who} tog tillbaka signeringen.",

@@ -17,6 +17,7 @@ class NotificationQuerySet(models.QuerySet):
 # What each kind of notice is about, by the mail template that tells the same step.
 KINDS: dict[str, str] = {
     "submitted": "Att granska",
+    "submission_withdrawn": "Tillbakataget från granskning",
     "returned": "Returnerat",
     "signed": "Signerat",
     "decided": "Beslutat",

@@ -110,6 +110,15 @@ class Statement(models.Model):
     )
     signed_at = models.DateTimeField("signerat", null=True, blank=True)
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    review_started_at = models.DateTimeField("granskningen påbörjad", null=True, blank=True)
+    review_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="granskas av",
+    )
     version = models.PositiveIntegerField(
         "version", default=0, help_text="Numret på den senast sparade versionen."
     )

@@ -55,6 +55,38 @@ def statement_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def statement_withdraw_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ta tillbaka från granskningen: the handläggare, before the review has started."""
+    return _make_move(
+        request,
+        pk,
+        "withdraw_submission",
+        lambda statement: workflow.withdraw_submission(
+            statement=statement,
+            user=request.user,
+            comment=numbers.text(request.POST.get("comment")),
+        ),
+        "Utlåtandet är tillbakataget från granskningen och är ett utkast igen. "
+        "Förvaltningschefen har fått besked.",
+    )
+
+
+@require_POST
+@login_required
+def statement_start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Påbörja granskningen."""
+    return _make_move(
+        request,
+        pk,
+        "start_review",
+        lambda statement: workflow.start_review(statement=statement, user=request.user),
+        "Du granskar utlåtandet. Handläggaren kan inte längre ta tillbaka det; det väntar på "
+        "din signering under Att göra.",
+    )
+
+
+@require_POST
+@login_required
 def statement_return(request: HttpRequest, pk: int) -> HttpResponse:
     """Returnera till handläggaren, with a comment and comments on sections."""
     sections = {
