@@ -257,7 +257,46 @@ def latest_review_comments(statement: Statement) -> list:
     )
     if latest is None:
         return []
-    return list(statement.review_comments.filter(created_at=latest).select_related("author"))
+    return list(
+        statement.review_comments.filter(created_at=latest).select_related("author", "focus_area")
+    )
+
+
+def comments_by_anchor(comments: list) -> dict[str, list]:
+    """The review comments by the part they are about (ReviewComment.anchor)."""
+    anchored: dict[str, list] = defaultdict(list)
+    for comment in comments:
+        anchored[comment.anchor].append(comment)
+    return dict(anchored)
+
+
+def changes_since_review(statement: Statement) -> dict | None:
+    """Ändringar sedan granskningen: while a statement that was returned is in review again,
+    the version the reviewer returned and the one resubmitted, compared part by part (the
+    bounded comparison of remiss/compare.py). Three queries; None when there is nothing to
+    compare."""
+    from remiss import compare
+
+    if statement.status != Statement.Status.IN_REVIEW:
+        return None
+    returned = (
+        statement.review_comments.order_by("-created_at", "-pk")
+        .values_list("version", flat=True)
+        .first()
+    )
+    if returned is None or returned >= statement.version:
+        return None
+    versions = {
+        version.number: version
+        for version in statement.versions.select_related("author").filter(
+            number__in=[returned, statement.version]
+        )
+    }
+    if len(versions) != 2:
+        return None
+    old, new = versions[returned], versions[statement.version]
+    parts = [part for part in compare.compare(old.content, new.content) if part.changed]
+    return {"old": old, "new": new, "parts": parts}
 
 
 # The stage of each recipient on the sender's status board: what the sender may know of the

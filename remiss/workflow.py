@@ -502,8 +502,18 @@ def return_to_draft(
     section_comments: dict[str, str] | None = None,
     at: datetime.datetime | None = None,
 ) -> Statement:
-    """Returnera: back to the handläggare, with a comment and comments on sections."""
+    """Returnera: back to the handläggare, with a comment and comments anchored to its parts:
+    the keys of `section_comments` are a section's name, "proposals", or "focus-<id>" for the
+    views on one focus area (the statement's own; others are refused)."""
     section_comments = {k: v.strip() for k, v in (section_comments or {}).items() if v.strip()}
+    anchors = {name for name, _ in Statement.SECTIONS} | {ReviewComment.PROPOSALS}
+    anchors |= {
+        f"focus-{pk}" for pk in statement.focus_area_views.values_list("focus_area_id", flat=True)
+    }
+    if unknown := set(section_comments) - anchors:
+        raise TransitionError(
+            f"Kommentaren gäller en del som inte finns i utlåtandet ({', '.join(sorted(unknown))})."
+        )
     if not comment.strip() and not section_comments:
         raise TransitionError("Skriv en kommentar som säger vad som behöver ändras.")
     statement = _move(
@@ -520,15 +530,25 @@ def return_to_draft(
         ReviewComment(
             statement=statement,
             section=section,
+            focus_area_id=focus_area_id,
             text=text,
             author=user,
             version=statement.version,
             created_at=when,
         )
-        for section, text in section_comments.items()
+        for (section, focus_area_id), text in (
+            (_anchored(anchor), text) for anchor, text in section_comments.items()
+        )
     )
     notifications.returned(statement, user, comment.strip())
     return statement
+
+
+def _anchored(anchor: str) -> tuple[str, int | None]:
+    """A comment's anchor as its fields: "focus-3" is the views on focus area 3."""
+    if anchor.startswith("focus-"):
+        return ReviewComment.FOCUS_AREA, int(anchor.removeprefix("focus-"))
+    return anchor, None
 
 
 @transaction.atomic

@@ -26,7 +26,9 @@ ROLES = [
     "justerare",
     "ledamot",
 ]
-FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
+# A move is offered by its form, or (Signera, which asks for confirmation on a page of its own)
+# by a button-styled link to that page.
+FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"|<a class="button" href="([^"]+)"')
 
 
 @pytest.fixture
@@ -95,7 +97,7 @@ MOVE_DATA = {
 def shown_forms(client: Client, url: str) -> set[str]:
     response = client.get(url)
     assert response.status_code == 200
-    return set(FORM_ACTION.findall(response.content.decode()))
+    return {action or link for action, link in FORM_ACTION.findall(response.content.decode())}
 
 
 def accepted(client: Client, url: str, data: dict, changed) -> bool:

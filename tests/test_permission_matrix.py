@@ -388,9 +388,17 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         case(
             "in_review",
             STATEMENT,
-            POST_ONLY,
+            members_refused(direktor=200),
             members_refused(direktor=302),
-            why="Signera: the förvaltningschef only.",
+            why="Signera: the förvaltningschef only; the GET asks for confirmation, the POST "
+            "signs.",
+        ),
+        case(
+            "signed",
+            STATEMENT,
+            members_refused(direktor=302),
+            why="Signed already: the förvaltningschef is sent back to the statement with a "
+            "message; the others' roles never sign.",
         ),
     ),
     "statement_withdraw_submission": (

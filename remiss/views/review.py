@@ -8,10 +8,10 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
-from remiss import notifications, numbers, permissions, sending, workflow
+from remiss import notifications, numbers, permissions, selectors, sending, workflow
 from remiss.forms.sending import ExtensionRequestForm
 from remiss.models import Statement
 
@@ -90,7 +90,9 @@ def statement_start_review(request: HttpRequest, pk: int) -> HttpResponse:
 def statement_return(request: HttpRequest, pk: int) -> HttpResponse:
     """Returnera till handläggaren, with a comment and comments on sections."""
     sections = {
-        name: numbers.text(request.POST.get(f"comment-{name}")) for name, _ in Statement.SECTIONS
+        key.removeprefix("comment-"): numbers.text(value)
+        for key, value in request.POST.items()
+        if key.startswith("comment-")
     }
     return _make_move(
         request,
@@ -106,10 +108,28 @@ def statement_return(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def statement_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    """Signera: the text is fixed from now on."""
+    """Signera: the text is fixed from now on. The GET asks for confirmation with the text as
+    it will be signed; the POST signs."""
+    if request.method == "GET":
+        statement = permissions.get_statement(request.user, pk)
+        try:
+            workflow.check_statement_move(request.user, statement, "sign")
+        except workflow.TransitionError as error:
+            messages.error(request, str(error))
+            return redirect("statement", pk=statement.pk)
+        return render(
+            request,
+            "remiss/statement_sign.html",
+            {
+                "statement": statement,
+                "changes": selectors.changes_since_review(statement),
+                "focus_area_views": list(statement.focus_area_views.select_related("focus_area")),
+                "statement_attachments": list(statement.attachments.all()),
+            },
+        )
     return _make_move(
         request,
         pk,
