@@ -46,6 +46,7 @@ urlpatterns = [
         name="import_review",
     ),
     path("arenden/<int:pk>/avsta/", review.recipient_decline, name="recipient_decline"),
+    path("arenden/<int:pk>/diarienummer/", review.recipient_register, name="recipient_register"),
     path("arenden/<int:pk>/anstand/", review.extension_request, name="extension_request"),
     path("utlatanden/<int:pk>/", statements.statement_detail, name="statement"),
     path("utlatanden/<int:pk>/redigera/", statements.statement_edit, name="statement_edit"),

@@ -352,6 +352,7 @@ RECIPIENT_STEPS: dict[str, frozenset] = {
         {Role.CASE_OFFICER, Role.HEAD_OF_ADMINISTRATION, Role.SECRETARY}
     ),
     "decline": DELEGATES,  # avstå (decline, below)
+    "register": frozenset({Role.REGISTRAR, Role.CASE_OFFICER}),  # vårt dnr (registry.register_case)
 }
 # A statement the council has not yet taken up: the recipient can still decline.
 DECLINABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.READY})

@@ -177,6 +177,11 @@ def _recipient_steps(recipient: Recipient):
             {"deadline": "2020-01-31", "reason": "Nämnden sammanträder i januari."},
             lambda: ExtensionRequest.objects.filter(recipient=recipient).exists(),
         ),
+        "register": (
+            reverse("recipient_register", args=[recipient.pk]),
+            {"registration_number": "SÖD 2019/2000"},
+            lambda: Recipient.objects.get(pk=recipient.pk).registration_number == "SÖD 2019/2000",
+        ),
         "decline": (
             reverse("recipient_decline", args=[recipient.pk]),
             {"reason": "Berör inte nämnden."},
@@ -208,7 +213,7 @@ def test_the_case_page_shows_exactly_the_steps_the_server_accepts(request, state
 def test_the_writers_decline_nothing_and_the_delegates_start_nothing(sodermalm_recipient, people):
     moves = {role: workflow.recipient_moves(people[role], sodermalm_recipient) for role in ROLES}
 
-    assert moves["handlaggare"] == {"start", "request_extension"}
+    assert moves["handlaggare"] == {"start", "request_extension", "register"}
     assert moves["direktor"] == {"start", "request_extension", "decline"}
     assert moves["sekreterare"] == {"request_extension", "decline"}
     assert moves["ledamot"] == moves["ordforande"] == moves["justerare"] == set()

@@ -259,6 +259,17 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             why="Avstå is a delegated decision: the förvaltningschef or the secretary.",
         ),
     ),
+    "recipient_register": (
+        case(
+            "awaiting",
+            RECIPIENT,
+            POST_ONLY,
+            members_refused(handlaggare=302),
+            data=lambda w: {"registration_number": "SÖD 2019/2000"},
+            why="Vårt dnr: the registrator or a handläggare of the recipient (no registrator "
+            "among these personas).",
+        ),
+    ),
     "extension_request": (
         case(
             "awaiting",

@@ -11,7 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from remiss import notifications, numbers, permissions, selectors, sending, workflow
+from remiss import (
+    notifications,
+    numbers,
+    permissions,
+    registry,
+    selectors,
+    sending,
+    workflow,
+)
 from remiss.forms.sending import ExtensionRequestForm
 from remiss.models import Statement
 
@@ -169,6 +177,27 @@ def recipient_decline(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, "Remissen är markerad som avböjd. Remittenten har meddelats.")
+    return redirect("recipient", pk=recipient.pk)
+
+
+@require_POST
+@login_required
+def recipient_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Vårt dnr: the registrator or a handläggare enters the case's own registry number."""
+    recipient = permissions.get_recipient(request.user, pk)
+    try:
+        workflow.check_recipient_move(request.user, recipient, "register")
+        registry.register_case(
+            recipient=recipient,
+            user=request.user,
+            number=numbers.text(request.POST.get("registration_number")),
+        )
+    except (workflow.TransitionError, registry.RegistryError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, "Diarienumret är sparat. Det står på tjänsteutlåtandet och i svaret."
+        )
     return redirect("recipient", pk=recipient.pk)
 
 
