@@ -461,8 +461,8 @@ def withdraw_submission(
 ) -> Statement:
     """Ta tillbaka från granskningen: the handläggare takes a submitted statement back to
     correct it, as long as the förvaltningschef has not started the review."""
-    locked = Statement.objects.select_for_update().select_related("review_started_by")
-    current = locked.get(pk=statement.pk)
+    # Locked alone: PostgreSQL locks no row of the nullable side of an outer join.
+    current = Statement.objects.select_for_update().get(pk=statement.pk)
     if current.case_officer_id != user.pk:
         raise PermissionDenied(NOT_THE_OFFICER)
     if current.status == S.IN_REVIEW and current.review_started_at is not None:
@@ -478,11 +478,7 @@ def start_review(
 ) -> Statement:
     """Påbörja granskningen: the förvaltningschef takes the statement up; from now on the
     handläggare can no longer take it back, and it waits for this person's signature."""
-    current = (
-        Statement.objects.select_for_update()
-        .select_related("review_started_by")
-        .get(pk=statement.pk)
-    )
+    current = Statement.objects.select_for_update().get(pk=statement.pk)
     if current.status == S.IN_REVIEW and current.review_started_at is not None:
         raise TransitionError(review_started(current))
     return _move(
