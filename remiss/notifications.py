@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from remiss import tasks
-from remiss.models import Membership, OutgoingMail, Recipient, Statement
+from remiss.models import Membership, Notification, OutgoingMail, Recipient, Statement
 
 logger = logging.getLogger(__name__)
 _quiet = contextvars.ContextVar("quiet", default=False)
@@ -93,16 +93,30 @@ def compose(template: str, context: dict) -> tuple[str, str]:
 
 
 def send(template: str, recipients, context: dict) -> Mailing:
-    """Order one message to the people with an address, in the caller's transaction."""
+    """Tell the people of a step, in the caller's transaction: a notice inside the portal for
+    each of them (with an address or not), and one message to those with an address."""
     people = list({user.pk: user for user in recipients}.values())
     mailing = partition(people)
-    addresses = sorted({user.email for user in people if user.email})
-    if not addresses or _quiet.get():
+    if not people or _quiet.get():
         return mailing
     subject, body = compose(template, context)
+    Notification.objects.bulk_create(
+        Notification(recipient=user, kind=template, text=subject, link=_path(context.get("url")))
+        for user in people
+    )
+    addresses = sorted({user.email for user in people if user.email})
+    if not addresses:
+        return mailing
     mail = OutgoingMail.objects.create(template=template, to=addresses, subject=subject, body=body)
     tasks.enqueue(send_outgoing, mail.pk)
     return mailing
+
+
+def _path(url: str | None) -> str:
+    """The notice links within the portal, wherever it is served: the path of the mail's link."""
+    if not url:
+        return ""
+    return url.removeprefix(settings.SITE_URL) or "/"
 
 
 @task(takes_context=True)
@@ -156,6 +170,15 @@ def submitted(statement: Statement, actor) -> Mailing:
     )
 
 
+def submission_withdrawn(statement: Statement, actor) -> Mailing:
+    """The reviewers learn that the statement they were to review has been taken back."""
+    return send(
+        "submission_withdrawn",
+        reviewers(statement),
+        {"statement": statement, "actor": actor, "url": link("statement", statement.pk)},
+    )
+
+
 def returned(statement: Statement, actor, comment: str) -> Mailing:
     return send(
         "returned",
@@ -166,6 +189,15 @@ def returned(statement: Statement, actor, comment: str) -> Mailing:
             "comment": comment,
             "url": link("statement_edit", statement.pk),
         },
+    )
+
+
+def signed(statement: Statement, actor) -> Mailing:
+    """Signerat: the handläggare learns that the text is fixed and goes to the council."""
+    return send(
+        "signed",
+        [statement.case_officer],
+        {"statement": statement, "actor": actor, "url": link("statement", statement.pk)},
     )
 
 

@@ -3,8 +3,9 @@
 import datetime
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -113,13 +114,34 @@ def _organisations_where(user: User, *roles: str) -> QuerySet:
     return Membership.objects.filter(user=user, role__in=roles).values("organisation_id")
 
 
-def work_waiting(user: User) -> dict[str, list]:
-    """Att göra: what waits for this person, by their roles."""
+# Att göra: the kinds of work that wait for a person, in the order the start page lists them.
+TODO_KINDS: list[tuple[str, str]] = [
+    ("to_write", "Att skriva"),
+    ("returned", "Returnerat till dig"),
+    ("to_review", "Att granska"),
+    ("to_sign", "Att signera"),
+    ("to_agenda", "Att sätta upp på en föredragningslista"),
+    ("to_decide", "Beslut att protokollföra"),
+    ("to_justify_now", "Paragrafer att justera omedelbart"),
+    ("to_justify", "Protokoll att justera"),
+    ("extensions", "Begäran om anstånd att besvara"),
+    ("overdue", "Försenade svar"),
+]
+# How many of each kind the start page lists; the count in its heading says how many there are.
+TODO_SHOWN = 20
+
+
+def _todo(user: User, today: datetime.date) -> dict[str, QuerySet]:
+    """Att göra: what waits for this person, by their roles, one queryset per kind (unordered:
+    the lists and the counts each order or count them)."""
+    from remiss.models import ExtensionRequest, ReviewComment
+
     Role = Membership.Role
     S = Statement.Status
-    statements = Statement.objects.select_related(
-        "recipient__remiss", "recipient__organisation", "case_officer"
+    mine = Statement.objects.filter(
+        status=S.DRAFT, case_officer=user, recipient__status=Recipient.Status.AWAITING
     )
+    commented = Exists(ReviewComment.objects.filter(statement=OuterRef("pk")))
     # Written with EXISTS throughout: joined and made distinct, the planner compared every
     # meeting's items with every undecided item in the city (the load benchmark found it).
     items = AgendaItem.objects.filter(meeting=OuterRef("pk"))
@@ -132,55 +154,112 @@ def work_waiting(user: User) -> dict[str, list]:
         meeting=OuterRef("item__meeting"), user=user
     )
     signed_item = JustificationSignature.objects.filter(decision=OuterRef("pk"), user=user)
+    coordinated = _organisations_where(user, Role.REMISS_COORDINATOR)
     return {
-        "returned": list(
-            statements.filter(status=S.DRAFT, case_officer=user, review_comments__isnull=False)
-            .distinct()
-            .order_by("recipient__remiss__deadline")
+        "to_write": mine.exclude(commented),
+        "returned": mine.filter(commented),
+        "to_review": Statement.objects.filter(
+            status=S.IN_REVIEW,
+            review_started_at__isnull=True,
+            recipient__organisation_id__in=_organisations_where(user, Role.HEAD_OF_ADMINISTRATION),
         ),
-        "to_review": list(
-            statements.filter(
-                status=S.IN_REVIEW,
-                recipient__organisation_id__in=_organisations_where(
-                    user, Role.HEAD_OF_ADMINISTRATION
-                ),
-            ).order_by("recipient__remiss__deadline")
+        "to_sign": Statement.objects.filter(status=S.IN_REVIEW, review_started_by=user),
+        "to_agenda": Statement.objects.filter(
+            status=S.READY,
+            recipient__organisation_id__in=_organisations_where(user, Role.SECRETARY),
         ),
-        "to_agenda": list(
-            statements.filter(
-                status=S.READY,
-                recipient__organisation_id__in=_organisations_where(user, Role.SECRETARY),
-            ).order_by("recipient__remiss__deadline")
+        "to_decide": AgendaItem.objects.filter(
+            decision__isnull=True,
+            meeting__date__lte=today,
+            meeting__organisation_id__in=_organisations_where(user, Role.SECRETARY),
         ),
-        "to_decide": list(
-            AgendaItem.objects.filter(
-                decision__isnull=True,
-                meeting__date__lte=timezone.localdate(),
-                meeting__organisation_id__in=_organisations_where(user, Role.SECRETARY),
-            )
-            .select_related("meeting__organisation")
-            .order_by("meeting__date", "number")
-        ),
-        "to_justify": list(
-            Meeting.objects.filter(Q(chair=user) | Exists(justifies))
-            .filter(minutes_justified_on__isnull=True)
-            .filter(Exists(items))
-            .exclude(Exists(signed))
-            .exclude(Exists(undecided))
-            .select_related("organisation")
-            .order_by("date")
+        "to_justify": Meeting.objects.filter(Q(chair=user) | Exists(justifies))
+        .filter(minutes_justified_on__isnull=True)
+        .filter(Exists(items))
+        .exclude(Exists(signed))
+        .exclude(Exists(undecided)),
+        "extensions": ExtensionRequest.objects.filter(
+            state=ExtensionRequest.State.PENDING, recipient__remiss__sender_id__in=coordinated
         ),
         # Paragraphs the meeting decided to justify at once (omedelbar justering), still
         # waiting for this person's own signature.
-        "to_justify_now": list(
-            Decision.objects.filter(immediate=True, justified_on__isnull=True)
-            .exclude(outcome__in=NOT_FINAL)
-            .filter(Q(item__meeting__chair=user) | Exists(justifies_item))
-            .exclude(Exists(signed_item))
-            .select_related("item__meeting__organisation")
-            .order_by("item__meeting__date", "item__number")
-        ),
+        "to_justify_now": Decision.objects.filter(immediate=True, justified_on__isnull=True)
+        .exclude(outcome__in=NOT_FINAL)
+        .filter(Q(item__meeting__chair=user) | Exists(justifies_item))
+        .exclude(Exists(signed_item)),
+        "overdue": Recipient.objects.awaiting()
+        .filter(remiss__sender_id__in=coordinated, remiss__sent_on__isnull=False)
+        .annotate(effective_deadline=Coalesce("extended_deadline", "remiss__deadline"))
+        .filter(effective_deadline__lt=today),
     }
+
+
+def work_waiting(user: User, today: datetime.date | None = None) -> dict[str, list]:
+    """Att göra: the first TODO_SHOWN of each kind, soonest first, one query per kind."""
+    todo = _todo(user, today or timezone.localdate())
+    statement = ("recipient__remiss", "recipient__organisation", "case_officer")
+    lists = {
+        "to_write": todo["to_write"].select_related(*statement),
+        "returned": todo["returned"].select_related(*statement),
+        "to_review": todo["to_review"].select_related(*statement),
+        "to_sign": todo["to_sign"].select_related(*statement),
+        "to_agenda": todo["to_agenda"].select_related(*statement),
+        "to_decide": todo["to_decide"].select_related("meeting__organisation"),
+        "to_justify_now": todo["to_justify_now"].select_related("item__meeting__organisation"),
+        "to_justify": todo["to_justify"].select_related("organisation"),
+        "extensions": todo["extensions"].select_related(
+            "recipient__remiss", "recipient__organisation", "requested_by"
+        ),
+        "overdue": todo["overdue"].select_related("remiss", "organisation"),
+    }
+    order = {
+        "to_decide": ("meeting__date", "number"),
+        "to_justify_now": ("item__meeting__date", "item__number"),
+        "to_justify": ("date", "pk"),
+        "extensions": ("requested_at", "pk"),
+        "overdue": ("effective_deadline", "remiss__registration_number", "organisation__name"),
+    }
+    by_deadline = ("recipient__remiss__deadline", "pk")
+    return {
+        key: list(queryset.order_by(*order.get(key, by_deadline))[:TODO_SHOWN])
+        for key, queryset in lists.items()
+    }
+
+
+class _Count(Subquery):
+    """COUNT(*) of a queryset, as a scalar subquery: many counts in one query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+def counts(user: Person) -> dict[str, int]:
+    """How much waits for the person, per kind of Att göra, the total ("todo") and the unread
+    notices ("unread"): one query, kept on the person for the rest of the request (the header
+    and the start page ask both)."""
+    if not user.is_authenticated:
+        return {}
+    cached = user.__dict__.get("_remiss_counts")
+    if cached is not None:
+        return cached
+    from remiss.models import Notification
+
+    subqueries = {
+        key: _Count(queryset.order_by().values("pk"))
+        for key, queryset in _todo(user, timezone.localdate()).items()
+    }
+    subqueries["unread"] = _Count(Notification.objects.of(user).unread().values("pk"))
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(**{f"n_{key}": value for key, value in subqueries.items()})
+        .values(*(f"n_{key}" for key in subqueries))
+        .get()
+    )
+    result = {key: row[f"n_{key}"] for key in subqueries}
+    result["todo"] = sum(result[key] for key, _ in TODO_KINDS)
+    user.__dict__["_remiss_counts"] = result
+    return result
 
 
 def latest_review_comments(statement: Statement) -> list:
@@ -194,7 +273,46 @@ def latest_review_comments(statement: Statement) -> list:
     )
     if latest is None:
         return []
-    return list(statement.review_comments.filter(created_at=latest).select_related("author"))
+    return list(
+        statement.review_comments.filter(created_at=latest).select_related("author", "focus_area")
+    )
+
+
+def comments_by_anchor(comments: list) -> dict[str, list]:
+    """The review comments by the part they are about (ReviewComment.anchor)."""
+    anchored: dict[str, list] = defaultdict(list)
+    for comment in comments:
+        anchored[comment.anchor].append(comment)
+    return dict(anchored)
+
+
+def changes_since_review(statement: Statement) -> dict | None:
+    """Ändringar sedan granskningen: while a statement that was returned is in review again,
+    the version the reviewer returned and the one resubmitted, compared part by part (the
+    bounded comparison of remiss/compare.py). Three queries; None when there is nothing to
+    compare."""
+    from remiss import compare
+
+    if statement.status != Statement.Status.IN_REVIEW:
+        return None
+    returned = (
+        statement.review_comments.order_by("-created_at", "-pk")
+        .values_list("version", flat=True)
+        .first()
+    )
+    if returned is None or returned >= statement.version:
+        return None
+    versions = {
+        version.number: version
+        for version in statement.versions.select_related("author").filter(
+            number__in=[returned, statement.version]
+        )
+    }
+    if len(versions) != 2:
+        return None
+    old, new = versions[returned], versions[statement.version]
+    parts = [part for part in compare.compare(old.content, new.content) if part.changed]
+    return {"old": old, "new": new, "parts": parts}
 
 
 # The stage of each recipient on the sender's status board: what the sender may know of the

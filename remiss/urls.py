@@ -12,6 +12,7 @@ from remiss.views import (
     inbox,
     meetings,
     noticeboard,
+    notices,
     public,
     review,
     search,
@@ -28,6 +29,9 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 # checks who is asking.
 urlpatterns = [
     path("", inbox.start, name="start"),
+    path("notiser/", notices.notice_list, name="notices"),
+    path("notiser/<int:pk>/oppna/", notices.notice_open, name="notice_open"),
+    path("notiser/alla-lasta/", notices.notices_read_all, name="notices_read_all"),
     path("halsa/", health.health, name="health"),
     path("halsa/redo/", health.ready, name="ready"),
     path("drift/metrics/", health.prometheus, name="metrics"),
@@ -43,6 +47,7 @@ urlpatterns = [
         name="import_review",
     ),
     path("arenden/<int:pk>/avsta/", review.recipient_decline, name="recipient_decline"),
+    path("arenden/<int:pk>/diarienummer/", review.recipient_register, name="recipient_register"),
     path("arenden/<int:pk>/anstand/", review.extension_request, name="extension_request"),
     path("utlatanden/<int:pk>/", statements.statement_detail, name="statement"),
     path("utlatanden/<int:pk>/redigera/", statements.statement_edit, name="statement_edit"),
@@ -84,6 +89,16 @@ urlpatterns = [
         "utlatanden/<int:pk>/lamna-till-granskning/",
         review.statement_submit,
         name="statement_submit",
+    ),
+    path(
+        "utlatanden/<int:pk>/ta-tillbaka-fran-granskning/",
+        review.statement_withdraw_submission,
+        name="statement_withdraw_submission",
+    ),
+    path(
+        "utlatanden/<int:pk>/paborja-granskning/",
+        review.statement_start_review,
+        name="statement_start_review",
     ),
     path("utlatanden/<int:pk>/returnera/", review.statement_return, name="statement_return"),
     path("utlatanden/<int:pk>/signera/", review.statement_sign, name="statement_sign"),

@@ -11,6 +11,8 @@ The statement (tjänsteutlåtande):
 
     move                from          to            who
     submit              DRAFT       → IN_REVIEW     handläggare, förvaltningschef
+    withdraw_submission IN_REVIEW   → DRAFT         its handläggare, before the review starts
+    start_review        IN_REVIEW   → IN_REVIEW     förvaltningschef (granskningen påbörjad)
     return_to_draft     IN_REVIEW   → DRAFT         förvaltningschef
     sign                IN_REVIEW   → READY         förvaltningschef
     withdraw            READY       → DRAFT         the one who signed
@@ -126,6 +128,16 @@ class Transition:
 
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(S.DRAFT, S.IN_REVIEW, WRITERS, "lämna till granskning", A.SUBMITTED),
+    "withdraw_submission": Transition(
+        S.IN_REVIEW,
+        S.DRAFT,
+        WRITERS,
+        "ta tillbaka utlåtandet från granskningen",
+        A.SUBMISSION_WITHDRAWN,
+    ),
+    "start_review": Transition(
+        S.IN_REVIEW, S.IN_REVIEW, HEADS, "påbörja granskningen", A.REVIEW_STARTED
+    ),
     "return_to_draft": Transition(S.IN_REVIEW, S.DRAFT, HEADS, "returnera", A.RETURNED),
     "sign": Transition(S.IN_REVIEW, S.READY, HEADS, "signera", A.SIGNED),
     "withdraw": Transition(S.READY, S.DRAFT, HEADS, "ta tillbaka signeringen", A.WITHDRAWN),
@@ -177,6 +189,10 @@ def statement_moves(user: Person, statement: Statement) -> set[str]:
         moves.discard("withdraw")
     if "answer_on_delegation" in moves and not may_answer_on_delegation(user, statement.recipient):
         moves.discard("answer_on_delegation")
+    if statement.review_started_at is not None:  # the review has started: it is the head's now
+        moves -= {"start_review", "withdraw_submission"}
+    if statement.case_officer_id != user.pk:
+        moves.discard("withdraw_submission")
     return moves
 
 
@@ -257,6 +273,8 @@ STATEMENT_ACTIONS = frozenset(
     {
         A.STARTED,
         A.SUBMITTED,
+        A.SUBMISSION_WITHDRAWN,
+        A.REVIEW_STARTED,
         A.RETURNED,
         A.SIGNED,
         A.WITHDRAWN,
@@ -382,6 +400,7 @@ RECIPIENT_STEPS: dict[str, frozenset] = {
         {Role.CASE_OFFICER, Role.HEAD_OF_ADMINISTRATION, Role.SECRETARY}
     ),
     "decline": DELEGATES,  # avstå (decline, below)
+    "register": frozenset({Role.REGISTRAR, Role.CASE_OFFICER}),  # vårt dnr (registry.register_case)
 }
 # A statement the council has not yet taken up: the recipient can still decline.
 DECLINABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.READY})
@@ -413,6 +432,10 @@ def check_statement_move(user: Person, statement: Statement, action: str) -> Non
         raise PermissionDenied(f"Din roll ger inte behörighet att {transition.verb}.")
     if action == "withdraw" and statement.status == transition.source:
         raise PermissionDenied("Bara den som signerade kan ta tillbaka signeringen.")
+    if action == "withdraw_submission" and statement.case_officer_id != user.pk:
+        raise PermissionDenied(NOT_THE_OFFICER)
+    if action in REVIEW_NOT_STARTED and statement.status == transition.source:
+        raise TransitionError(review_started(statement))
     _require_answering(statement.recipient)
     if action == "answer_on_delegation" and statement.status == transition.source:
         if not statement.recipient.remiss.delegable:
@@ -441,6 +464,21 @@ def check_recipient_move(user: Person, recipient: Recipient, action: str) -> Non
     raise TransitionError("Utlåtandet är redan behandlat av nämnden.")
 
 
+NOT_THE_OFFICER = "Bara utlåtandets handläggare kan ta tillbaka det från granskningen."
+# The moves that are only possible until the förvaltningschef has started the review.
+REVIEW_NOT_STARTED = frozenset({"start_review", "withdraw_submission"})
+
+
+def review_started(statement: Statement) -> str:
+    who = statement.review_started_by
+    name = (who.get_full_name() or who.get_username()) if who else "Förvaltningschefen"
+    return (
+        f"{name} har redan påbörjat granskningen "
+        f"({timezone.localtime(statement.review_started_at):%Y-%m-%d %H:%M}). Be om att få "
+        "utlåtandet returnerat i stället."
+    )
+
+
 def statement_of(recipient: Recipient) -> Statement | None:
     try:
         return recipient.statement
@@ -462,6 +500,7 @@ def submit(
         user=user,
         at=at,
         comment=comment.strip(),
+        changes={"review_started_at": None, "review_started_by": None},
     )
     if not notifications.reviewers(statement).exists():  # refused: the move is rolled back
         raise TransitionError(
@@ -474,6 +513,41 @@ def submit(
 
 
 @transaction.atomic
+def withdraw_submission(
+    *, statement: Statement, user: User, comment: str = "", at: datetime.datetime | None = None
+) -> Statement:
+    """Ta tillbaka från granskningen: the handläggare takes a submitted statement back to
+    correct it, as long as the förvaltningschef has not started the review."""
+    # Locked alone: PostgreSQL locks no row of the nullable side of an outer join.
+    current = Statement.objects.select_for_update().get(pk=statement.pk)
+    if current.case_officer_id != user.pk:
+        raise PermissionDenied(NOT_THE_OFFICER)
+    if current.status == S.IN_REVIEW and current.review_started_at is not None:
+        raise TransitionError(review_started(current))
+    statement = _move(statement, "withdraw_submission", user=user, at=at, comment=comment.strip())
+    notifications.submission_withdrawn(statement, user)
+    return statement
+
+
+@transaction.atomic
+def start_review(
+    *, statement: Statement, user: User, at: datetime.datetime | None = None
+) -> Statement:
+    """Påbörja granskningen: the förvaltningschef takes the statement up; from now on the
+    handläggare can no longer take it back, and it waits for this person's signature."""
+    current = Statement.objects.select_for_update().get(pk=statement.pk)
+    if current.status == S.IN_REVIEW and current.review_started_at is not None:
+        raise TransitionError(review_started(current))
+    return _move(
+        statement,
+        "start_review",
+        user=user,
+        at=at,
+        changes={"review_started_at": at or timezone.now(), "review_started_by": user},
+    )
+
+
+@transaction.atomic
 def return_to_draft(
     *,
     statement: Statement,
@@ -482,8 +556,18 @@ def return_to_draft(
     section_comments: dict[str, str] | None = None,
     at: datetime.datetime | None = None,
 ) -> Statement:
-    """Returnera: back to the handläggare, with a comment and comments on sections."""
+    """Returnera: back to the handläggare, with a comment and comments anchored to its parts:
+    the keys of `section_comments` are a section's name, "proposals", or "focus-<id>" for the
+    views on one focus area (the statement's own; others are refused)."""
     section_comments = {k: v.strip() for k, v in (section_comments or {}).items() if v.strip()}
+    anchors = {name for name, _ in Statement.SECTIONS} | {ReviewComment.PROPOSALS}
+    anchors |= {
+        f"focus-{pk}" for pk in statement.focus_area_views.values_list("focus_area_id", flat=True)
+    }
+    if unknown := set(section_comments) - anchors:
+        raise TransitionError(
+            f"Kommentaren gäller en del som inte finns i utlåtandet ({', '.join(sorted(unknown))})."
+        )
     if not comment.strip() and not section_comments:
         raise TransitionError("Skriv en kommentar som säger vad som behöver ändras.")
     statement = _move(
@@ -500,15 +584,25 @@ def return_to_draft(
         ReviewComment(
             statement=statement,
             section=section,
+            focus_area_id=focus_area_id,
             text=text,
             author=user,
             version=statement.version,
             created_at=when,
         )
-        for section, text in section_comments.items()
+        for (section, focus_area_id), text in (
+            (_anchored(anchor), text) for anchor, text in section_comments.items()
+        )
     )
     notifications.returned(statement, user, comment.strip())
     return statement
+
+
+def _anchored(anchor: str) -> tuple[str, int | None]:
+    """A comment's anchor as its fields: "focus-3" is the views on focus area 3."""
+    if anchor.startswith("focus-"):
+        return ReviewComment.FOCUS_AREA, int(anchor.removeprefix("focus-"))
+    return anchor, None
 
 
 @transaction.atomic
@@ -518,7 +612,7 @@ def sign(*, statement: Statement, user: User, at: datetime.datetime | None = Non
         user=user, organisation_id=statement.recipient.organisation_id, role__in=HEADS
     ).first()
     when = at or timezone.now()
-    return _move(
+    statement = _move(
         statement,
         "sign",
         user=user,
@@ -530,6 +624,9 @@ def sign(*, statement: Statement, user: User, at: datetime.datetime | None = Non
             "signed_at": when,
         },
     )
+    if statement.case_officer_id != user.pk:
+        notifications.signed(statement, user)
+    return statement
 
 
 @transaction.atomic

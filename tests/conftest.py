@@ -412,6 +412,8 @@ MOVE_URL_NAMES = {
     "returnera": "statement_return",
     "signera": "statement_sign",
     "ta-tillbaka": "statement_withdraw",
+    "ta-tillbaka-fran-granskning": "statement_withdraw_submission",
+    "paborja-granskning": "statement_start_review",
 }
 
 

@@ -27,7 +27,9 @@ ROLES = [
     "justerare",
     "ledamot",
 ]
-FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
+# A move is offered by its form, or (Signera, which asks for confirmation on a page of its own)
+# by a button-styled link to that page.
+FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"|<a class="button" href="([^"]+)"')
 
 
 @pytest.fixture
@@ -82,6 +84,13 @@ STATEMENT_WORLDS = {
         statement=request.getfixturevalue("started"),
         user=request.getfixturevalue("handlaggare"),
     ),
+    "reviewing": lambda request: workflow.start_review(
+        statement=workflow.submit(
+            statement=request.getfixturevalue("started"),
+            user=request.getfixturevalue("handlaggare"),
+        ),
+        user=request.getfixturevalue("direktor"),
+    ),
     "ready": lambda request: request.getfixturevalue("signed"),
     "ready_delegable": _delegable,
     "on_agenda": lambda request: request.getfixturevalue("on_agenda").statement,
@@ -96,6 +105,8 @@ MOVE_DATA = {
     "statement_sign": {},
     "statement_withdraw": {},
     "statement_answer_on_delegation": {},
+    "statement_withdraw_submission": {},
+    "statement_start_review": {},
 }
 # Ledamöter, ersättare, the chair and justerare see a statement only on an issued agenda.
 COUNCIL = {"ordforande", "justerare", "ledamot"}
@@ -106,7 +117,7 @@ def shown_forms(client: Client, url: str, *, hidden_ok: bool = False) -> set[str
     if hidden_ok and response.status_code == 404:
         return set()
     assert response.status_code == 200
-    return set(FORM_ACTION.findall(response.content.decode()))
+    return {action or link for action, link in FORM_ACTION.findall(response.content.decode())}
 
 
 def accepted(client: Client, url: str, data: dict, changed) -> bool:
@@ -123,7 +134,12 @@ def test_the_statement_page_shows_exactly_the_moves_the_server_accepts(
     request, state, people, meeting
 ):
     statement = STATEMENT_WORLDS[state](request)
-    status = Statement.objects.get(pk=statement.pk).status
+
+    def state_of() -> tuple:
+        current = Statement.objects.get(pk=statement.pk)
+        return (current.status, current.review_started_at)
+
+    before = state_of()
     page = reverse("statement", args=[statement.pk])
     urls = {
         name: reverse(name, args=[statement.pk])
@@ -142,14 +158,20 @@ def test_the_statement_page_shows_exactly_the_moves_the_server_accepts(
                 client,
                 url,
                 MOVE_DATA[name],
-                lambda: Statement.objects.get(pk=statement.pk).status != status,
+                lambda: state_of() != before,
             )
         }
         assert buttons == moves, f"{role} in {state}: shown {buttons}, accepted {moves}"
         seen_any |= moves
     expected = {
         "draft": {"statement_submit"},
-        "in_review": {"statement_sign", "statement_return"},
+        "in_review": {
+            "statement_sign",
+            "statement_return",
+            "statement_start_review",
+            "statement_withdraw_submission",
+        },
+        "reviewing": {"statement_sign", "statement_return"},
         "ready": {"statement_withdraw"},
         "ready_delegable": {"statement_withdraw", "statement_answer_on_delegation"},
     }.get(state, set())
@@ -178,6 +200,11 @@ def _recipient_steps(recipient: Recipient):
             reverse("extension_request", args=[recipient.pk]),
             {"deadline": "2020-01-31", "reason": "Nämnden sammanträder i januari."},
             lambda: ExtensionRequest.objects.filter(recipient=recipient).exists(),
+        ),
+        "register": (
+            reverse("recipient_register", args=[recipient.pk]),
+            {"registration_number": "SÖD 2019/2000"},
+            lambda: Recipient.objects.get(pk=recipient.pk).registration_number == "SÖD 2019/2000",
         ),
         "decline": (
             reverse("recipient_decline", args=[recipient.pk]),
@@ -210,7 +237,7 @@ def test_the_case_page_shows_exactly_the_steps_the_server_accepts(request, state
 def test_the_writers_decline_nothing_and_the_delegates_start_nothing(sodermalm_recipient, people):
     moves = {role: workflow.recipient_moves(people[role], sodermalm_recipient) for role in ROLES}
 
-    assert moves["handlaggare"] == {"start", "request_extension"}
+    assert moves["handlaggare"] == {"start", "request_extension", "register"}
     assert moves["direktor"] == {"start", "request_extension", "decline"}
     # Avstå is a delegated decision of the förvaltningschef, not the secretary's.
     assert moves["sekreterare"] == {"request_extension"}

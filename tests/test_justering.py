@@ -444,7 +444,8 @@ def test_the_start_page_asks_the_chair_to_justify_a_paragraph_at_once_until_they
     )
     client.force_login(ordforande)
     paragraph = reverse("paragraph", args=[on_agenda.meeting_id, on_agenda.number])
-    line = f'Paragraf att justera omedelbart: <a href="{paragraph}">'
+    # Att göra lists it under its kind, "Paragrafer att justera omedelbart".
+    line = f'<a href="{paragraph}">§ {on_agenda.number} {on_agenda.title}</a>'
 
     assert line in client.get(reverse("start")).content.decode()
     sign_paragraph(decision, ordforande)

@@ -198,6 +198,26 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         ),
     ),
     "meetings": (case("on_agenda", NO_ARGS, SIGNED_IN, why="Each person's own meetings."),),
+    "notices": (case("noticed", NO_ARGS, SIGNED_IN, why="Notiser: each person's own."),),
+    "notice_open": (
+        case(
+            "noticed",
+            lambda w: {"pk": w.notice.pk},
+            POST_ONLY,
+            answers(404, anonym=LOGIN, direktor=302),
+            why="A notice is its recipient's own (the direktor, asked to review); everyone "
+            "else gets 404.",
+        ),
+    ),
+    "notices_read_all": (
+        case(
+            "noticed",
+            NO_ARGS,
+            POST_ONLY,
+            answers(302, anonym=LOGIN),
+            why="Marks the person's own notices read, whoever they are.",
+        ),
+    ),
     # --- The recipient's case --------------------------------------------------------------------
     "recipient": (
         case(
@@ -248,6 +268,17 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             members_refused(direktor=302),
             data=lambda w: {"reason": "Nämnden berörs inte av programmet."},
             why="Avstå is a delegated decision of the förvaltningschef, not the secretary's.",
+        ),
+    ),
+    "recipient_register": (
+        case(
+            "awaiting",
+            RECIPIENT,
+            POST_ONLY,
+            members_refused(handlaggare=302),
+            data=lambda w: {"registration_number": "SÖD 2019/2000"},
+            why="Vårt dnr: the registrator or a handläggare of the recipient (no registrator "
+            "among these personas).",
         ),
     ),
     "extension_request": (
@@ -395,9 +426,36 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         case(
             "in_review",
             STATEMENT,
+            hidden_refused(direktor=200),
+            hidden_refused(direktor=302),
+            why="Signera: the förvaltningschef only; the GET asks for confirmation, the POST "
+            "signs.",
+        ),
+        case(
+            "signed",
+            STATEMENT,
+            hidden_refused(direktor=302),
+            why="Signed already: the förvaltningschef is sent back to the statement with a "
+            "message; the others' roles never sign.",
+        ),
+    ),
+    "statement_withdraw_submission": (
+        case(
+            "in_review",
+            STATEMENT,
+            POST_ONLY,
+            hidden_refused(handlaggare=302),
+            why="Ta tillbaka från granskningen: the statement's own handläggare, before the "
+            "review starts; the förvaltningschef (a writer too) returns it instead (403).",
+        ),
+    ),
+    "statement_start_review": (
+        case(
+            "in_review",
+            STATEMENT,
             POST_ONLY,
             hidden_refused(direktor=302),
-            why="Signera: the förvaltningschef only.",
+            why="Påbörja granskningen: the förvaltningschef only.",
         ),
     ),
     "statement_return": (
@@ -1126,6 +1184,14 @@ def _extension(fx, w):
     )
 
 
+def _noticed(fx, w):
+    """Submitted: the direktor has a notice to review it."""
+    from remiss.models import Notification
+
+    _in_review(fx, w)
+    w.notice = Notification.objects.get(recipient=fx("direktor"), kind="submitted")
+
+
 def _pending_import(fx, w):
     w.pending_import = StatementImport.objects.create(
         recipient=w.recipient,
@@ -1178,6 +1244,7 @@ WORLDS = {
     "delivered": _delivered,
     "archived": _archived,
     "extension": _extension,
+    "noticed": _noticed,
     "unsent": _unsent,
     "importing": _pending_import,
     "imported": _imported,

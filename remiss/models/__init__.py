@@ -25,6 +25,7 @@ from remiss.models.meetings import (
     Vote,
     VoteChoice,
 )
+from remiss.models.notices import Notification
 from remiss.models.operations import DailyRun, WorkerHeartbeat
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
 from remiss.models.remisses import Attachment, Recipient, Remiss, attachment_path
@@ -59,6 +60,7 @@ __all__ = [
     "MeetingProposal",
     "Membership",
     "Notice",
+    "Notification",
     "Organisation",
     "OrganisationQuerySet",
     "OutgoingMail",

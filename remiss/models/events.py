@@ -27,8 +27,11 @@ class EventAction(models.TextChoices):
     """The vocabulary of the event log: every step of a case is one of these."""
 
     RECEIVED = "received", "Remissen mottagen"
+    REGISTERED = "registered", "Diariefört"
     STARTED = "started", "Utlåtandet påbörjat"
     SUBMITTED = "submitted", "Lämnat till granskning"
+    SUBMISSION_WITHDRAWN = "submission_withdrawn", "Tillbakataget från granskning"
+    REVIEW_STARTED = "review_started", "Granskningen påbörjad"
     RETURNED = "returned", "Returnerat"
     SIGNED = "signed", "Signerat"
     WITHDRAWN = "withdrawn", "Signeringen tillbakatagen"
@@ -138,8 +141,11 @@ A = StatusEvent.Action
 # The timeline's sentence for each action; {who} is the person who took the step.
 SENTENCES: dict[str, str] = {
     A.RECEIVED: "{organisation} fick remissen från {sender}.",
+    A.REGISTERED: "{who} registrerade ärendet i {organisation}s diarium.",
     A.STARTED: "{who} påbörjade tjänsteutlåtandet.",
     A.SUBMITTED: "{who} lämnade utlåtandet till granskning.",
+    A.SUBMISSION_WITHDRAWN: "{who} tog tillbaka utlåtandet från granskningen.",
+    A.REVIEW_STARTED: "{who} påbörjade granskningen.",
     A.RETURNED: "{who} returnerade utlåtandet till handläggaren.",
     A.SIGNED: "{who} signerade utlåtandet.",
     A.WITHDRAWN: "{who} tog tillbaka signeringen.",

@@ -136,6 +136,15 @@ class Statement(models.Model):
     )
     signed_at = models.DateTimeField("signerat", null=True, blank=True)
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    review_started_at = models.DateTimeField("granskningen påbörjad", null=True, blank=True)
+    review_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="granskas av",
+    )
     version = models.PositiveIntegerField(
         "version", default=0, help_text="Numret på den senast sparade versionen."
     )
@@ -202,10 +211,14 @@ class Statement(models.Model):
 
 
 class ReviewComment(models.Model):
-    """Granskningskommentar: the head of administration's comment on one section, given when
-    returning the statement to the handläggare."""
+    """Granskningskommentar: the head of administration's comment on one part of the statement,
+    given when returning it to the handläggare. Its anchor is the part: the whole statement
+    (GENERAL), a section (Statement.SECTIONS), the proposals (PROPOSALS), or the views on one
+    focus area (FOCUS_AREA with focus_area), so the editor shows it beside that part."""
 
     GENERAL = "general"
+    PROPOSALS = "proposals"
+    FOCUS_AREA = "focus_area"
 
     statement = models.ForeignKey(
         Statement,
@@ -214,6 +227,14 @@ class ReviewComment(models.Model):
         verbose_name="utlåtande",
     )
     section = models.CharField("avsnitt", max_length=30)
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="fokusområde",
+    )
     text = models.TextField("kommentar")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="av"
@@ -225,6 +246,13 @@ class ReviewComment(models.Model):
         verbose_name = "granskningskommentar"
         verbose_name_plural = "granskningskommentarer"
         ordering = ["statement", "-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(section="focus_area", focus_area__isnull=False)
+                | (~Q(section="focus_area") & Q(focus_area__isnull=True)),
+                name="review_comment_focus_area_with_its_anchor",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.section_label}: {self.text[:40]}"
@@ -233,7 +261,18 @@ class ReviewComment(models.Model):
     def section_label(self) -> str:
         if self.section == self.GENERAL:
             return "Hela utlåtandet"
+        if self.section == self.PROPOSALS:
+            return "Förslag till beslut"
+        if self.section == self.FOCUS_AREA and self.focus_area_id:
+            return f"Synpunkter om {self.focus_area}"
         return dict(Statement.SECTIONS).get(self.section, self.section)
+
+    @property
+    def anchor(self) -> str:
+        """The part it is about, as the editor and the review form name it."""
+        if self.section == self.FOCUS_AREA:
+            return f"focus-{self.focus_area_id}"
+        return self.section
 
 
 class StatementVersion(models.Model):

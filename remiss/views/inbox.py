@@ -31,7 +31,8 @@ def start(request: HttpRequest) -> HttpResponse:
             "received": received,
             "answered": answered,
             "sent": list(selectors.sent_remisses(request.user)),
-            "work": selectors.work_waiting(request.user),
+            "todo": _todo(request.user, today),
+            "counts": selectors.counts(request.user),
             "agendas": _latest_per_meeting(selectors.issued_agendas(request.user, today)),
             "can_send": request.user.memberships.filter(
                 role=Membership.Role.REMISS_COORDINATOR
@@ -40,6 +41,24 @@ def start(request: HttpRequest) -> HttpResponse:
             "has_membership": request.user.memberships.exists(),
         },
     )
+
+
+def _todo(user, today) -> list[dict]:
+    """Att göra by kind, the kinds with something waiting: their label, count and first
+    entries."""
+    work = selectors.work_waiting(user, today)
+    counts = selectors.counts(user)
+    return [
+        {
+            "key": key,
+            "label": label,
+            "count": counts[key],
+            "entries": work[key],
+            "more": max(counts[key] - len(work[key]), 0),
+        }
+        for key, label in selectors.TODO_KINDS
+        if work[key]
+    ]
 
 
 def _latest_per_meeting(issues) -> list:

@@ -8,10 +8,18 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
-from remiss import notifications, numbers, permissions, sending, workflow
+from remiss import (
+    notifications,
+    numbers,
+    permissions,
+    registry,
+    selectors,
+    sending,
+    workflow,
+)
 from remiss.forms.sending import ExtensionRequestForm
 from remiss.models import Statement
 
@@ -55,10 +63,44 @@ def statement_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def statement_withdraw_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ta tillbaka från granskningen: the handläggare, before the review has started."""
+    return _make_move(
+        request,
+        pk,
+        "withdraw_submission",
+        lambda statement: workflow.withdraw_submission(
+            statement=statement,
+            user=request.user,
+            comment=numbers.text(request.POST.get("comment")),
+        ),
+        "Utlåtandet är tillbakataget från granskningen och är ett utkast igen. "
+        "Förvaltningschefen har fått besked.",
+    )
+
+
+@require_POST
+@login_required
+def statement_start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Påbörja granskningen."""
+    return _make_move(
+        request,
+        pk,
+        "start_review",
+        lambda statement: workflow.start_review(statement=statement, user=request.user),
+        "Du granskar utlåtandet. Handläggaren kan inte längre ta tillbaka det; det väntar på "
+        "din signering under Att göra.",
+    )
+
+
+@require_POST
+@login_required
 def statement_return(request: HttpRequest, pk: int) -> HttpResponse:
     """Returnera till handläggaren, with a comment and comments on sections."""
     sections = {
-        name: numbers.text(request.POST.get(f"comment-{name}")) for name, _ in Statement.SECTIONS
+        key.removeprefix("comment-"): numbers.text(value)
+        for key, value in request.POST.items()
+        if key.startswith("comment-")
     }
     return _make_move(
         request,
@@ -74,10 +116,28 @@ def statement_return(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def statement_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    """Signera: the text is fixed from now on."""
+    """Signera: the text is fixed from now on. The GET asks for confirmation with the text as
+    it will be signed; the POST signs."""
+    if request.method == "GET":
+        statement = permissions.get_statement(request.user, pk)
+        try:
+            workflow.check_statement_move(request.user, statement, "sign")
+        except workflow.TransitionError as error:
+            messages.error(request, str(error))
+            return redirect("statement", pk=statement.pk)
+        return render(
+            request,
+            "remiss/statement_sign.html",
+            {
+                "statement": statement,
+                "changes": selectors.changes_since_review(statement),
+                "focus_area_views": list(statement.focus_area_views.select_related("focus_area")),
+                "statement_attachments": list(statement.attachments.all()),
+            },
+        )
     return _make_move(
         request,
         pk,
@@ -131,6 +191,27 @@ def recipient_decline(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, "Remissen är markerad som avböjd. Remittenten har meddelats.")
+    return redirect("recipient", pk=recipient.pk)
+
+
+@require_POST
+@login_required
+def recipient_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Vårt dnr: the registrator or a handläggare enters the case's own registry number."""
+    recipient = permissions.get_recipient(request.user, pk)
+    try:
+        workflow.check_recipient_move(request.user, recipient, "register")
+        registry.register_case(
+            recipient=recipient,
+            user=request.user,
+            number=numbers.text(request.POST.get("registration_number")),
+        )
+    except (workflow.TransitionError, registry.RegistryError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, "Diarienumret är sparat. Det står på tjänsteutlåtandet och i svaret."
+        )
     return redirect("recipient", pk=recipient.pk)
 
 

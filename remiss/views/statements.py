@@ -81,12 +81,19 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": permissions.allowed_actions(request.user, statement),
             "moves": workflow.statement_moves(request.user, statement),
             "sections": Statement.SECTIONS,
+            "review_parts": [
+                (name, heading, text)
+                for (name, _), (heading, text) in zip(
+                    Statement.SECTIONS, statement.sections(), strict=True
+                )
+            ],
             "agenda_items": list(
                 statement.agenda_items.select_related("meeting", "decision").order_by(
                     "meeting__date"
                 )
             ),
             "review_comments": selectors.latest_review_comments(statement),
+            "changes": selectors.changes_since_review(statement),
             "archived": list(
                 StoredDocument.objects.filter(decision__item__statement=statement).order_by("kind")
             ),
@@ -174,12 +181,14 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             draft = None
         else:
             editor = StatementEditor(statement)
+    review_comments = selectors.latest_review_comments(statement)
     return render(
         request,
         "remiss/statement_edit.html",
         {
             "statement": statement,
-            "review_comments": selectors.latest_review_comments(statement),
+            "review_comments": review_comments,
+            "anchored": selectors.comments_by_anchor(review_comments),
             "editor": editor,
             "conflict": conflict,
             "conflict_text": conflict and _conflict_text(conflict),

@@ -75,7 +75,8 @@ def test_the_whole_journey(browser, live_server, seeded, run_tasks, assert_acces
     officer.get_by_role("button", name="Lämna till granskning").click()
     director.goto(statement_url)
     check(director, name="journey-review")
-    director.get_by_role("button", name="Signera").click()
+    director.get_by_role("link", name="Signera utlåtandet").click()
+    director.get_by_role("button", name="Signera version").click()
     assert "signerat" in message(director)
 
     # The secretary holds the meeting and records the decision, justified at once.

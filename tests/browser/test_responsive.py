@@ -63,6 +63,7 @@ def journey_pages(draft) -> dict[str | None, list[tuple[str, str]]]:
     sent = Remiss.objects.exclude(pk=answered.pk).get()
     old_meeting = Meeting.objects.exclude(pk=meeting.pk).get()
     statement = draft.pk
+    reviewed = _returned_and_resubmitted(sodermalm, answered.sender, officer)
     return {
         None: [
             ("login", reverse("login")),
@@ -87,8 +88,13 @@ def journey_pages(draft) -> dict[str | None, list[tuple[str, str]]]:
             ),
             ("search", reverse("search") + "?q=säkerhetsprogram"),
             ("help", reverse("help")),
+            ("notices", reverse("notices")),
         ],
-        "direktor": [("inbox-director", reverse("start"))],
+        "direktor": [
+            ("inbox-director", reverse("start")),
+            ("statement-review", reverse("statement", args=[reviewed.pk])),
+            ("statement-sign", reverse("statement_sign", args=[reviewed.pk])),
+        ],
         "sekreterare": [
             ("inbox-secretary", reverse("start")),
             ("meetings", reverse("meetings")),
@@ -108,6 +114,44 @@ def journey_pages(draft) -> dict[str | None, list[tuple[str, str]]]:
             ("compilation", reverse("compilation", args=[answered.pk])),
         ],
     }
+
+
+def _returned_and_resubmitted(organisation, sender, officer):
+    """A statement in review again after a return, with long text: the review form beside
+    each part, and the changes since the return."""
+    director = get_user_model().objects.get(username="direktor")
+    remiss = Remiss.objects.create(
+        sender=sender,
+        registration_number="KS 2026/999",
+        title="Granskas igen",
+        sent_on=datetime.date.today(),
+        deadline=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    recipient = Recipient.objects.create(remiss=remiss, organisation=organisation)
+    statement = drafting.start_statement(recipient=recipient, user=officer)
+    workflow.submit(statement=statement, user=officer)
+    workflow.return_to_draft(
+        statement=statement,
+        user=director,
+        comment=LONG_NOTE,
+        section_comments={"summary": LONG_WORD, "proposals": "Fler punkter."},
+    )
+    statement.refresh_from_db()
+    drafting.save_statement(
+        statement=statement,
+        user=officer,
+        base_version=statement.version,
+        text=drafting.StatementText(
+            title=statement.title,
+            reference_line=statement.reference_line,
+            addressed_to=statement.addressed_to,
+            date=statement.date,
+            phone=statement.phone,
+            sections={"summary": LONG_NOTE, "background": LONG_WORD},
+            proposals=["Nämnden besvarar remissen.", LONG_WORD],
+        ),
+    )
+    return workflow.submit(statement=statement, user=officer)
 
 
 def test_every_page_fits_a_phone_and_a_laptop_without_sideways_scrolling(

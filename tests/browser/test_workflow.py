@@ -45,19 +45,20 @@ def test_from_draft_through_review_and_meeting_to_the_delivered_reply(
     assert "lämnat till granskning" in status_message(officer)
 
     director = as_user(browser, live_server, "direktor")
-    assert "Att granska:" in director.get_by_role("region", name="Att göra").inner_text()
+    assert "Att granska (1)" in director.get_by_role("region", name="Att göra (1)").inner_text()
     director.get_by_role("link", name=draft.title).first.click()
     assert_accessible(director, name="review")
     director.get_by_label("Kommentar till handläggaren").fill("Nämn övningarna.")
-    director.get_by_text("Kommentera enskilda avsnitt").click()
-    director.get_by_label("Synpunkter och förslag").fill("Skriv om krisberedskapen.")
+    director.get_by_label("Kommentar till synpunkter och förslag").fill("Skriv om krisberedskapen.")
     director.get_by_role("button", name="Returnera till handläggaren").click()
     assert "returnerat" in status_message(director)
 
     officer.goto("/")
     officer.get_by_role("link", name=draft.title).first.click()
     comments = officer.get_by_role("region", name="Kommentarer från granskningen")
-    assert "Skriv om krisberedskapen." in comments.inner_text()
+    assert "Nämn övningarna." in comments.inner_text()
+    beside = officer.get_by_role("complementary", name="Granskningskommentar till synpunkter")
+    assert "Skriv om krisberedskapen." in beside.inner_text()
     officer.get_by_label("Synpunkter och förslag", exact=True).fill(
         "Förvaltningen föreslår fler övningar i krisberedskap."
     )
@@ -66,7 +67,10 @@ def test_from_draft_through_review_and_meeting_to_the_delivered_reply(
     officer.get_by_role("button", name="Lämna till granskning").click()
 
     director.goto(statement_url)
-    director.get_by_role("button", name="Signera").click()
+    changes = director.get_by_role("region", name="Ändringar sedan granskningen")
+    assert "fler övningar" in changes.inner_text()
+    director.get_by_role("link", name="Signera utlåtandet").click()
+    director.get_by_role("button", name="Signera version").click()
     assert "signerat" in status_message(director)
     statement = Statement.objects.get(pk=draft.pk)
     assert (statement.status, statement.signer_title) == ("ready", "Stadsdelsdirektör")
