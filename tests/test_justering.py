@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -166,6 +167,11 @@ class TestWhoJustifies:
             signature.delete()
         with pytest.raises(TypeError):
             JustificationSignature.objects.all().delete()
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE remiss_justificationsignature SET signed_at = %s", [at(D(2019, 12, 12), 18)]
+            )
+        assert JustificationSignature.objects.get().signed_at == moment
         assert MeetingEvent.objects.filter(action=Action.JUSTIFICATION_SIGNED).count() == 1
 
 
