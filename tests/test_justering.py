@@ -227,6 +227,29 @@ class TestClosedMinutes:
             )
         assert meeting.items.count() == 1
 
+    def test_while_a_paragraph_is_being_justified_at_once_the_meeting_does_not_change(
+        self, on_agenda, sekreterare, ordforande, justerare
+    ):
+        meeting = on_agenda.meeting
+        decision = workflow.record_decision(
+            item=on_agenda, user=sekreterare, record=adopted(immediate=True)
+        )
+        sign_paragraph(decision, ordforande)
+
+        with pytest.raises(workflow.TransitionError, match="omedelbara justeringen av § 1 pågår"):
+            workflow.change_meeting_details(
+                meeting=meeting, user=sekreterare, reason="Fel plats.", place="Annat rum"
+            )
+        with pytest.raises(workflow.TransitionError, match="pågår"):
+            workflow.correct_decision(
+                decision=decision, user=sekreterare, reason="Fel.", record=adopted(text="Ny")
+            )
+        assert Meeting.objects.get().place == "Södermalmsrummet"
+
+        # Another paragraph can still be added and decided: it is not what they signed.
+        workflow.add_agenda_item(meeting=meeting, user=sekreterare, title="Anmälan av skrivelser")
+        assert sign_paragraph(decision, justerare) is True
+
 
 def _another_signed_statement(sodermalm, handlaggare, direktor) -> Statement:
     from remiss import drafting
