@@ -1254,7 +1254,7 @@ def _open_meeting(meeting: Meeting, user: User) -> Meeting:
         .select_related("decision__item")
         .first()
     )
-    if signing_now is not None:
+    if signing_now is not None and signing_now.decision is not None:
         # What the chair or a justerare has signed must stay what the others sign.
         raise TransitionError(
             f"Den omedelbara justeringen av § {signing_now.decision.item.number} pågår; "
