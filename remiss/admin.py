@@ -15,8 +15,10 @@ from remiss.models import (
     Delegation,
     ExtensionRequest,
     FocusAreaView,
+    JustificationSignature,
     Meeting,
     Membership,
+    Notice,
     Organisation,
     OutgoingMail,
     PreparationStep,
@@ -230,6 +232,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(JustificationSignature)
+class JustificationSignatureAdmin(ReadOnlyAdmin):
+    """Justeringar: signed in the portal by the chair and the justerare themselves."""
+
+    list_display = ["meeting", "decision", "user", "signed_at", "method", "sha256"]
+    list_select_related = ["meeting__organisation", "decision__item", "user"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """Anslag: posted by the justification, taken down by the daily job."""
+
+    list_display = ["meeting", "paragraphs", "posted_on", "appeal_ends", "takes_down_on"]
+    list_select_related = ["meeting__organisation"]
 
 
 @admin.register(ExtensionRequest)

@@ -1281,10 +1281,7 @@ def _sign(
         MeetingEvent.Action.JUSTIFICATION_SIGNED,
         user=user,
         item=item,
-        changes={
-            "justering": ["", f"{_name(user)} justerade {what}"],
-            "SHA-256": ["", confirmation.sha256],
-        },
+        changes={"justering": ["", f"{_name(user)} justerade {what}"]},
     )
     return signature
 
@@ -1678,6 +1675,19 @@ def _open_meeting(meeting: Meeting, user: User) -> Meeting:
     _require_secretary(user, meeting)
     locked = Meeting.objects.select_for_update().select_related("organisation").get(pk=meeting.pk)
     _require_open_minutes(locked)
+    signing_now = (
+        JustificationSignature.objects.filter(
+            meeting=locked, decision__isnull=False, decision__justified_on__isnull=True
+        )
+        .select_related("decision__item")
+        .first()
+    )
+    if signing_now is not None and signing_now.decision is not None:
+        # What the chair or a justerare has signed must stay what the others sign.
+        raise TransitionError(
+            f"Den omedelbara justeringen av § {signing_now.decision.item.number} pågår; "
+            "sammanträdet kan ändras när den är klar."
+        )
     return locked
 
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -166,6 +167,11 @@ class TestWhoJustifies:
             signature.delete()
         with pytest.raises(TypeError):
             JustificationSignature.objects.all().delete()
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE remiss_justificationsignature SET signed_at = %s", [at(D(2019, 12, 12), 18)]
+            )
+        assert JustificationSignature.objects.get().signed_at == moment
         assert MeetingEvent.objects.filter(action=Action.JUSTIFICATION_SIGNED).count() == 1
 
 
@@ -220,6 +226,29 @@ class TestClosedMinutes:
                 decision=decision, user=sekreterare, reason="Sent.", record=adopted(text="Ny")
             )
         assert meeting.items.count() == 1
+
+    def test_while_a_paragraph_is_being_justified_at_once_the_meeting_does_not_change(
+        self, on_agenda, sekreterare, ordforande, justerare
+    ):
+        meeting = on_agenda.meeting
+        decision = workflow.record_decision(
+            item=on_agenda, user=sekreterare, record=adopted(immediate=True)
+        )
+        sign_paragraph(decision, ordforande)
+
+        with pytest.raises(workflow.TransitionError, match="omedelbara justeringen av § 1 pågår"):
+            workflow.change_meeting_details(
+                meeting=meeting, user=sekreterare, reason="Fel plats.", place="Annat rum"
+            )
+        with pytest.raises(workflow.TransitionError, match="pågår"):
+            workflow.correct_decision(
+                decision=decision, user=sekreterare, reason="Fel.", record=adopted(text="Ny")
+            )
+        assert Meeting.objects.get().place == "Södermalmsrummet"
+
+        # Another paragraph can still be added and decided: it is not what they signed.
+        workflow.add_agenda_item(meeting=meeting, user=sekreterare, title="Anmälan av skrivelser")
+        assert sign_paragraph(decision, justerare) is True
 
 
 def _another_signed_statement(sodermalm, handlaggare, direktor) -> Statement:

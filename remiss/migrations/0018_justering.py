@@ -5,6 +5,49 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+
+# A justering is append-only in the database too, as the event log is (0002): an UPDATE of a
+# signature is refused whoever sends it.
+SQLITE_CREATE = """
+CREATE TRIGGER remiss_justificationsignature_no_update
+BEFORE UPDATE ON remiss_justificationsignature
+BEGIN
+    SELECT RAISE(ABORT, 'remiss_justificationsignature is append-only');
+END;
+"""
+SQLITE_DROP = "DROP TRIGGER IF EXISTS remiss_justificationsignature_no_update;"
+POSTGRES_CREATE = """
+CREATE FUNCTION remiss_justificationsignature_refuse_update() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'remiss_justificationsignature is append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER remiss_justificationsignature_no_update
+BEFORE UPDATE ON remiss_justificationsignature
+FOR EACH ROW EXECUTE FUNCTION remiss_justificationsignature_refuse_update();
+"""
+POSTGRES_DROP = """
+DROP TRIGGER IF EXISTS remiss_justificationsignature_no_update ON remiss_justificationsignature;
+DROP FUNCTION IF EXISTS remiss_justificationsignature_refuse_update();
+"""
+
+
+def create_trigger(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute(SQLITE_CREATE)
+    elif vendor == "postgresql":
+        schema_editor.execute(POSTGRES_CREATE)
+
+
+def drop_trigger(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute(SQLITE_DROP)
+    elif vendor == "postgresql":
+        schema_editor.execute(POSTGRES_DROP)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -95,4 +138,5 @@ class Migration(migrations.Migration):
             model_name='notice',
             constraint=models.CheckConstraint(condition=models.Q(('posted_on__gte', models.F('justified_on')), ('appeal_ends__gt', models.F('posted_on')), ('takes_down_on__gt', models.F('appeal_ends'))), name='notice_dates_in_order'),
         ),
+        migrations.RunPython(create_trigger, drop_trigger),
     ]
