@@ -92,11 +92,14 @@ def compose(template: str, context: dict) -> tuple[str, str]:
     return single_line(subject), body.strip() + "\n"
 
 
-def send(template: str, recipients, context: dict) -> Mailing:
-    """Order one message to the people with an address, in the caller's transaction."""
+def send(template: str, recipients, context: dict, *, also: list[str] | None = None) -> Mailing:
+    """Order one message to the people with an address, in the caller's transaction; `also`
+    names addresses without an account (an outside instans' kontaktadress)."""
     people = list({user.pk: user for user in recipients}.values())
     mailing = partition(people)
-    addresses = sorted({user.email for user in people if user.email})
+    extra = sorted({address for address in also or [] if address})
+    mailing.mailed += extra
+    addresses = sorted({user.email for user in people if user.email} | set(extra))
     if not addresses or _quiet.get():
         return mailing
     subject, body = compose(template, context)
@@ -200,7 +203,23 @@ def declined(recipient: Recipient, actor) -> Mailing:
     )
 
 
-def remiss_received(recipient: Recipient) -> Mailing:
+def remiss_received(recipient: Recipient, reply_token: str = "") -> Mailing:
+    """The remiss to answer: to the contacts in the portal, or, for an instans outside the
+    municipality, to its kontaktadress with the public page and its personal reply link."""
+    if recipient.organisation.is_outside:
+        return send(
+            "remiss_received_outside",
+            [],
+            {
+                "recipient": recipient,
+                "remiss": recipient.remiss,
+                "url": link("public_remiss", recipient.remiss_id),
+                "reply_url": link("reply_link", recipient.remiss_id, reply_token)
+                if reply_token
+                else "",
+            },
+            also=[recipient.organisation.contact_email],
+        )
     return send(
         "remiss_received",
         contacts(recipient.organisation_id),
@@ -209,6 +228,92 @@ def remiss_received(recipient: Recipient) -> Mailing:
             "remiss": recipient.remiss,
             "url": link("recipient", recipient.pk),
         },
+    )
+
+
+def _case_people(recipient: Recipient) -> tuple[list, list[str]]:
+    """Who works on the recipient's case: its contacts and the statement's handläggare, and
+    the kontaktadress of an outside instans."""
+    people = list(contacts(recipient.organisation_id))
+    statement = Statement.objects.filter(recipient=recipient).select_related("case_officer").first()
+    if statement is not None:
+        people.append(statement.case_officer)
+    return people, [
+        recipient.organisation.contact_email
+    ] if recipient.organisation.is_outside else []
+
+
+def _case_url(recipient: Recipient) -> str:
+    if recipient.organisation.is_outside:
+        return link("public_remiss", recipient.remiss_id)
+    return link("recipient", recipient.pk)
+
+
+def remiss_changed(recipient: Recipient, changes: list[str]) -> Mailing:
+    """Remissen ändrad: what changed, to everyone still answering it."""
+    people, also = _case_people(recipient)
+    return send(
+        "remiss_changed",
+        people,
+        {
+            "recipient": recipient,
+            "remiss": recipient.remiss,
+            "changes": changes,
+            "url": _case_url(recipient),
+        },
+        also=also,
+    )
+
+
+def remiss_recalled(recipient: Recipient) -> Mailing:
+    people, also = _case_people(recipient)
+    return send(
+        "remiss_recalled",
+        people,
+        {"recipient": recipient, "remiss": recipient.remiss, "url": _case_url(recipient)},
+        also=also,
+    )
+
+
+def round_closed(recipient: Recipient) -> Mailing:
+    people, also = _case_people(recipient)
+    return send(
+        "round_closed",
+        people,
+        {"recipient": recipient, "remiss": recipient.remiss, "url": _case_url(recipient)},
+        also=also,
+    )
+
+
+def reply_registered(recipient: Recipient, reply) -> Mailing:
+    """An outside instans' reply is in: the sender's coordinators are told (and the instans,
+    when it sent the reply itself, gets a receipt)."""
+    context = {
+        "recipient": recipient,
+        "remiss": recipient.remiss,
+        "reply": reply,
+        "url": link("remiss_status", recipient.remiss_id),
+    }
+    coordinators = members_with_role(recipient.remiss.sender_id, Membership.Role.REMISS_COORDINATOR)
+    mailing = send("reply_received", coordinators, context)
+    if reply.channel == reply.Channel.LINK and recipient.organisation.contact_email:
+        mailing += send(
+            "reply_receipt",
+            [],
+            {**context, "url": link("public_reply", recipient.remiss_id, recipient.pk)},
+            also=[recipient.organisation.contact_email],
+        )
+    return mailing
+
+
+def reply_to_outside_sender(recipient: Recipient, document_url: str) -> Mailing:
+    """Expediera to a remittent outside the municipality (a ministry, a region): kommunstyrelsen's
+    decided reply, as the archived PDF/A at its public address, to the remittent's address."""
+    return send(
+        "reply_to_remittent",
+        [],
+        {"recipient": recipient, "remiss": recipient.remiss, "url": document_url},
+        also=[recipient.remiss.sender.contact_email],
     )
 
 

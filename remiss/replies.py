@@ -13,6 +13,7 @@ from remiss.models import (
     Ballot,
     Decision,
     FocusAreaView,
+    ReceivedReply,
     Recipient,
     Statement,
     StoredDocument,
@@ -30,6 +31,7 @@ class Reply:
     focus_area_views: list[FocusAreaView] = field(default_factory=list)
     statement_attachments: list = field(default_factory=list)
     archived: list[StoredDocument] = field(default_factory=list)
+    received: ReceivedReply | None = None  # an outside instans' reply, registered as it came
 
     def context(self) -> dict:
         """The names the reply templates use."""
@@ -41,6 +43,7 @@ class Reply:
             "focus_area_views": self.focus_area_views,
             "statement_attachments": self.statement_attachments,
             "archived": self.archived,
+            "received": self.received,
         }
 
 
@@ -54,7 +57,8 @@ def read(recipient: Recipient, *, ready_documents_only: bool = False) -> Reply:
         .first()
     )
     if statement is None:
-        return Reply(recipient=recipient, statement=None, decision=None)
+        received = ReceivedReply.objects.filter(recipient=recipient).first()
+        return Reply(recipient=recipient, statement=None, decision=None, received=received)
     decision = (
         Decision.objects.final()
         .justified()

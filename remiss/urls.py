@@ -159,6 +159,21 @@ urlpatterns = [
         name="extension_decide",
     ),
     path("remisser/<int:pk>/paminn/", sender.remind, name="remind"),
+    path("remisser/<int:pk>/andra/", sender.remiss_change, name="remiss_change"),
+    path(
+        "remisser/<int:pk>/lagg-till-instanser/",
+        sender.remiss_add_recipients,
+        name="remiss_add_recipients",
+    ),
+    path("remisser/<int:pk>/aterkalla/", sender.remiss_recall, name="remiss_recall"),
+    path("remisser/<int:pk>/avsluta/", sender.remiss_close, name="remiss_close"),
+    path(
+        "remisser/<int:pk>/instanser/<int:recipient_pk>/registrera-svar/",
+        sender.reply_register,
+        name="reply_register",
+    ),
+    path("remisser/inkommen/", sender.incoming_create, name="incoming_create"),
+    path("arenden/<int:pk>/skicka-vidare/", sender.forward, name="forward"),
     path("remisser/<int:pk>/svar/<int:recipient_pk>/", sender.reply_detail, name="reply"),
     path("remisser/<int:pk>/sammanstallning/", compilation.compilation, name="compilation"),
     path(
@@ -183,6 +198,12 @@ urlpatterns = [
         public.public_reply,
         name="public_reply",
     ),
+    path(
+        "offentligt/remisser/<int:pk>/svar/<int:recipient_pk>/inkommet/",
+        public.public_received_reply,
+        name="public_received_reply",
+    ),
+    path("offentligt/remisser/<int:pk>/svara/<str:token>/", public.reply_link, name="reply_link"),
     path("offentligt/handlingar/<int:pk>/", public.public_document, name="public_document"),
     path("offentligt/sammantraden/<int:pk>/", public.public_meeting, name="public_meeting"),
     path(

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from remiss import compare, drafting, numbers, permissions, replies, selectors, uploads, workflow
 from remiss.forms.statements import StatementEditor
 from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
-from remiss.models import AutosavedDraft, Statement, StatementVersion, StoredDocument
+from remiss.models import AutosavedDraft, Membership, Statement, StatementVersion, StoredDocument
 
 
 @login_required
@@ -40,6 +40,11 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "today": timezone.localdate(),
             "events": list(recipient.events.timeline()),
+            "forwarded": list(recipient.forwarded_remisses.with_answer_counts()),
+            "may_forward": recipient.status == recipient.Status.AWAITING
+            and remiss.sender.is_outside
+            and Membership.Role.REMISS_COORDINATOR
+            in permissions.roles_in(request.user, recipient.organisation_id),
         },
     )
 
