@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from programs.models import FocusArea
 from remiss import markup
-from remiss.models import FocusAreaView, Recipient, Remiss, Statement, StoredDocument
+from remiss.models import (
+    FocusAreaView,
+    ReceivedReply,
+    Recipient,
+    Remiss,
+    Statement,
+    StoredDocument,
+)
 from remiss.pdf import safe_filename
 
 Status = Recipient.Status
@@ -58,6 +65,7 @@ class Reply:
     statement: Statement | None
     views: list[FocusAreaView]
     document: StoredDocument | None = None  # the archived reply PDF, once rendered
+    received: ReceivedReply | None = None  # an outside instans' reply, registered as it came
 
     @property
     def organisation(self):
@@ -204,6 +212,14 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
             statement_of[delivered.pk] = statement
 
     documents = _reply_documents(remiss) if statement_of else {}
+    delivered = [
+        r.pk for r in recipients if r.status == Status.DELIVERED and r.pk not in statement_of
+    ]
+    received = (
+        {r.recipient_id: r for r in ReceivedReply.objects.filter(recipient_id__in=delivered)}
+        if delivered
+        else {}
+    )
     replies = [
         Reply(
             recipient=recipient,
@@ -212,6 +228,7 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
             if recipient.pk in statement_of
             else [],
             document=documents.get(recipient.pk),
+            received=received.get(recipient.pk),
         )
         for recipient in recipients
         if recipient.status == Status.DELIVERED

@@ -128,15 +128,54 @@ def _in_words(date: datetime.date | None) -> str:
     return deadlines.in_words(date) if date else ""
 
 
+def round_preparation(recipient: Recipient) -> str:
+    """Beredning generated from the round (issue 16): for a case that was sent on to nämnder,
+    bolag and outside instanser, who was asked, who answered, who declined and who did not
+    answer, as an utlåtande says it ("… har ej inkommit med svar"). Empty when the case was
+    not sent on."""
+    sentences = []
+    for remiss in recipient.forwarded_remisses.order_by("sent_on", "pk"):
+        asked = list(remiss.recipients.select_related("organisation").order_by("pk"))
+        if not asked:
+            continue
+        names = sorted((r.organisation.name for r in asked), key=str.casefold)
+        sentences.append(
+            f"Ärendet har remitterats till {_join(names)} (dnr {remiss.registration_number})."
+        )
+        by_status: dict[str, list[str]] = {}
+        for r in asked:
+            by_status.setdefault(r.status, []).append(r.organisation.name)
+        for status, names in by_status.items():
+            names.sort(key=str.casefold)
+            Status = Recipient.Status
+            if status == Status.DELIVERED:
+                sentences.append(f"Svar har inkommit från {_join(names)}.")
+            elif status == Status.DECLINED:
+                sentences.append(f"{_join(names)} har avstått från att svara.")
+            elif status == Status.NOT_RECEIVED:
+                sentences.append(f"{_join(names)} har ej inkommit med svar.")
+            elif status == Status.AWAITING:
+                sentences.append(f"Svar inväntas från {_join(names)}.")
+        if remiss.withdrawn_on:
+            sentences.append(f"Remissen återkallades {remiss.withdrawn_on:%Y-%m-%d}.")
+    return " ".join(sentences)
+
+
 # Writing ------------------------------------------------------------------------------------
 
 
 def reference_line_for(recipient: Recipient) -> str:
-    sender = recipient.remiss.sender
+    remiss = recipient.remiss
+    sender = remiss.sender
     name = sender.name
     if sender.kind in (Organisation.Kind.EXECUTIVE_BOARD, Organisation.Kind.SPECIALIST_BOARD):
         name = name[0].lower() + name[1:]  # "kommunstyrelsen", "socialnämnden"
-    return f"Svar på remiss från {name}, dnr {recipient.remiss.registration_number}"
+    line = f"Svar på remiss från {name}, dnr {remiss.registration_number}"
+    if remiss.reference:
+        line += f" ({remiss.reference})"
+    if remiss.subject_line:
+        line += f": {remiss.subject_line}"
+    return line
 
 
 def standard_proposal(organisation: Organisation) -> str:
@@ -167,7 +206,10 @@ def start_statement(*, recipient: Recipient, user: User) -> Statement:
         recipient=recipient,
         case_officer=user,
         phone=membership.phone if membership else "",
-        addressed_to=organisation.name,
+        # A reply to a remittent outside the municipality (a ministry) is addressed to it.
+        addressed_to=recipient.remiss.sender.name
+        if recipient.remiss.sender.is_outside
+        else organisation.name,
         date=timezone.localdate(),
         title=recipient.remiss.title,
         reference_line=reference_line_for(recipient),

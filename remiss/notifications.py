@@ -190,7 +190,14 @@ def delivered(recipient: Recipient) -> Mailing:
             [statement.case_officer],
             {**context, "url": link("statement", statement.pk)},
         )
-    coordinators = members_with_role(recipient.remiss.sender_id, Membership.Role.REMISS_COORDINATOR)
+    sender = recipient.remiss.sender
+    if sender.is_outside:
+        # Expediera to a remittent outside the municipality: the reply at its public address,
+        # where the archived PDF/A (protokollsutdrag and utlåtande) is published.
+        return mailing + reply_to_outside_sender(
+            recipient, link("public_reply", recipient.remiss_id, recipient.pk)
+        )
+    coordinators = members_with_role(sender.pk, Membership.Role.REMISS_COORDINATOR)
     return mailing + send("reply_received", coordinators, {**context, "url": link("start")})
 
 
