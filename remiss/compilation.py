@@ -212,12 +212,12 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
             statement_of[delivered.pk] = statement
 
     documents = _reply_documents(remiss) if statement_of else {}
-    delivered = [
+    from_outside = [
         r.pk for r in recipients if r.status == Status.DELIVERED and r.pk not in statement_of
     ]
     received = (
-        {r.recipient_id: r for r in ReceivedReply.objects.filter(recipient_id__in=delivered)}
-        if delivered
+        {r.recipient_id: r for r in ReceivedReply.objects.filter(recipient_id__in=from_outside)}
+        if from_outside
         else {}
     )
     replies = [
