@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from programs.models import FocusArea
 from remiss import deadlines, permissions, workflow
+from remiss.compilation import swedish_sort_key
 from remiss.models import (
     Attachment,
     AutosavedDraft,
@@ -138,24 +139,23 @@ def round_preparation(recipient: Recipient) -> str:
         asked = list(remiss.recipients.select_related("organisation").order_by("pk"))
         if not asked:
             continue
-        names = sorted((r.organisation.name for r in asked), key=str.casefold)
+        names = sorted((r.organisation.name for r in asked), key=swedish_sort_key)
         sentences.append(
             f"Ärendet har remitterats till {_join(names)} (dnr {remiss.registration_number})."
         )
         by_status: dict[str, list[str]] = {}
         for r in asked:
             by_status.setdefault(r.status, []).append(r.organisation.name)
-        for status, names in by_status.items():
-            names.sort(key=str.casefold)
-            Status = Recipient.Status
-            if status == Status.DELIVERED:
-                sentences.append(f"Svar har inkommit från {_join(names)}.")
-            elif status == Status.DECLINED:
-                sentences.append(f"{_join(names)} har avstått från att svara.")
-            elif status == Status.NOT_RECEIVED:
-                sentences.append(f"{_join(names)} har ej inkommit med svar.")
-            elif status == Status.AWAITING:
-                sentences.append(f"Svar inväntas från {_join(names)}.")
+        Status = Recipient.Status
+        for status, sentence in [
+            (Status.DELIVERED, "Svar har inkommit från {names}."),
+            (Status.DECLINED, "{names} har avstått från att svara."),
+            (Status.NOT_RECEIVED, "{names} har ej inkommit med svar."),
+            (Status.AWAITING, "Svar inväntas från {names}."),
+        ]:
+            if status in by_status:
+                names = sorted(by_status[status], key=swedish_sort_key)
+                sentences.append(sentence.format(names=_join(names)))
         if remiss.withdrawn_on:
             sentences.append(f"Remissen återkallades {remiss.withdrawn_on:%Y-%m-%d}.")
     return " ".join(sentences)

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from remiss import sending, workflow
+from remiss import drafting, sending, workflow
 from remiss.models import Membership as M
 from remiss.models import (
     Organisation,
@@ -428,3 +428,168 @@ class TestOutsideReplies:
         assert response.status_code == 200 and "error-summary" in response.content.decode()
         polisen_recipient.refresh_from_db()
         assert polisen_recipient.status == R.AWAITING and not ReceivedReply.objects.exists()
+
+
+# Remisses from outside, and kommunstyrelsen's own reply ---------------------------------------
+
+
+@pytest.fixture
+def ministry(db) -> Organisation:
+    return make_organisation(
+        "Finansdepartementet",
+        Organisation.Kind.STATE_AUTHORITY,
+        contact_email="fi.remissvar@example.org",
+    )
+
+
+def register(ks, user, ministry, *, deadline_days: int = 90) -> Recipient:
+    today = timezone.localdate()
+    return sending.register_incoming(
+        new=sending.NewIncoming(
+            remittent=ministry,
+            registration_number="Fi2026/04711",
+            reference="SOU 2026:14",
+            title="Kommunernas beredskap",
+            description="",
+            received_on=today,
+            deadline=today + datetime.timedelta(days=deadline_days),
+            own_number="KS 2026/1234",
+            attachments=[],
+        ),
+        organisation=ks,
+        user=user,
+    )
+
+
+class TestFromOutside:
+    def test_an_incoming_remiss_is_kommunstyrelsens_case_and_public(
+        self, client, ks, ks_samordnare, ministry
+    ):
+        case = register(ks, ks_samordnare, ministry)
+        assert case.organisation == ks and case.status == R.AWAITING
+        assert case.remiss.sender == ministry and case.remiss.reference == "SOU 2026:14"
+        assert actions(case) == [A.RECEIVED]
+        page = client.get(reverse("public_remiss", args=[case.remiss.pk])).content.decode()
+        assert "SOU 2026:14" in page and "Finansdepartementet" in page
+
+    def test_a_remittent_inside_the_municipality_or_a_second_registration_is_refused(
+        self, ks, ks_samordnare, ministry, sodermalm
+    ):
+        register(ks, ks_samordnare, ministry)
+        with pytest.raises(sending.SendingError, match="finns redan"):
+            register(ks, ks_samordnare, ministry)
+        with pytest.raises(sending.SendingError, match="hör till kommunen"):
+            register(ks, ks_samordnare, sodermalm)
+        assert Recipient.objects.filter(organisation=ks).count() == 1
+
+    def test_the_suggested_deadline_leaves_two_weeks_before_the_last_meeting_in_time(
+        self, ks, ks_samordnare, ministry
+    ):
+        from remiss.models import Meeting
+
+        case = register(ks, ks_samordnare, ministry, deadline_days=90)
+        today = timezone.localdate()
+        without_meeting = sending.suggested_deadline(case, today=today)
+        assert without_meeting <= case.deadline - datetime.timedelta(days=28)
+        meeting_day = today + datetime.timedelta(days=60)
+        Meeting.objects.create(organisation=ks, date=meeting_day, starts_at=datetime.time(9))
+        suggested = sending.suggested_deadline(case, today=today)
+        assert suggested <= meeting_day - datetime.timedelta(days=14)
+        assert suggested >= meeting_day - datetime.timedelta(days=17)  # at most a weekend back
+
+    def test_forwarding_sends_kommunstyrelsens_own_remiss_with_an_earlier_deadline(
+        self, ks, ks_samordnare, ministry, sodermalm, kungsholmen, handlaggare
+    ):
+        case = register(ks, ks_samordnare, ministry)
+        with pytest.raises(sending.SendingError, match="före Finansdepartementets svarsdatum"):
+            sending.forward_remiss(
+                case=case,
+                user=ks_samordnare,
+                registration_number="KS 2026/1234",
+                deadline=case.deadline + datetime.timedelta(days=1),
+                description="",
+                recipients=[sodermalm],
+            )
+        remiss, _ = sending.forward_remiss(
+            case=case,
+            user=ks_samordnare,
+            registration_number="KS 2026/1234",
+            deadline=case.deadline - datetime.timedelta(days=30),
+            description="Kommunstyrelsen remitterar utredningen.",
+            recipients=[sodermalm, kungsholmen],
+        )
+        assert remiss.sender == ks and remiss.forwarded_from == case
+        assert remiss.reference == "SOU 2026:14"
+        assert actions(case) == [A.RECEIVED, A.FORWARDED]
+        assert mails("remiss_received") == [["handlaggare@example.org"]]
+
+    def test_the_beredning_says_who_was_asked_answered_declined_and_did_not_answer(
+        self, ks, ks_samordnare, ministry, sodermalm, kungsholmen
+    ):
+        bromma = make_organisation("Bromma stadsdelsnämnd")
+        farsta = make_organisation("Farsta stadsdelsnämnd")
+        case = register(ks, ks_samordnare, ministry)
+        remiss, _ = sending.forward_remiss(
+            case=case,
+            user=ks_samordnare,
+            registration_number="KS 2026/1234",
+            deadline=case.deadline - datetime.timedelta(days=30),
+            description="",
+            recipients=[sodermalm, kungsholmen, bromma, farsta],
+        )
+        now = timezone.now()
+        remiss.recipients.filter(organisation=sodermalm).update(
+            status=R.DELIVERED, delivered_at=now
+        )
+        remiss.recipients.filter(organisation=kungsholmen).update(
+            status=R.DECLINED, declined_reason="Berörs inte."
+        )
+        remiss.recipients.filter(organisation=bromma).update(status=R.NOT_RECEIVED)
+
+        assert drafting.round_preparation(case) == (
+            "Ärendet har remitterats till Bromma stadsdelsnämnd, Farsta stadsdelsnämnd, "
+            "Kungsholmens stadsdelsnämnd och Södermalms stadsdelsnämnd (dnr KS 2026/1234). "
+            "Svar har inkommit från Södermalms stadsdelsnämnd. "
+            "Kungsholmens stadsdelsnämnd har avstått från att svara. "
+            "Bromma stadsdelsnämnd har ej inkommit med svar. "
+            "Svar inväntas från Farsta stadsdelsnämnd."
+        )
+
+    def test_kommunstyrelsens_reply_is_addressed_to_the_ministry_and_names_the_sou(
+        self, ks, ks_samordnare, ministry
+    ):
+        writer = make_user("ks_handl", ks, M.Role.CASE_OFFICER)
+        case = register(ks, ks_samordnare, ministry)
+        statement = drafting.start_statement(recipient=case, user=writer)
+        assert statement.addressed_to == "Finansdepartementet"
+        assert statement.reference_line == (
+            "Svar på remiss från Finansdepartementet, dnr Fi2026/04711 (SOU 2026:14)"
+        )
+
+    def test_delivery_to_an_outside_remittent_mails_its_address_the_published_reply(
+        self, ks, ks_samordnare, ministry
+    ):
+        from remiss import notifications
+
+        case = register(ks, ks_samordnare, ministry)
+        notifications.delivered(case)
+        (message,) = OutgoingMail.objects.filter(template="reply_to_remittent")
+        assert message.to == ["fi.remissvar@example.org"]
+        assert reverse("public_reply", args=[case.remiss.pk, case.pk]) in message.body
+        assert "SOU 2026:14" in message.body and "KS 2026/1234" in message.body
+
+
+class TestMotions:
+    def test_a_motion_as_subject_shows_on_the_remiss_and_in_the_reply(
+        self, client, remiss, handlaggare, sodermalm_recipient
+    ):
+        remiss.subject_kind = "motion"
+        remiss.subject_number = "2026:14"
+        remiss.subject_mover = "Anna Berg"
+        remiss.subject_party = "S"
+        remiss.save()
+        assert remiss.subject_line == "Motion 2026:14 av Anna Berg (S)"
+        page = client.get(reverse("public_remiss", args=[remiss.pk])).content.decode()
+        assert "Ärendet gäller Motion 2026:14 av Anna Berg (S)" in page
+        statement = drafting.start_statement(recipient=sodermalm_recipient, user=handlaggare)
+        assert statement.reference_line.endswith(": Motion 2026:14 av Anna Berg (S)")
