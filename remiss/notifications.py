@@ -358,6 +358,7 @@ def reminder(reminder) -> list[str]:
     recipient = reminder.recipient
     statement = Statement.objects.filter(recipient=recipient).select_related("case_officer").first()
     people = [statement.case_officer] if statement else list(contacts(recipient.organisation_id))
+    outside = [recipient.organisation.contact_email] if recipient.organisation.is_outside else []
     send(
         "reminder",
         people,
@@ -365,10 +366,11 @@ def reminder(reminder) -> list[str]:
             "reminder": reminder,
             "recipient": recipient,
             "remiss": recipient.remiss,
-            "url": link("recipient", recipient.pk),
+            "url": _case_url(recipient),
         },
+        also=outside,
     )
-    return sorted({person.email for person in people if person.email})
+    return sorted({person.email for person in people if person.email} | set(filter(None, outside)))
 
 
 def agenda_issued(issue) -> None:

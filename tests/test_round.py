@@ -20,6 +20,7 @@ from remiss.models import (
     OutgoingMail,
     ReceivedReply,
     Recipient,
+    Remiss,
     ReplyLink,
     StatusEvent,
 )
@@ -375,7 +376,7 @@ class TestOutsideReplies:
         self, client, remiss, ks, polisen_recipient, media
     ):
         token = token_of(remiss)
-        other = remiss.__class__.objects.create(
+        other = Remiss.objects.create(
             sender=ks,
             registration_number="KS 2019/2",
             title="Annan",
@@ -593,3 +594,40 @@ class TestMotions:
         assert "Ärendet gäller Motion 2026:14 av Anna Berg (S)" in page
         statement = drafting.start_statement(recipient=sodermalm_recipient, user=handlaggare)
         assert statement.reference_line.endswith(": Motion 2026:14 av Anna Berg (S)")
+
+    def test_the_coordinator_sends_a_remiss_on_a_motion(
+        self, client, ks_samordnare, sodermalm, programme
+    ):
+        client.force_login(ks_samordnare)
+        deadline = timezone.localdate() + datetime.timedelta(days=30)
+        fields = {
+            "registration_number": "KS 2026/14",
+            "title": "Motion om trygghetsvandringar",
+            "description": "",
+            "deadline": deadline.isoformat(),
+            "recipients": [sodermalm.pk],
+            "subject_kind": "motion",
+            "subject_number": "2026:14",
+            "subject_party": "S",
+        }
+        refused = client.post(reverse("remiss_create"), fields)
+        assert "Skriv vem som har lämnat motionen" in refused.content.decode()
+        client.post(reverse("remiss_create"), {**fields, "subject_mover": "Anna Berg"})
+        sent = Remiss.objects.get(registration_number="KS 2026/14")
+        assert sent.subject_line == "Motion 2026:14 av Anna Berg (S)"
+        status_page = client.get(reverse("remiss_status", args=[sent.pk])).content.decode()
+        assert "Ärendet gäller Motion 2026:14 av Anna Berg (S)" in status_page
+
+
+def test_a_reminder_reaches_an_outside_instans_at_its_contact_address(
+    current, ks_samordnare, polisen_recipient
+):
+    from remiss.models import Reminder
+
+    reminder = sending.remind(
+        recipient=polisen_recipient, kind=Reminder.Kind.MANUAL, user=ks_samordnare
+    )
+    assert reminder.addresses == "registrator.stockholm@polisen.example"
+    (message,) = OutgoingMail.objects.filter(template="reminder")
+    assert reverse("public_remiss", args=[current.pk]) in message.body
+    assert "begära anstånd i portalen" not in message.body

@@ -116,6 +116,11 @@ class SendRemissForm(forms.ModelForm):
             chosen |= set(self.fields["recipients"].queryset.filter(kind__in=GROUPS[key][1]))
         if not chosen and not self.errors:
             self.add_error("recipients", "Välj minst en remissinstans, enskilt eller som grupp.")
+        subject = [data.get(name) for name in ("subject_number", "subject_mover", "subject_party")]
+        if data.get("subject_kind") and not data.get("subject_mover"):
+            self.add_error("subject_mover", "Skriv vem som har lämnat motionen eller förslaget.")
+        elif any(subject) and not data.get("subject_kind"):
+            self.add_error("subject_kind", "Välj motion eller medborgarförslag.")
         data["all_recipients"] = sorted(chosen, key=lambda org: org.name)
         return data
 
