@@ -631,3 +631,20 @@ def test_a_reminder_reaches_an_outside_instans_at_its_contact_address(
     (message,) = OutgoingMail.objects.filter(template="reminder")
     assert reverse("public_remiss", args=[current.pk]) in message.body
     assert "begära anstånd i portalen" not in message.body
+
+
+def test_the_admin_shows_replies_and_links_but_never_edits_a_round_state(
+    client, admin_user, current, polisen_recipient
+):
+    client.force_login(admin_user)
+    for name in ["receivedreply", "replylink"]:
+        assert client.get(reverse(f"admin:remiss_{name}_changelist")).status_code == 200
+    link = ReplyLink.objects.get()
+    page = client.get(reverse("admin:remiss_replylink_change", args=[link.pk])).content.decode()
+    assert link.token_hash not in page
+    client.post(
+        reverse("admin:remiss_remiss_change", args=[current.pk]),
+        {"title": current.title, "closed_on": "2026-01-01", "withdrawn_on": "2026-01-01"},
+    )
+    current.refresh_from_db()
+    assert current.closed_on is None and current.withdrawn_on is None

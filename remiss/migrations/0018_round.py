@@ -4,7 +4,13 @@ import django.db.models.deletion
 import django.utils.timezone
 import remiss.models.sending
 from django.conf import settings
+import importlib
+
 from django.db import migrations, models
+
+# Altering the event log's action column rebuilds its table on SQLite, and the append-only
+# trigger (migrations 0002 and 0011) does not survive: it is lifted first and put back after.
+vocabulary = importlib.import_module("remiss.migrations.0011_event_vocabulary")
 
 
 class Migration(migrations.Migration):
@@ -15,6 +21,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(vocabulary.lift_trigger, vocabulary.restore_trigger),
         migrations.CreateModel(
             name='ReceivedReply',
             fields=[
@@ -214,4 +221,5 @@ class Migration(migrations.Migration):
             model_name='receivedreply',
             constraint=models.CheckConstraint(condition=models.Q(('channel', 'link'), ('registered_by__isnull', False), _connector='OR'), name='received_reply_registered_by_someone'),
         ),
+        migrations.RunPython(vocabulary.restore_trigger, vocabulary.lift_trigger),
     ]
