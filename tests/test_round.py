@@ -648,3 +648,13 @@ def test_the_admin_shows_replies_and_links_but_never_edits_a_round_state(
     )
     current.refresh_from_db()
     assert current.closed_on is None and current.withdrawn_on is None
+
+
+def test_a_statement_of_a_withdrawn_remiss_can_no_longer_be_edited_and_says_why(
+    client, remiss, ks_samordnare, started, handlaggare
+):
+    workflow.recall_remiss(remiss=remiss, user=ks_samordnare, reason="Förslaget arbetas om.")
+    client.force_login(handlaggare)
+    page = client.get(reverse("statement", args=[started.pk])).content.decode()
+    assert "Remissen är återkallad" in page and "Förslaget arbetas om." in page
+    assert client.get(reverse("statement_edit", args=[started.pk])).status_code == 403
