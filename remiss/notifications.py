@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.tasks import TaskContext, task
 from django.template import Context, engines
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
-from remiss import tasks
-from remiss.models import Membership, OutgoingMail, Recipient, Statement
+from remiss import documents, tasks
+from remiss.models import Membership, OutgoingMail, Recipient, Statement, StoredDocument
 
 logger = logging.getLogger(__name__)
 _quiet = contextvars.ContextVar("quiet", default=False)
@@ -92,9 +92,17 @@ def compose(template: str, context: dict) -> tuple[str, str]:
     return single_line(subject), body.strip() + "\n"
 
 
-def send(template: str, recipients, context: dict, *, also: list[str] | None = None) -> Mailing:
+def send(
+    template: str,
+    recipients,
+    context: dict,
+    *,
+    also: list[str] | None = None,
+    attachment: StoredDocument | None = None,
+) -> Mailing:
     """Order one message to the people with an address, in the caller's transaction; `also`
-    names addresses without an account (an outside instans' kontaktadress)."""
+    names addresses without an account (an outside instans' kontaktadress), `attachment` an
+    archived document to send with it (the message waits until it is rendered)."""
     people = list({user.pk: user for user in recipients}.values())
     mailing = partition(people)
     extra = sorted({address for address in also or [] if address})
@@ -103,7 +111,9 @@ def send(template: str, recipients, context: dict, *, also: list[str] | None = N
     if not addresses or _quiet.get():
         return mailing
     subject, body = compose(template, context)
-    mail = OutgoingMail.objects.create(template=template, to=addresses, subject=subject, body=body)
+    mail = OutgoingMail.objects.create(
+        template=template, to=addresses, subject=subject, body=body, attachment=attachment
+    )
     tasks.enqueue(send_outgoing, mail.pk)
     return mailing
 
@@ -114,8 +124,21 @@ def send_outgoing(context: TaskContext, mail_id: int) -> bool:
     return tasks.run(OutgoingMail, mail_id, _deliver, send_outgoing, tasks.worker_of(context))
 
 
+class AttachmentNotReady(Exception):
+    """The archived document to send is not rendered yet: the message tries again later."""
+
+
 def _deliver(mail: OutgoingMail) -> None:
-    send_mail(mail.subject, mail.body, None, mail.to)
+    message = EmailMessage(mail.subject, mail.body, None, mail.to)
+    if mail.attachment_id is not None:
+        document = StoredDocument.objects.get(pk=mail.attachment_id)
+        if document.state != StoredDocument.State.READY:
+            raise AttachmentNotReady(
+                f"{document} är inte arkiverad ännu; meddelandet skickas när den är klar."
+            )
+        with documents.open_verified(document) as handle:
+            message.attach(document.filename or "handling.pdf", handle.read(), "application/pdf")
+    message.send()
     OutgoingMail.objects.filter(pk=mail.pk).update(sent_at=timezone.now())
 
 
@@ -315,12 +338,26 @@ def reply_registered(recipient: Recipient, reply) -> Mailing:
 
 def reply_to_outside_sender(recipient: Recipient, document_url: str) -> Mailing:
     """Expediera to a remittent outside the municipality (a ministry, a region): kommunstyrelsen's
-    decided reply, as the archived PDF/A at its public address, to the remittent's address."""
+    decided reply, the archived PDF/A (protokollsutdrag, utlåtande and bilagor) attached, to the
+    remittent's address, with the address where it is published."""
+    reply = (
+        StoredDocument.objects.filter(
+            kind=StoredDocument.Kind.REPLY, decision__item__statement__recipient=recipient
+        )
+        .order_by("-pk")
+        .first()
+    )
     return send(
         "reply_to_remittent",
         [],
-        {"recipient": recipient, "remiss": recipient.remiss, "url": document_url},
+        {
+            "recipient": recipient,
+            "remiss": recipient.remiss,
+            "url": document_url,
+            "attached": reply is not None,
+        },
         also=[recipient.remiss.sender.contact_email],
+        attachment=reply,
     )
 
 

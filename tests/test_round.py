@@ -578,6 +578,8 @@ class TestFromOutside:
         assert message.to == ["fi.remissvar@example.org"]
         assert reverse("public_reply", args=[case.remiss.pk, case.pk]) in message.body
         assert "SOU 2026:14" in message.body and "KS 2026/1234" in message.body
+        # No decision, so no archived reply here: the mail does not claim one is attached.
+        assert message.attachment is None and "bifogat" not in message.body
 
 
 class TestMotions:

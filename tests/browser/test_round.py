@@ -15,10 +15,11 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
-from remiss import documents, drafting, workflow
+from remiss import documents, drafting, notifications, workflow
 from remiss.models import (
     Decision,
     Membership,
@@ -261,7 +262,16 @@ def test_kommunstyrelsen_runs_a_round_from_an_sou_to_its_reply_to_the_ministry(
     assert case.status == Recipient.Status.DELIVERED
     sent = OutgoingMail.objects.get(template="reply_to_remittent")
     assert sent.to == ["fi.remissvar@example.org"]
+    # The mail to the ministry carries the archived reply: it waits until the PDF is rendered.
+    assert sent.sent_at is None and sent.state == OutgoingMail.State.FAILED
     documents.render_pending(decision.pk)
+    notifications.recover(failed=True)
+    sent.refresh_from_db()
+    assert sent.sent_at is not None
+    (to_ministry,) = [m for m in mail.outbox if m.to == ["fi.remissvar@example.org"]]
+    ((filename, attached, mimetype),) = to_ministry.attachments
+    assert filename.endswith(".pdf") and mimetype == "application/pdf"
+    assert attached.startswith(b"%PDF-")
 
     # `ks` downloads the reply to the ministry: a PDF/A with the decision and the Beredning.
     page.goto(f"/arenden/{case.pk}/")
