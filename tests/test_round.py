@@ -443,18 +443,26 @@ def ministry(db) -> Organisation:
     )
 
 
-def register(ks, user, ministry, *, deadline_days: int = 90) -> Recipient:
+def register(
+    ks,
+    user,
+    ministry,
+    *,
+    deadline_days: int = 90,
+    number: str = "Fi2026/04711",
+    own: str = "KS 2026/1234",
+) -> Recipient:
     today = timezone.localdate()
     return sending.register_incoming(
         new=sending.NewIncoming(
             remittent=ministry,
-            registration_number="Fi2026/04711",
+            registration_number=number,
             reference="SOU 2026:14",
             title="Kommunernas beredskap",
             description="",
             received_on=today,
             deadline=today + datetime.timedelta(days=deadline_days),
-            own_number="KS 2026/1234",
+            own_number=own,
             attachments=[],
         ),
         organisation=ks,
@@ -660,3 +668,45 @@ def test_a_statement_of_a_withdrawn_remiss_can_no_longer_be_edited_and_says_why(
     page = client.get(reverse("statement", args=[started.pk])).content.decode()
     assert "Remissen är återkallad" in page and "Förslaget arbetas om." in page
     assert client.get(reverse("statement_edit", args=[started.pk])).status_code == 403
+
+
+def test_the_editor_beside_the_round_and_the_round_pages_do_not_grow_per_recipient(
+    client, ks, ks_samordnare, ministry
+):
+    """Bounded work per request: the same number of queries for 2 and for 12 recipients."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    M.objects.create(user=ks_samordnare, organisation=ks, role=M.Role.CASE_OFFICER)
+    bodies = [make_organisation(f"Nämnd {n:02}") for n in range(12)]
+    client.force_login(ks_samordnare)
+
+    def queries(count: int) -> dict[str, int]:
+        case = register(
+            ks, ks_samordnare, ministry, number=f"Fi2026/{count}", own=f"KS 2026/9{count}"
+        )
+        statement = drafting.start_statement(recipient=case, user=ks_samordnare)
+        remiss, _ = sending.forward_remiss(
+            case=case,
+            user=ks_samordnare,
+            registration_number=f"KS 2026/{count}",
+            deadline=case.deadline - datetime.timedelta(days=30),
+            description="",
+            recipients=bodies[:count],
+        )
+        remiss.recipients.filter(organisation__in=bodies[: count // 2]).update(
+            status=R.DELIVERED, delivered_at=timezone.now()
+        )
+        counts = {}
+        for name, url in [
+            ("editor", reverse("statement_edit", args=[statement.pk])),
+            ("add", reverse("remiss_add_recipients", args=[remiss.pk])),
+            ("status", reverse("remiss_status", args=[remiss.pk])),
+            ("case", reverse("recipient", args=[case.pk])),
+        ]:
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(url).status_code == 200
+            counts[name] = len(context.captured_queries)
+        return counts
+
+    assert queries(2) == queries(12)
