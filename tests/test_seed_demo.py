@@ -118,7 +118,8 @@ def test_it_loads_the_expected_counts(seeded):
         *[f"ersattare{n}" for n in range(2, 12)],
     }
     assert set(get_user_model().objects.values_list("username", flat=True)) == {
-        *["handlaggare", "direktor", "sekreterare", "ks", "kungsholmen", "admin"],
+        *["handlaggare", "direktor", "sekreterare", "ks", "stadsdirektor", "kungsholmen"],
+        "admin",
         *council,
     }
 

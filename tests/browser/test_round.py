@@ -53,12 +53,11 @@ def pdf_file(name: str, text: str) -> dict:
 
 
 def kommunstyrelsen_council(ks: Organisation) -> dict:
-    """Kommunstyrelsen's office and members, beside the seeded coordinator `ks`, who also
-    drafts (handläggare at stadsledningskontoret)."""
+    """Kommunstyrelsen's secretary and members, beside the seeded coordinator `ks` (who also
+    drafts) and the stadsdirektör."""
     User = get_user_model()
     people = {}
     for username, first, last, role in [
-        ("stadsdirektor", "Malin", "Ek", Role.HEAD_OF_ADMINISTRATION),
         ("ks_sekreterare", "Olof", "Berg", Role.SECRETARY),
         ("ks_ordforande", "Anna", "König", Role.CHAIR),
         ("ks_justerare", "Karl", "Lund", Role.JUSTIFIER),
@@ -68,8 +67,9 @@ def kommunstyrelsen_council(ks: Organisation) -> dict:
             username, f"{username}@example.org", "demo", first_name=first, last_name=last
         )
         Membership.objects.create(user=people[username], organisation=ks, role=role)
+    # The seed has the coordinator `ks` (who also drafts) and the stadsdirektör.
     people["ks"] = User.objects.get(username="ks")
-    Membership.objects.create(user=people["ks"], organisation=ks, role=Role.CASE_OFFICER)
+    people["stadsdirektor"] = User.objects.get(username="stadsdirektor")
     today = timezone.localdate()
     for position, (username, office) in enumerate(
         [("ks_ordforande", "chair"), ("ks_justerare", ""), ("ks_ledamot", "")], start=1

@@ -98,6 +98,18 @@ DEMO_USERS = [
     ("ordforande", "Per", "Holm", SODERMALM, Role.CHAIR, "Ordförande", ""),
     ("justerare", "Lena", "Ek", SODERMALM, Role.JUSTIFIER, "Justerare", ""),
     ("ks", "Johan", "Sund", "Kommunstyrelsen", Role.REMISS_COORDINATOR, "Remissamordnare", ""),
+    # Stadsledningskontoret also drafts kommunstyrelsen's own replies (issue 16): the
+    # coordinator writes, the stadsdirektör signs.
+    ("ks", "Johan", "Sund", "Kommunstyrelsen", Role.CASE_OFFICER, "Remissamordnare", ""),
+    (
+        "stadsdirektor",
+        "Malin",
+        "Ek",
+        "Kommunstyrelsen",
+        Role.HEAD_OF_ADMINISTRATION,
+        "Stadsdirektör",
+        "",
+    ),
     (
         "kungsholmen",
         "Nora",
