@@ -22,9 +22,11 @@ from remiss.models import (
     Organisation,
     OutgoingMail,
     PreparationStep,
+    ReceivedReply,
     Recipient,
     Reminder,
     Remiss,
+    ReplyLink,
     Statement,
     StatusEvent,
     StoredDocument,
@@ -89,9 +91,11 @@ class RemissAdmin(SimpleHistoryAdmin):
     inlines = [RecipientInline, RemissAttachmentInline]
 
     def get_readonly_fields(self, request, obj=None):
+        # Withdrawing and closing are the coordinator's recorded actions, never edits here.
+        state = ["withdrawn_on", "withdrawn_reason", "closed_on", "forwarded_from"]
         if obj is not None and obj.sent_on is not None:
-            return ["sender", "registration_number", "sent_on", "deadline"]
-        return []
+            return ["sender", "registration_number", "sent_on", "deadline", *state]
+        return state
 
 
 @admin.register(Recipient)
@@ -277,6 +281,20 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["recipient", "kind", "for_deadline", "sent_on", "sent_by"]
     list_filter = ["kind"]
     list_select_related = ["recipient__organisation", "recipient__remiss", "sent_by"]
+
+
+@admin.register(ReceivedReply)
+class ReceivedReplyAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "channel", "received_on", "registered_by", "registered_at"]
+    list_filter = ["channel"]
+    list_select_related = ["recipient__organisation", "recipient__remiss", "registered_by"]
+
+
+@admin.register(ReplyLink)
+class ReplyLinkAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "created_at", "expires_at", "used_at"]
+    exclude = ["token_hash"]
+    list_select_related = ["recipient__organisation", "recipient__remiss"]
 
 
 class JobAdmin(ReadOnlyAdmin):

@@ -23,7 +23,15 @@ from django.utils import timezone
 
 from programs.models import FocusArea
 from remiss import markup
-from remiss.models import Decision, FocusAreaView, Recipient, Remiss, Statement, StoredDocument
+from remiss.models import (
+    Decision,
+    FocusAreaView,
+    ReceivedReply,
+    Recipient,
+    Remiss,
+    Statement,
+    StoredDocument,
+)
 from remiss.pdf import safe_filename
 from remiss.replies import DecidedReply, decided_reply
 
@@ -60,6 +68,7 @@ class Reply:
     views: list[FocusAreaView]
     document: StoredDocument | None = None  # the archived reply PDF, once rendered
     decided: DecidedReply | None = None  # what the nämnd decided the reply is
+    received: ReceivedReply | None = None  # an outside instans' reply, registered as it came
 
     @property
     def organisation(self):
@@ -228,6 +237,14 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
 
     documents = _reply_documents(remiss) if statement_of else {}
     decided = _decided_replies(statement_of)
+    from_outside = [
+        r.pk for r in recipients if r.status == Status.DELIVERED and r.pk not in statement_of
+    ]
+    received = (
+        {r.recipient_id: r for r in ReceivedReply.objects.filter(recipient_id__in=from_outside)}
+        if from_outside
+        else {}
+    )
     replies = [
         Reply(
             recipient=recipient,
@@ -237,6 +254,7 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
             else [],
             document=documents.get(recipient.pk),
             decided=decided.get(recipient.pk),
+            received=received.get(recipient.pk),
         )
         for recipient in recipients
         if recipient.status == Status.DELIVERED

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from programs.models import FocusArea
 from remiss import deadlines, permissions, workflow
+from remiss.compilation import swedish_sort_key
 from remiss.models import (
     Attachment,
     AutosavedDraft,
@@ -128,15 +129,53 @@ def _in_words(date: datetime.date | None) -> str:
     return deadlines.in_words(date) if date else ""
 
 
+def round_preparation(recipient: Recipient) -> str:
+    """Beredning generated from the round (issue 16): for a case that was sent on to nämnder,
+    bolag and outside instanser, who was asked, who answered, who declined and who did not
+    answer, as an utlåtande says it ("… har ej inkommit med svar"). Empty when the case was
+    not sent on."""
+    sentences = []
+    for remiss in recipient.forwarded_remisses.order_by("sent_on", "pk"):
+        asked = list(remiss.recipients.select_related("organisation").order_by("pk"))
+        if not asked:
+            continue
+        names = sorted((r.organisation.name for r in asked), key=swedish_sort_key)
+        sentences.append(
+            f"Ärendet har remitterats till {_join(names)} (dnr {remiss.registration_number})."
+        )
+        by_status: dict[str, list[str]] = {}
+        for r in asked:
+            by_status.setdefault(r.status, []).append(r.organisation.name)
+        Status = Recipient.Status
+        for status, sentence in [
+            (Status.DELIVERED, "Svar har inkommit från {names}."),
+            (Status.DECLINED, "{names} har avstått från att svara."),
+            (Status.NOT_RECEIVED, "{names} har ej inkommit med svar."),
+            (Status.AWAITING, "Svar inväntas från {names}."),
+        ]:
+            if status in by_status:
+                names = sorted(by_status[status], key=swedish_sort_key)
+                sentences.append(sentence.format(names=_join(names)))
+        if remiss.withdrawn_on:
+            sentences.append(f"Remissen återkallades {remiss.withdrawn_on:%Y-%m-%d}.")
+    return " ".join(sentences)
+
+
 # Writing ------------------------------------------------------------------------------------
 
 
 def reference_line_for(recipient: Recipient) -> str:
-    sender = recipient.remiss.sender
+    remiss = recipient.remiss
+    sender = remiss.sender
     name = sender.name
     if sender.kind in (Organisation.Kind.EXECUTIVE_BOARD, Organisation.Kind.SPECIALIST_BOARD):
         name = name[0].lower() + name[1:]  # "kommunstyrelsen", "socialnämnden"
-    return f"Svar på remiss från {name}, dnr {recipient.remiss.registration_number}"
+    line = f"Svar på remiss från {name}, dnr {remiss.registration_number}"
+    if remiss.reference:
+        line += f" ({remiss.reference})"
+    if remiss.subject_line:
+        line += f": {remiss.subject_line}"
+    return line
 
 
 def standard_proposal(organisation: Organisation) -> str:
@@ -167,7 +206,10 @@ def start_statement(*, recipient: Recipient, user: User) -> Statement:
         recipient=recipient,
         case_officer=user,
         phone=membership.phone if membership else "",
-        addressed_to=organisation.name,
+        # A reply to a remittent outside the municipality (a ministry) is addressed to it.
+        addressed_to=recipient.remiss.sender.name
+        if recipient.remiss.sender.is_outside
+        else organisation.name,
         date=timezone.localdate(),
         title=recipient.remiss.title,
         reference_line=reference_line_for(recipient),

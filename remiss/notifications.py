@@ -22,15 +22,22 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.tasks import TaskContext, task
 from django.template import Context, engines
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
-from remiss import tasks
-from remiss.models import Membership, Notification, OutgoingMail, Recipient, Statement
+from remiss import documents, tasks
+from remiss.models import (
+    Membership,
+    Notification,
+    OutgoingMail,
+    Recipient,
+    Statement,
+    StoredDocument,
+)
 
 logger = logging.getLogger(__name__)
 _quiet = contextvars.ContextVar("quiet", default=False)
@@ -92,22 +99,35 @@ def compose(template: str, context: dict) -> tuple[str, str]:
     return single_line(subject), body.strip() + "\n"
 
 
-def send(template: str, recipients, context: dict) -> Mailing:
+def send(
+    template: str,
+    recipients,
+    context: dict,
+    *,
+    also: list[str] | None = None,
+    attachment: StoredDocument | None = None,
+) -> Mailing:
     """Tell the people of a step, in the caller's transaction: a notice inside the portal for
-    each of them (with an address or not), and one message to those with an address."""
+    each of them (with an address or not), and one message to those with an address; `also`
+    names addresses without an account (an outside instans' kontaktadress), `attachment` an
+    archived document to send with it (the message waits until it is rendered)."""
     people = list({user.pk: user for user in recipients}.values())
     mailing = partition(people)
-    if not people or _quiet.get():
+    extra = sorted({address for address in also or [] if address})
+    mailing.mailed += extra
+    if _quiet.get() or not (people or extra):
         return mailing
     subject, body = compose(template, context)
     Notification.objects.bulk_create(
         Notification(recipient=user, kind=template, text=subject, link=_path(context.get("url")))
         for user in people
     )
-    addresses = sorted({user.email for user in people if user.email})
+    addresses = sorted({user.email for user in people if user.email} | set(extra))
     if not addresses:
         return mailing
-    mail = OutgoingMail.objects.create(template=template, to=addresses, subject=subject, body=body)
+    mail = OutgoingMail.objects.create(
+        template=template, to=addresses, subject=subject, body=body, attachment=attachment
+    )
     tasks.enqueue(send_outgoing, mail.pk)
     return mailing
 
@@ -125,8 +145,21 @@ def send_outgoing(context: TaskContext, mail_id: int) -> bool:
     return tasks.run(OutgoingMail, mail_id, _deliver, send_outgoing, tasks.worker_of(context))
 
 
+class AttachmentNotReady(Exception):
+    """The archived document to send is not rendered yet: the message tries again later."""
+
+
 def _deliver(mail: OutgoingMail) -> None:
-    send_mail(mail.subject, mail.body, None, mail.to)
+    message = EmailMessage(mail.subject, mail.body, None, mail.to)
+    if mail.attachment_id is not None:
+        document = StoredDocument.objects.get(pk=mail.attachment_id)
+        if document.state != StoredDocument.State.READY:
+            raise AttachmentNotReady(
+                f"{document} är inte arkiverad ännu; meddelandet skickas när den är klar."
+            )
+        with documents.open_verified(document) as handle:
+            message.attach(document.filename or "handling.pdf", handle.read(), "application/pdf")
+    message.send()
     OutgoingMail.objects.filter(pk=mail.pk).update(sent_at=timezone.now())
 
 
@@ -219,7 +252,14 @@ def delivered(recipient: Recipient) -> Mailing:
             [statement.case_officer],
             {**context, "url": link("statement", statement.pk)},
         )
-    coordinators = members_with_role(recipient.remiss.sender_id, Membership.Role.REMISS_COORDINATOR)
+    sender = recipient.remiss.sender
+    if sender.is_outside:
+        # Expediera to a remittent outside the municipality: the reply at its public address,
+        # where the archived PDF/A (protokollsutdrag and utlåtande) is published.
+        return mailing + reply_to_outside_sender(
+            recipient, link("public_reply", recipient.remiss_id, recipient.pk)
+        )
+    coordinators = members_with_role(sender.pk, Membership.Role.REMISS_COORDINATOR)
     return mailing + send("reply_received", coordinators, {**context, "url": link("start")})
 
 
@@ -232,7 +272,23 @@ def declined(recipient: Recipient, actor) -> Mailing:
     )
 
 
-def remiss_received(recipient: Recipient) -> Mailing:
+def remiss_received(recipient: Recipient, reply_token: str = "") -> Mailing:
+    """The remiss to answer: to the contacts in the portal, or, for an instans outside the
+    municipality, to its kontaktadress with the public page and its personal reply link."""
+    if recipient.organisation.is_outside:
+        return send(
+            "remiss_received_outside",
+            [],
+            {
+                "recipient": recipient,
+                "remiss": recipient.remiss,
+                "url": link("public_remiss", recipient.remiss_id),
+                "reply_url": link("reply_link", recipient.remiss_id, reply_token)
+                if reply_token
+                else "",
+            },
+            also=[recipient.organisation.contact_email],
+        )
     return send(
         "remiss_received",
         contacts(recipient.organisation_id),
@@ -241,6 +297,106 @@ def remiss_received(recipient: Recipient) -> Mailing:
             "remiss": recipient.remiss,
             "url": link("recipient", recipient.pk),
         },
+    )
+
+
+def _case_people(recipient: Recipient) -> tuple[list, list[str]]:
+    """Who works on the recipient's case: its contacts and the statement's handläggare, and
+    the kontaktadress of an outside instans."""
+    people = list(contacts(recipient.organisation_id))
+    statement = Statement.objects.filter(recipient=recipient).select_related("case_officer").first()
+    if statement is not None:
+        people.append(statement.case_officer)
+    return people, [
+        recipient.organisation.contact_email
+    ] if recipient.organisation.is_outside else []
+
+
+def _case_url(recipient: Recipient) -> str:
+    if recipient.organisation.is_outside:
+        return link("public_remiss", recipient.remiss_id)
+    return link("recipient", recipient.pk)
+
+
+def remiss_changed(recipient: Recipient, changes: list[str]) -> Mailing:
+    """Remissen ändrad: what changed, to everyone still answering it."""
+    people, also = _case_people(recipient)
+    return send(
+        "remiss_changed",
+        people,
+        {
+            "recipient": recipient,
+            "remiss": recipient.remiss,
+            "changes": changes,
+            "url": _case_url(recipient),
+        },
+        also=also,
+    )
+
+
+def remiss_recalled(recipient: Recipient) -> Mailing:
+    people, also = _case_people(recipient)
+    return send(
+        "remiss_recalled",
+        people,
+        {"recipient": recipient, "remiss": recipient.remiss, "url": _case_url(recipient)},
+        also=also,
+    )
+
+
+def round_closed(recipient: Recipient) -> Mailing:
+    people, also = _case_people(recipient)
+    return send(
+        "round_closed",
+        people,
+        {"recipient": recipient, "remiss": recipient.remiss, "url": _case_url(recipient)},
+        also=also,
+    )
+
+
+def reply_registered(recipient: Recipient, reply) -> Mailing:
+    """An outside instans' reply is in: the sender's coordinators are told (and the instans,
+    when it sent the reply itself, gets a receipt)."""
+    context = {
+        "recipient": recipient,
+        "remiss": recipient.remiss,
+        "reply": reply,
+        "url": link("remiss_status", recipient.remiss_id),
+    }
+    coordinators = members_with_role(recipient.remiss.sender_id, Membership.Role.REMISS_COORDINATOR)
+    mailing = send("reply_received", coordinators, context)
+    if reply.channel == reply.Channel.LINK and recipient.organisation.contact_email:
+        mailing += send(
+            "reply_receipt",
+            [],
+            {**context, "url": link("public_reply", recipient.remiss_id, recipient.pk)},
+            also=[recipient.organisation.contact_email],
+        )
+    return mailing
+
+
+def reply_to_outside_sender(recipient: Recipient, document_url: str) -> Mailing:
+    """Expediera to a remittent outside the municipality (a ministry, a region): kommunstyrelsen's
+    decided reply, the archived PDF/A (protokollsutdrag, utlåtande and bilagor) attached, to the
+    remittent's address, with the address where it is published."""
+    reply = (
+        StoredDocument.objects.filter(
+            kind=StoredDocument.Kind.REPLY, decision__item__statement__recipient=recipient
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return send(
+        "reply_to_remittent",
+        [],
+        {
+            "recipient": recipient,
+            "remiss": recipient.remiss,
+            "url": document_url,
+            "attached": reply is not None,
+        },
+        also=[recipient.remiss.sender.contact_email],
+        attachment=reply,
     )
 
 
@@ -278,6 +434,7 @@ def reminder(reminder) -> list[str]:
     recipient = reminder.recipient
     statement = Statement.objects.filter(recipient=recipient).select_related("case_officer").first()
     people = [statement.case_officer] if statement else list(contacts(recipient.organisation_id))
+    outside = [recipient.organisation.contact_email] if recipient.organisation.is_outside else []
     send(
         "reminder",
         people,
@@ -285,10 +442,11 @@ def reminder(reminder) -> list[str]:
             "reminder": reminder,
             "recipient": recipient,
             "remiss": recipient.remiss,
-            "url": link("recipient", recipient.pk),
+            "url": _case_url(recipient),
         },
+        also=outside,
     )
-    return sorted({person.email for person in people if person.email})
+    return sorted({person.email for person in people if person.email} | set(filter(None, outside)))
 
 
 def agenda_issued(issue) -> None:

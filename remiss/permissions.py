@@ -97,9 +97,12 @@ def can_write(user: Person, organisation_id: int) -> bool:
 
 
 def can_edit(user: Person, statement: Statement) -> bool:
-    """May change the statement's text now: a writer, and the text not yet frozen."""
-    return statement.status == Statement.Status.DRAFT and can_write(
-        user, statement.recipient.organisation_id
+    """May change the statement's text now: a writer, the text not yet frozen, and the case
+    still open (not declined, nor closed by the sender: withdrawn or the round closed)."""
+    return (
+        statement.status == Statement.Status.DRAFT
+        and statement.recipient.status == Recipient.Status.AWAITING
+        and can_write(user, statement.recipient.organisation_id)
     )
 
 
@@ -113,6 +116,12 @@ def allowed_actions(user: Person, statement: Statement) -> set[str]:
 
 def require(user: Person, action: str, statement: Statement) -> None:
     if action not in allowed_actions(user, statement):
+        closed = statement.recipient.status != Recipient.Status.AWAITING
+        if closed and can_write(user, statement.recipient.organisation_id):
+            raise PermissionDenied(
+                f"Ärendet är avslutat ({statement.recipient.get_status_display().lower()}); "
+                "utlåtandet kan inte ändras."
+            )
         if statement.status != Statement.Status.DRAFT and can_write(
             user, statement.recipient.organisation_id
         ):

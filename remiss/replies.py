@@ -18,6 +18,7 @@ from remiss.models import (
     Decision,
     DelegatedDecision,
     FocusAreaView,
+    ReceivedReply,
     Recipient,
     Statement,
     StoredDocument,
@@ -148,6 +149,7 @@ class Reply:
     archived: list[StoredDocument] = field(default_factory=list)
     decided: DecidedReply | None = None
     delegated: DelegatedDecision | None = None
+    received: ReceivedReply | None = None  # an outside instans' reply, registered as it came
 
     def context(self) -> dict:
         """The names the reply templates use."""
@@ -161,6 +163,7 @@ class Reply:
             "focus_area_views": self.focus_area_views,
             "statement_attachments": self.statement_attachments,
             "archived": self.archived,
+            "received": self.received,
         }
 
 
@@ -174,7 +177,8 @@ def read(recipient: Recipient, *, ready_documents_only: bool = False) -> Reply:
         .first()
     )
     if statement is None:
-        return Reply(recipient=recipient, statement=None, decision=None)
+        received = ReceivedReply.objects.filter(recipient=recipient).first()
+        return Reply(recipient=recipient, statement=None, decision=None, received=received)
     decision = (
         Decision.objects.final()
         .justified()

@@ -325,6 +325,8 @@ STAGES = [
     ("decided", "Beslutat"),
     ("delivered", "Besvarad"),
     ("declined", "Avstår"),
+    ("not_received", "Ej inkommit"),
+    ("recalled", "Återkallad"),
 ]
 _STAGE_OF_STATEMENT: dict[str | None, str] = {
     Statement.Status.DRAFT: "drafting",
@@ -362,10 +364,8 @@ def status_board(remiss: Remiss, today) -> tuple[list[Recipient], list[tuple[str
     labels = dict(STAGES)
     counts = dict.fromkeys(labels, 0)
     for recipient in recipients:
-        if recipient.status == Recipient.Status.DECLINED:
-            stage = "declined"
-        elif recipient.status == Recipient.Status.DELIVERED:
-            stage = "delivered"
+        if recipient.status != Recipient.Status.AWAITING:
+            stage = recipient.status
         else:
             stage = _STAGE_OF_STATEMENT.get(statuses.get(recipient.pk), "not_started")
         recipient.stage, recipient.stage_label = stage, labels[stage]

@@ -43,6 +43,13 @@ The recipient (remissinstans), whose answer the sender waits for:
     deliver             AWAITING    → DELIVERED     with the statement's delivery (private)
     no_reply            AWAITING    → AWAITING      avslag without an own yttrande: nothing is
                                                     sent, the next step is recorded (private)
+    register_reply      AWAITING    → DELIVERED     the sender's remissamordnare registers an
+                                                    outside instans' reply (post, e-mail), or
+                                                    the instans sends it through its own link
+    recall              AWAITING    → RECALLED      the sender's remissamordnare withdraws the
+                                                    remiss (återkalla), with a reason
+    close               AWAITING    → NOT_RECEIVED  the sender's remissamordnare closes the round
+                                                    after the deadline: "ej inkommit"
 
 Every statement move needs the recipient still awaiting: a recipient that has declined has
 closed its case, and its statement goes no further.
@@ -84,8 +91,10 @@ from remiss.models import (
     Notice,
     Organisation,
     ProtocolNote,
+    ReceivedReply,
     Recipient,
     Recusal,
+    Remiss,
     Reservation,
     ReviewComment,
     Seat,
@@ -171,6 +180,25 @@ RECIPIENT_TRANSITIONS: dict[str, Transition] = {
     "decline": Transition(R.AWAITING, R.DECLINED, DELEGATES, "avstå från att svara", A.DECLINED),
     "deliver": Transition(R.AWAITING, R.DELIVERED, NOBODY, "expediera svaret", A.DELIVERED),
     "no_reply": Transition(R.AWAITING, R.AWAITING, NOBODY, "avslå utan eget yttrande", A.REJECTED),
+    "register_reply": Transition(
+        R.AWAITING,
+        R.DELIVERED,
+        COORDINATORS,
+        "registrera svaret",
+        A.REPLY_REGISTERED,
+        at_sender=True,
+    ),
+    "recall": Transition(
+        R.AWAITING, R.RECALLED, COORDINATORS, "återkalla remissen", A.RECALLED, at_sender=True
+    ),
+    "close": Transition(
+        R.AWAITING,
+        R.NOT_RECEIVED,
+        COORDINATORS,
+        "avsluta remissomgången",
+        A.NOT_RECEIVED,
+        at_sender=True,
+    ),
 }
 
 
@@ -227,6 +255,8 @@ def _require_answering(recipient: Recipient) -> None:
 CLOSED: dict[str, str] = {
     R.DELIVERED: "Remissen är redan besvarad.",
     R.DECLINED: "Remissinstansen har avstått från att svara.",
+    R.RECALLED: "Remittenten har återkallat remissen.",
+    R.NOT_RECEIVED: "Remissomgången är avslutad; svaret har ej inkommit.",
 }
 
 
@@ -1604,6 +1634,183 @@ def extend(
         comment=comment,
         changes={"extended_deadline": moved},
     )
+
+
+# The sender closes the round (issue 16) --------------------------------------------------------
+
+
+def _require_sender_coordinator(user: User, remiss: Remiss) -> None:
+    if Role.REMISS_COORDINATOR not in roles_in(user, remiss.sender_id):
+        raise PermissionDenied("Bara remissamordnaren kan göra det här.")
+
+
+def _require_open(remiss: Remiss) -> None:
+    if remiss.sent_on is None:
+        raise TransitionError("Remissen är inte skickad.")
+    if remiss.withdrawn_on is not None:
+        raise TransitionError(f"Remissen återkallades {remiss.withdrawn_on:%Y-%m-%d}.")
+    if remiss.closed_on is not None:
+        raise TransitionError(f"Remissomgången avslutades {remiss.closed_on:%Y-%m-%d}.")
+
+
+def _lock_remiss(remiss: Remiss) -> Remiss:
+    return Remiss.objects.select_for_update().select_related("sender").get(pk=remiss.pk)
+
+
+def require_open_remiss(*, remiss: Remiss, user: User) -> Remiss:
+    """Lock the remiss for a change by its sender's coordinator: refused when it is withdrawn
+    or its round closed (the sending services ask this before they change a remiss)."""
+    _require_sender_coordinator(user, remiss)
+    locked = _lock_remiss(remiss)
+    _require_open(locked)
+    return locked
+
+
+@transaction.atomic
+def recall_remiss(
+    *,
+    remiss: Remiss,
+    user: User,
+    reason: str,
+    today: datetime.date | None = None,
+    at: datetime.datetime | None = None,
+) -> list[Recipient]:
+    """Återkalla remissen: the sender withdraws it, with a reason. Every recipient still owing
+    an answer is told, and its case closes (a statement being written goes no further);
+    replies already given stay as they are. Returns the recipients whose case closed."""
+    _require_sender_coordinator(user, remiss)
+    if not reason.strip():
+        raise TransitionError("Skriv varför remissen återkallas.")
+    locked = _lock_remiss(remiss)
+    _require_open(locked)
+    locked.withdrawn_on = today or timezone.localdate()
+    locked.withdrawn_reason = reason.strip()
+    _give_reason(locked, "Remissen återkallad")
+    locked.save()
+    closed = []
+    for recipient in locked.recipients.awaiting().select_related("organisation"):
+        recipient = _move_recipient(
+            recipient,
+            "recall",
+            user=user,
+            at=at,
+            comment=reason.strip(),
+            statement=statement_of(recipient),
+        )
+        notifications.remiss_recalled(recipient)
+        closed.append(recipient)
+    remiss.withdrawn_on, remiss.withdrawn_reason = locked.withdrawn_on, locked.withdrawn_reason
+    return closed
+
+
+@transaction.atomic
+def close_round(
+    *,
+    remiss: Remiss,
+    user: User,
+    today: datetime.date | None = None,
+    at: datetime.datetime | None = None,
+) -> list[Recipient]:
+    """Avsluta remissomgången: after the deadline (and after every extension granted), each
+    recipient that has not answered is noted "ej inkommit" instead of counting as late for
+    ever; it is told so. Returns those recipients."""
+    _require_sender_coordinator(user, remiss)
+    today = today or timezone.localdate()
+    locked = _lock_remiss(remiss)
+    _require_open(locked)
+    if today <= locked.deadline:
+        raise TransitionError(
+            f"Remissomgången kan avslutas först efter svarsdatum {locked.deadline:%Y-%m-%d}."
+        )
+    awaiting = list(locked.recipients.awaiting().select_related("organisation"))
+    extended = [r for r in awaiting if r.extended_deadline and r.extended_deadline >= today]
+    if extended:
+        names = ", ".join(f"{r.organisation} ({r.extended_deadline:%Y-%m-%d})" for r in extended)
+        raise TransitionError(f"Anstånd löper fortfarande för {names}; avsluta efter det.")
+    locked.closed_on = today
+    _give_reason(locked, "Remissomgången avslutad")
+    locked.save()
+    closed = []
+    for recipient in awaiting:
+        recipient = _move_recipient(
+            recipient,
+            "close",
+            user=user,
+            at=at,
+            comment=f"Svarsdatum {recipient.deadline:%Y-%m-%d}; svar har ej inkommit.",
+            statement=statement_of(recipient),
+        )
+        notifications.round_closed(recipient)
+        closed.append(recipient)
+    remiss.closed_on = locked.closed_on
+    return closed
+
+
+@dataclass
+class ReceivedDocument:
+    """An outside instans' reply as it arrived: the checked file, when, how, from whom."""
+
+    checked: Any  # uploads.CheckedUpload
+    upload: Any  # the UploadedFile
+    received_on: datetime.date
+    channel: str  # ReceivedReply.Channel
+    submitted_by_name: str = ""
+    note: str = ""
+
+
+@transaction.atomic
+def register_reply(
+    *,
+    recipient: Recipient,
+    user: User | None,
+    received: ReceivedDocument,
+    at: datetime.datetime | None = None,
+) -> ReceivedReply:
+    """Registrera ett inkommet svar: the reply of an instans outside the portal's workflow,
+    registered by the sender's remissamordnare (user), or sent by the instans itself through
+    its personal link (user None, channel LINK: the link was checked by the caller)."""
+    from_link = received.channel == ReceivedReply.Channel.LINK
+    if user is None and not from_link:
+        raise PermissionDenied("Bara remissamordnaren kan registrera ett svar.")
+    if received.received_on > timezone.localdate():
+        raise TransitionError("Dagen svaret kom in kan inte ligga i framtiden.")
+    if received.received_on < (recipient.remiss.sent_on or received.received_on):
+        raise TransitionError("Svaret kan inte ha kommit in innan remissen skickades.")
+    if statement_of(recipient) is not None:
+        raise TransitionError(
+            f"{recipient.organisation} skriver sitt svar i portalen; det expedieras därifrån."
+        )
+    moved = _move_recipient(
+        recipient,
+        "register_reply",
+        user=user,
+        at=at,
+        check_person=not from_link,
+        comment=(
+            f"{ReceivedReply.Channel(received.channel).label}, inkom "
+            f"{received.received_on:%Y-%m-%d}."
+        ),
+        changes={"delivered_at": at or timezone.now()},
+    )
+    reply = ReceivedReply(
+        recipient=moved,
+        channel=received.channel,
+        received_on=received.received_on,
+        registered_by=user,
+        submitted_by_name=received.submitted_by_name.strip(),
+        note=received.note.strip(),
+        original_name=received.checked.original_name,
+        content_type=received.checked.content_type,
+        size=received.checked.size,
+        sha256=received.checked.sha256,
+    )
+    received.upload.seek(0)
+    reply.file.save(
+        f"{received.checked.sha256}{received.checked.extension}", received.upload, save=False
+    )
+    reply.save()
+    notifications.reply_registered(moved, reply)
+    return reply
 
 
 # The meeting as the law knows it: attendance, jäv, the agenda, corrections (issue 11) ---------

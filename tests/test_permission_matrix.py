@@ -41,16 +41,20 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from remiss import documents, drafting, pdf, workflow
+from remiss import documents, drafting, pdf, sending, workflow
 from remiss.importing import read_bytes
 from remiss.models import (
     Attachment,
     ExtensionRequest,
     Membership,
     Notice,
+    Organisation,
+    ReceivedReply,
     Recipient,
     Remiss,
+    ReplyLink,
     StatementImport,
     StoredDocument,
 )
@@ -857,6 +861,129 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         )
         for name in ["compilation", "compilation_csv", "compilation_xlsx", "compilation_pdf"]
     },
+    # --- Changing and closing a round, outside instanser, remisses from outside (issue 16) ------
+    "remiss_change": (
+        case(
+            "awaiting",
+            REMISS,
+            answers(404, anonym=LOGIN, ks=200),
+            answers(404, anonym=LOGIN, ks=302),
+            data=lambda w: {"title": "Ny rubrik", "description": ""},
+            why="Ändra remissen: the sender's coordinator; the recipients get 404.",
+        ),
+    ),
+    "remiss_add_recipients": (
+        case(
+            "awaiting",
+            REMISS,
+            answers(404, anonym=LOGIN, ks=200),
+            why="The sender's coordinator (an empty POST shows the form's errors).",
+        ),
+    ),
+    "remiss_recall": (
+        case(
+            "awaiting",
+            REMISS,
+            POST_ONLY,
+            answers(404, anonym=LOGIN, ks=302),
+            data=lambda w: {"reason": "Förslaget arbetas om."},
+            why="Återkalla: the sender's coordinator, with a reason.",
+        ),
+    ),
+    "remiss_close": (
+        case(
+            "awaiting",
+            REMISS,
+            POST_ONLY,
+            answers(404, anonym=LOGIN, ks=302),
+            why="Avsluta remissomgången (the deadline has passed): the sender's coordinator.",
+        ),
+    ),
+    "reply_register": (
+        case(
+            "outside",
+            lambda w: {"pk": w.remiss.pk, "recipient_pk": w.outside.pk},
+            answers(404, anonym=LOGIN, ks=200),
+            why="Registrera svar: the sender's coordinator (an empty POST shows the errors).",
+        ),
+        case(
+            "outside",
+            lambda w: {"pk": w.other_remiss.pk, "recipient_pk": w.outside.pk},
+            NOBODY,
+            label="other-remiss",
+            why="A recipient looked up under another remiss of the same sender: 404.",
+        ),
+    ),
+    "incoming_create": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            answers(404, anonym=LOGIN, ks=200),
+            why="Registrera inkommen remiss: a coordinator or registrar (an empty POST shows "
+            "the form's errors).",
+        ),
+    ),
+    "forward": (
+        case(
+            "incoming",
+            lambda w: {"pk": w.case.pk},
+            answers(404, anonym=LOGIN, ks=200),
+            why="Skicka vidare: kommunstyrelsen's coordinator, on its own case of an outside "
+            "remiss (an empty POST shows the form's errors); anyone else 404.",
+        ),
+        case(
+            "awaiting",
+            RECIPIENT,
+            answers(404, anonym=LOGIN, sodermalm=403),
+            label="not-a-coordinator",
+            why="Södermalm's own case: its members have no coordinator to send it on.",
+        ),
+    ),
+    "public_received_reply": (
+        case(
+            "outside_answered",
+            lambda w: {"pk": w.remiss.pk, "recipient_pk": w.outside.pk},
+            EVERYONE,
+            why="A registered reply from outside is an inkommen handling: public.",
+        ),
+        case(
+            "outside",
+            lambda w: {"pk": w.remiss.pk, "recipient_pk": w.outside.pk},
+            NOBODY_PUBLIC,
+            label="not-answered",
+            why="No reply yet: 404.",
+        ),
+    ),
+    "reply_link": (
+        case(
+            "outside",
+            lambda w: {"pk": w.remiss.pk, "token": w.token},
+            EVERYONE,
+            why="The personal link works without login for whoever holds it (an empty POST "
+            "shows the form's errors).",
+        ),
+        case(
+            "outside_expired",
+            lambda w: {"pk": w.remiss.pk, "token": w.token},
+            answers(410),
+            label="expired",
+            why="An expired link is refused, for everyone.",
+        ),
+        case(
+            "outside_answered",
+            lambda w: {"pk": w.remiss.pk, "token": w.token},
+            answers(410),
+            label="used",
+            why="A used link is refused: single use.",
+        ),
+        case(
+            "outside",
+            lambda w: {"pk": w.other_remiss.pk, "token": w.token},
+            NOBODY_PUBLIC,
+            label="other-remiss",
+            why="The token under another remiss' address does not exist.",
+        ),
+    ),
     # --- Public pages (offentlighetsprincipen) ----------------------------------------------------
     "public_remisses": (case("awaiting", NO_ARGS, EVERYONE, why="Sent remisses, for anyone."),),
     # --- The anslagstavla (issue 12): public, without login -----------------------------------
@@ -1230,6 +1357,75 @@ def _unsent(fx, w):
     Recipient.objects.create(remiss=w.unsent, organisation=fx("sodermalm"))
 
 
+def _outside(fx, w):
+    """An outside instans (a myndighet) asked too, with its personal reply link."""
+    police = Organisation.objects.create(
+        name="Polismyndigheten",
+        kind=Organisation.Kind.STATE_AUTHORITY,
+        valid_from=datetime.date(2007, 1, 1),
+        contact_email="registrator@polisen.example",
+    )
+    w.outside = Recipient.objects.create(remiss=w.remiss, organisation=police)
+    w.token = sending.issue_reply_link(w.outside)
+    # The remiss' deadline is past: the link lives until two weeks after it, so move it.
+    ReplyLink.objects.filter(recipient=w.outside).update(
+        expires_at=timezone.now() + datetime.timedelta(days=7)
+    )
+
+
+def _outside_expired(fx, w):
+    _outside(fx, w)
+    ReplyLink.objects.filter(recipient=w.outside).update(
+        expires_at=timezone.now() - datetime.timedelta(days=1)
+    )
+
+
+def _outside_answered(fx, w):
+    _outside(fx, w)
+    sending.reply_through_link(
+        remiss_pk=w.remiss.pk,
+        token=w.token,
+        received=workflow.ReceivedDocument(
+            checked=SimpleNamespace(
+                original_name="svar.pdf",
+                content_type="application/pdf",
+                size=8,
+                sha256=hashlib.sha256(b"%PDF-1.4").hexdigest(),
+                extension=".pdf",
+            ),
+            upload=ContentFile(b"%PDF-1.4", name="svar.pdf"),
+            received_on=timezone.localdate(),
+            channel=ReceivedReply.Channel.LINK,
+            submitted_by_name="Anna Polis",
+        ),
+    )
+
+
+def _incoming(fx, w):
+    """A remiss from a ministry, registered at kommunstyrelsen."""
+    ministry = Organisation.objects.create(
+        name="Finansdepartementet",
+        kind=Organisation.Kind.STATE_AUTHORITY,
+        valid_from=datetime.date(2007, 1, 1),
+    )
+    today = timezone.localdate()
+    w.case = sending.register_incoming(
+        new=sending.NewIncoming(
+            remittent=ministry,
+            registration_number="Fi2026/01234",
+            reference="SOU 2026:12",
+            title="En ny kommunallag",
+            description="",
+            received_on=today,
+            deadline=today + datetime.timedelta(days=90),
+            own_number="KS 2026/456",
+            attachments=[],
+        ),
+        organisation=fx("ks"),
+        user=fx("ks_samordnare"),
+    )
+
+
 WORLDS = {
     "awaiting": lambda fx, w: None,  # the remiss sent; Södermalm has not started
     "draft": _draft,
@@ -1248,6 +1444,10 @@ WORLDS = {
     "unsent": _unsent,
     "importing": _pending_import,
     "imported": _imported,
+    "outside": _outside,
+    "outside_expired": _outside_expired,
+    "outside_answered": _outside_answered,
+    "incoming": _incoming,
 }
 
 

@@ -119,7 +119,8 @@ def test_it_loads_the_expected_counts(seeded):
         *[f"ersattare{n}" for n in range(2, 12)],
     }
     assert set(get_user_model().objects.values_list("username", flat=True)) == {
-        *["handlaggare", "direktor", "sekreterare", "ks", "kungsholmen", "admin"],
+        *["handlaggare", "direktor", "sekreterare", "ks", "stadsdirektor", "kungsholmen"],
+        "admin",
         *council,
     }
 
@@ -344,3 +345,17 @@ def test_the_seed_cases_timeline_reads_as_swedish_sentences_one_line_per_event(s
     assert not words & codes
     actions = list(statement.recipient.events.values_list("action", flat=True))
     assert len(actions) == len(set(actions)) == len(lines)
+
+
+def test_the_2019_round_is_closed_and_the_missing_replies_are_ej_inkommit(seeded, client):
+    """Issue 16: not "2545 dagar försenad" for ever."""
+    remiss = Remiss.objects.get(registration_number="KS 2019/1543")
+    assert remiss.closed_on == datetime.date(2020, 1, 15)
+    statuses = dict(remiss.recipients.values_list("organisation__name", "status").order_by())
+    assert statuses.pop("Södermalms stadsdelsnämnd") == "delivered"
+    assert set(statuses.values()) == {"not_received"} and len(statuses) == 28
+    client.login(username="ks", password="demo")
+    board = client.get(f"/remisser/{remiss.pk}/").content.decode()
+    assert "försenad" not in board and "Ej inkommit" in board
+    # The outside organisations are demo remittents and instanser, not recipients of 2019.
+    assert not remiss.recipients.filter(organisation__contact_email__gt="").exists()

@@ -107,7 +107,10 @@ class RecipientOut(Schema):
     reply_registration_number: str = Field(
         description="Remittentens diarienummer för det inkomna svaret."
     )
-    status: str = Field(description="awaiting, delivered eller declined.")
+    status: str = Field(
+        description="awaiting, delivered, declined, recalled (återkallad) eller not_received "
+        "(ej inkommit)."
+    )
     stage: str = Field(
         description="Hur långt arbetet har kommit: not_started, drafting, in_review, "
         "on_agenda, decided, delivered eller declined."

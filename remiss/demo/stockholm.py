@@ -119,6 +119,17 @@ EXECUTIVE_BOARD = ("Kommunstyrelsen", "Stadsledningskontoret", "KS")
 FIRE_BRIGADE = ("Storstockholms brandförsvar", "Storstockholms brandförsvar", "SSBF")
 
 
+# Outside the municipality (issue 16): remittents and instanser reached by e-mail. The addresses
+# are illustrative (example.org), never the bodies' real ones.
+# name, kind, contact address
+OUTSIDE = [
+    ("Finansdepartementet", Kind.STATE_AUTHORITY, "fi.remissvar@example.org"),
+    ("Polismyndigheten, region Stockholm", Kind.STATE_AUTHORITY, "polisen@example.org"),
+    ("Region Stockholm", Kind.REGION, "region@example.org"),
+    ("Företagarna Stockholms stad", Kind.ASSOCIATION, "foretagarna@example.org"),
+]
+
+
 def organisation_rows() -> list[dict]:
     """Every organisation as keyword arguments, successors before the bodies they replaced."""
     rows = [
@@ -173,4 +184,8 @@ def organisation_rows() -> list[dict]:
             valid_from=REGISTER_START,
         )
     )
+    rows += [
+        dict(name=name, kind=kind, contact_email=email, valid_from=REGISTER_START)
+        for name, kind, email in OUTSIDE
+    ]
     return rows

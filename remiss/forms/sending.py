@@ -7,7 +7,9 @@ from django.utils import timezone
 from programs.models import Programme
 from remiss.forms.dates import DateField, DateInput
 from remiss.forms.statements import MARKUP_HELP
-from remiss.models import Organisation, Remiss
+from remiss.models import Organisation, ReceivedReply, Remiss
+from remiss.models.organisations import OUTSIDE_KINDS
+from remiss.models.remisses import SubjectKind
 from remiss.uploads import check_upload, format_size
 
 Kind = Organisation.Kind
@@ -64,6 +66,11 @@ class SendRemissForm(forms.ModelForm):
             "description",
             "deadline",
             "delegable",
+            "reference",
+            "subject_kind",
+            "subject_number",
+            "subject_mover",
+            "subject_party",
         ]
         field_classes = {"deadline": DateField}
         widgets = {
@@ -72,6 +79,7 @@ class SendRemissForm(forms.ModelForm):
             "title": forms.TextInput(attrs={"class": "input--wide"}),
         }
         help_texts = {"description": MARKUP_HELP}
+        labels = {"subject_kind": "Remissen gäller"}
 
     def __init__(self, *args, sender: Organisation, **kwargs):
         super().__init__(*args, **{**PLAIN, **kwargs})
@@ -88,6 +96,7 @@ class SendRemissForm(forms.ModelForm):
             "deadline"
         ].help_text = "Ett svarsdatum på en lördag, söndag eller helgdag flyttas till nästa vardag."
         self.fields["file"].help_text += f" Högst {format_size(settings.ATTACHMENT_MAX_BYTES)}."
+        self.fields["subject_kind"].choices = [("", "– inget särskilt –"), *SubjectKind.choices]
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
@@ -108,6 +117,11 @@ class SendRemissForm(forms.ModelForm):
             chosen |= set(self.fields["recipients"].queryset.filter(kind__in=GROUPS[key][1]))
         if not chosen and not self.errors:
             self.add_error("recipients", "Välj minst en remissinstans, enskilt eller som grupp.")
+        subject = [data.get(name) for name in ("subject_number", "subject_mover", "subject_party")]
+        if data.get("subject_kind") and not data.get("subject_mover"):
+            self.add_error("subject_mover", "Skriv vem som har lämnat motionen eller förslaget.")
+        elif any(subject) and not data.get("subject_kind"):
+            self.add_error("subject_kind", "Välj motion eller medborgarförslag.")
         data["all_recipients"] = sorted(chosen, key=lambda org: org.name)
         return data
 
@@ -131,3 +145,198 @@ class ExtensionRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **{**PLAIN, **kwargs})
+
+
+def _checked_file(form: forms.Form, name: str = "file"):
+    upload = form.cleaned_data.get(name)
+    if not upload:
+        return None
+    return upload, check_upload(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+
+
+class ChangeRemissForm(forms.Form):
+    """Ändra en skickad remiss: its text, and a new document."""
+
+    title = forms.CharField(
+        label="Rubrik", max_length=300, widget=forms.TextInput(attrs={"class": "input--wide"})
+    )
+    description = forms.CharField(
+        label="Beskrivning",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=MARKUP_HELP,
+    )
+    file = forms.FileField(
+        label="Ny remisshandling",
+        required=False,
+        help_text="Läggs till bland remissens handlingar; de tidigare finns kvar.",
+    )
+    attachment_title = forms.CharField(
+        label="Handlingens rubrik",
+        required=False,
+        max_length=300,
+        help_text="Lämna tomt för att använda filens namn.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+
+    def clean_file(self):
+        return _checked_file(self)
+
+
+class AddRecipientsForm(forms.Form):
+    recipients = OrganisationChoices(
+        label="Nya remissinstanser",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Välj minst en remissinstans att lägga till."},
+    )
+
+    def __init__(self, *args, remiss: Remiss, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+        self.fields["recipients"].queryset = (
+            Organisation.objects.valid_on(timezone.localdate())
+            .exclude(pk=remiss.sender_id)
+            .exclude(received__remiss=remiss)
+            .order_by("kind", "name")
+        )
+
+
+class RecallForm(forms.Form):
+    reason = forms.CharField(
+        label="Skäl till återkallelsen",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Skriv varför remissen återkallas."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+
+
+class RegisterReplyForm(forms.Form):
+    """Registrera ett svar som kom per post eller e-post."""
+
+    file = forms.FileField(
+        label="Svaret",
+        help_text="Det inkomna svaret, inskannat eller som det kom: PDF, Word, ODT eller Excel.",
+        error_messages={"required": "Välj filen med svaret."},
+    )
+    received_on = DateField(label="Inkom den")
+    channel = forms.ChoiceField(
+        label="Inkom",
+        choices=[
+            (ReceivedReply.Channel.POST, ReceivedReply.Channel.POST.label),
+            (ReceivedReply.Channel.EMAIL, ReceivedReply.Channel.EMAIL.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Anteckning (frivillig)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+
+    def clean_file(self):
+        return _checked_file(self)
+
+
+class LinkReplyForm(forms.Form):
+    """The outside instans sends its reply through its personal link."""
+
+    file = forms.FileField(
+        label="Ert svar",
+        help_text="PDF, Word, OpenDocument-text eller Excel. Svaret blir en allmän handling.",
+        error_messages={"required": "Välj filen med ert svar."},
+    )
+    name = forms.CharField(
+        label="Ert namn",
+        max_length=200,
+        help_text="Den som skickar svaret för organisationen.",
+        error_messages={"required": "Skriv ert namn."},
+    )
+    note = forms.CharField(
+        label="Meddelande (frivilligt)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+
+    def clean_file(self):
+        return _checked_file(self)
+
+
+class IncomingRemissForm(forms.Form):
+    """Registrera en inkommen remiss (från ett departement, en region, en myndighet)."""
+
+    remittent = forms.ModelChoiceField(
+        label="Remittent",
+        queryset=Organisation.objects.none(),
+        empty_label="– välj –",
+        help_text="Den som skickade remissen, till exempel Finansdepartementet.",
+    )
+    registration_number = forms.CharField(
+        label="Remittentens diarienummer", max_length=60, help_text="Till exempel Fi2025/01234."
+    )
+    reference = forms.CharField(
+        label="Beteckning",
+        max_length=60,
+        required=False,
+        help_text="Till exempel SOU 2025:12 eller Ds 2025:3.",
+    )
+    title = forms.CharField(
+        label="Rubrik", max_length=300, widget=forms.TextInput(attrs={"class": "input--wide"})
+    )
+    description = forms.CharField(
+        label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    received_on = DateField(label="Inkom den")
+    deadline = DateField(label="Remittentens svarsdatum")
+    own_number = forms.CharField(
+        label="Vårt diarienummer", max_length=60, help_text="Till exempel KS 2025/456."
+    )
+    file = forms.FileField(label="Remisshandling", required=False)
+    attachment_title = forms.CharField(label="Handlingens rubrik", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+        self.fields["remittent"].queryset = Organisation.objects.filter(
+            kind__in=sorted(OUTSIDE_KINDS)
+        ).order_by("name")
+
+    def clean_file(self):
+        return _checked_file(self)
+
+
+class ForwardForm(forms.Form):
+    """Skicka en remiss utifrån vidare till nämnder och bolag."""
+
+    registration_number = forms.CharField(
+        label="Diarienummer för remissen", max_length=60, help_text="Till exempel KS 2025/456."
+    )
+    deadline = DateField(label="Svarsdatum för nämnderna")
+    description = forms.CharField(
+        label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    recipients = OrganisationChoices(
+        label="Remissinstanser",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Välj minst en remissinstans."},
+    )
+
+    def __init__(self, *args, sender: Organisation, **kwargs):
+        super().__init__(*args, **{**PLAIN, **kwargs})
+        self.fields["recipients"].queryset = (
+            Organisation.objects.valid_on(timezone.localdate())
+            .exclude(pk=sender.pk)
+            .order_by("kind", "name")
+        )

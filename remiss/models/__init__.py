@@ -30,7 +30,7 @@ from remiss.models.operations import DailyRun, WorkerHeartbeat
 from remiss.models.organisations import Membership, Organisation, OrganisationQuerySet
 from remiss.models.remisses import Attachment, Recipient, Remiss, attachment_path
 from remiss.models.security import LoginFailure
-from remiss.models.sending import ExtensionRequest, Reminder
+from remiss.models.sending import ExtensionRequest, ReceivedReply, Reminder, ReplyLink
 from remiss.models.statements import (
     AutosavedDraft,
     FocusAreaView,
@@ -66,10 +66,12 @@ __all__ = [
     "OutgoingMail",
     "PreparationStep",
     "ProtocolNote",
+    "ReceivedReply",
     "Recipient",
     "Recusal",
     "Reminder",
     "Remiss",
+    "ReplyLink",
     "Reservation",
     "ReviewComment",
     "Seat",

@@ -79,6 +79,16 @@ class OutgoingMail(Job):
     subject = models.CharField("ämne", max_length=300)
     body = models.TextField("text")
     sent_at = models.DateTimeField("skickat", null=True, blank=True)
+    # An archived document sent with the message (the reply to a remittent outside the
+    # municipality): the message waits, retried, until the document is rendered.
+    attachment = models.ForeignKey(
+        "remiss.StoredDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="bifogad handling",
+    )
 
     class Meta:
         verbose_name = "utgående e-post"

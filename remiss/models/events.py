@@ -49,6 +49,11 @@ class EventAction(models.TextChoices):
     EXTENSION_GRANTED = "extension_granted", "Anstånd beviljat"
     EXTENSION_REFUSED = "extension_refused", "Anstånd avslaget"
     REMINDED = "reminded", "Påminnelse skickad"
+    REMISS_CHANGED = "remiss_changed", "Remissen ändrad"
+    RECALLED = "recalled", "Remissen återkallad"
+    NOT_RECEIVED = "not_received", "Svar ej inkommit"
+    REPLY_REGISTERED = "reply_registered", "Svar registrerat"
+    FORWARDED = "forwarded", "Remissen skickad vidare"
     OTHER = "other", "Annan händelse"
 
 
@@ -163,5 +168,10 @@ SENTENCES: dict[str, str] = {
     A.EXTENSION_GRANTED: "{who} beviljade anstånd.",
     A.EXTENSION_REFUSED: "{who} avslog begäran om anstånd.",
     A.REMINDED: "{who} skickade en påminnelse.",
+    A.REMISS_CHANGED: "{who} ändrade remissen.",
+    A.RECALLED: "{who} återkallade remissen; {organisation} behöver inte svara.",
+    A.NOT_RECEIVED: "{who} avslutade remissomgången; svar från {organisation} har ej inkommit.",
+    A.REPLY_REGISTERED: "Svaret från {organisation} registrerades.",
+    A.FORWARDED: "{who} skickade remissen vidare till nämnder och bolag.",
     A.OTHER: "{who} antecknade en händelse.",
 }

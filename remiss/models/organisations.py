@@ -44,6 +44,11 @@ class Organisation(models.Model):
         SPECIALIST_BOARD = "specialist_board", "Facknämnd"
         MUNICIPAL_FEDERATION = "municipal_federation", "Kommunalförbund"
         COMPANY_BOARD = "company_board", "Bolagsstyrelse"
+        # Outside the municipality: no accounts in the portal, reached by e-mail.
+        REGION = "region", "Region eller landsting"
+        STATE_AUTHORITY = "state_authority", "Statlig myndighet"
+        ASSOCIATION = "association", "Förening eller organisation"
+        COMPANY = "company", "Företag"
 
     kind = models.CharField("typ", max_length=30, choices=Kind.choices)
     name = models.CharField("namn", max_length=200, unique=True)
@@ -67,6 +72,12 @@ class Organisation(models.Model):
         "protokollet justeras normalt inom (dagar)",
         default=7,
         help_text="Används för att varna när ett svarsdatum kommer före den vanliga justeringen.",
+    )
+    contact_email = models.EmailField(
+        "kontaktadress (e-post)",
+        blank=True,
+        help_text="För en remissinstans utanför kommunen: dit remissen och länken att svara "
+        "skickas. För en remittent utanför kommunen: dit kommunens svar expedieras.",
     )
     successor = models.ForeignKey(
         "self",
@@ -95,6 +106,12 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_outside(self) -> bool:
+        """Utomstående: a body outside the municipality (region, myndighet, förening, företag),
+        with no accounts in the portal."""
+        return self.kind in OUTSIDE_KINDS
+
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
@@ -108,6 +125,16 @@ class Organisation(models.Model):
             self.Kind.COMPANY_BOARD: "Styrelsen",
         }
         return words.get(self.kind, "Nämnden")
+
+
+OUTSIDE_KINDS = frozenset(
+    {
+        Organisation.Kind.REGION,
+        Organisation.Kind.STATE_AUTHORITY,
+        Organisation.Kind.ASSOCIATION,
+        Organisation.Kind.COMPANY,
+    }
+)
 
 
 class Membership(models.Model):

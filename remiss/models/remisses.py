@@ -88,6 +88,13 @@ class RecipientQuerySet(models.QuerySet):
         )
 
 
+class SubjectKind(models.TextChoices):
+    """What the remiss concerns, when it is a proposal from a member or a citizen."""
+
+    MOTION = "motion", "Motion"
+    CITIZEN_PROPOSAL = "citizen_proposal", "Medborgarförslag"
+
+
 class Remiss(models.Model):
     """Remiss: a request for written views on a draft, with a deadline (svarsdatum)."""
 
@@ -123,6 +130,33 @@ class Remiss(models.Model):
     )
     deadline = models.DateField("svarsdatum")
     created_at = models.DateTimeField("skapad", auto_now_add=True)
+    reference = models.CharField(
+        "beteckning",
+        max_length=60,
+        blank=True,
+        help_text="Remittentens beteckning på förslaget, till exempel SOU 2025:12 eller Ds 2025:3.",
+    )
+    forwarded_from = models.ForeignKey(
+        "remiss.Recipient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwarded_remisses",
+        verbose_name="vidareremitterad från",
+        help_text="Kommunstyrelsens ärende om en remiss utifrån, som den här remissen skickar "
+        "vidare till nämnder och bolag.",
+    )
+    subject_kind = models.CharField(
+        "gäller", max_length=20, choices=SubjectKind.choices, blank=True, default=""
+    )
+    subject_number = models.CharField(
+        "motionens eller förslagets nummer", max_length=40, blank=True
+    )
+    subject_mover = models.CharField("motionär eller förslagsställare", max_length=200, blank=True)
+    subject_party = models.CharField("parti", max_length=60, blank=True)
+    closed_on = models.DateField("omgången avslutad", null=True, blank=True)
+    withdrawn_on = models.DateField("återkallad", null=True, blank=True)
+    withdrawn_reason = models.TextField("skäl till återkallelsen", blank=True)
 
     objects = RemissQuerySet.as_manager()
     history = HistoricalRecords()
@@ -147,13 +181,35 @@ class Remiss(models.Model):
     def __str__(self) -> str:
         return f"{self.registration_number} {self.title}"
 
+    @property
+    def is_open(self) -> bool:
+        """Still asking: sent, neither withdrawn (återkallad) nor closed (avslutad)."""
+        return self.sent_on is not None and self.withdrawn_on is None and self.closed_on is None
+
+    @property
+    def subject_line(self) -> str:
+        """ "Motion 2025:14 av Anna Berg (S)", "Medborgarförslag 2025:3 av …", or ""."""
+        if not self.subject_kind:
+            return ""
+        words = [self.get_subject_kind_display()]
+        if self.subject_number:
+            words.append(self.subject_number)
+        if self.subject_mover:
+            words.append(f"av {self.subject_mover}")
+        if self.subject_party:
+            words.append(f"({self.subject_party})")
+        return " ".join(words)
+
 
 class RecipientStatus(models.TextChoices):
-    """The recipient's answer: awaited, delivered, or declined (avstår)."""
+    """The recipient's answer: awaited, delivered, declined (avstår); or closed by the sender:
+    the remiss withdrawn (återkallad), or the round closed without an answer (ej inkommit)."""
 
     AWAITING = "awaiting", "Inväntar svar"
     DELIVERED = "delivered", "Svar inkommet"
     DECLINED = "declined", "Avstår"
+    RECALLED = "recalled", "Remissen återkallad"
+    NOT_RECEIVED = "not_received", "Ej inkommit"
 
 
 class Recipient(models.Model):

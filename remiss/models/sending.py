@@ -131,3 +131,95 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} till {self.recipient} ({self.sent_on:%Y-%m-%d})"
+
+
+class ReceivedReplyChannel(models.TextChoices):
+    """How an outside instans' reply reached the sender."""
+
+    POST = "post", "Per post"
+    EMAIL = "email", "Per e-post"
+    LINK = "link", "Via personlig svarslänk"
+
+
+def received_reply_path(instance: "ReceivedReply", filename: str) -> str:
+    # As attachments: stored under the checksum and the detected type's extension only.
+    extension = "." + filename.rsplit(".", 1)[1].lower() if "." in filename else ""
+    if not extension[1:].isalnum():
+        extension = ""
+    return f"inkomna-svar/{timezone.now():%Y/%m}/{instance.sha256 or 'fil'}{extension}"
+
+
+class ReceivedReply(models.Model):
+    """Inkommet remissvar: the reply of an instans outside the portal's workflow (a region, a
+    myndighet, a förening), registered by the sender's remissamordnare from post or e-mail, or
+    sent by the instans itself through its personal link. An inkommen handling: public."""
+
+    Channel = ReceivedReplyChannel
+
+    recipient = models.OneToOneField(
+        Recipient,
+        on_delete=models.PROTECT,
+        related_name="received_reply",
+        verbose_name="remissinstans",
+    )
+    channel = models.CharField("inkom", max_length=10, choices=Channel.choices)
+    received_on = models.DateField("inkom den")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="registrerat av",
+    )
+    registered_at = models.DateTimeField("registrerat", default=timezone.now)
+    submitted_by_name = models.CharField("inskickat av", max_length=200, blank=True)
+    note = models.TextField("anteckning", blank=True)
+    file = models.FileField("fil", upload_to=received_reply_path, max_length=300)
+    original_name = models.CharField("ursprungligt filnamn", max_length=255, blank=True)
+    content_type = models.CharField("filtyp", max_length=120)
+    size = models.PositiveBigIntegerField("storlek (byte)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = "inkommet remissvar"
+        verbose_name_plural = "inkomna remissvar"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=ReceivedReplyChannel.values),
+                name="received_reply_channel_known",
+            ),
+            # Registered by a person, unless the instans sent it itself through its link.
+            models.CheckConstraint(
+                condition=Q(channel=ReceivedReplyChannel.LINK) | Q(registered_by__isnull=False),
+                name="received_reply_registered_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Svar från {self.recipient.organisation} ({self.received_on:%Y-%m-%d})"
+
+
+class ReplyLink(models.Model):
+    """Personlig svarslänk: lets one outside instans send its reply to one remiss without an
+    account. Only the SHA-256 of the random token is stored; the link works until it expires,
+    the reply has been sent, or the remiss is closed, and only for its own remiss."""
+
+    recipient = models.ForeignKey(
+        Recipient,
+        on_delete=models.PROTECT,
+        related_name="reply_links",
+        verbose_name="remissinstans",
+    )
+    token_hash = models.CharField("kontrollsumma", max_length=64, unique=True)
+    created_at = models.DateTimeField("skapad", default=timezone.now)
+    expires_at = models.DateTimeField("gäller till")
+    used_at = models.DateTimeField("använd", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "svarslänk"
+        verbose_name_plural = "svarslänkar"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Svarslänk för {self.recipient} (till {self.expires_at:%Y-%m-%d})"

@@ -37,6 +37,9 @@ def start(request: HttpRequest) -> HttpResponse:
             "can_send": request.user.memberships.filter(
                 role=Membership.Role.REMISS_COORDINATOR
             ).exists(),
+            "can_register": request.user.memberships.filter(
+                role__in=[Membership.Role.REMISS_COORDINATOR, Membership.Role.REGISTRAR]
+            ).exists(),
             "today": today,
             "has_membership": request.user.memberships.exists(),
         },

@@ -6,18 +6,23 @@ before delivery is public here: a reply not yet delivered, its documents and a r
 sent answer 404, as if they did not exist. Drafts never reach these pages.
 """
 
+import hashlib
 import logging
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
-from remiss import replies
+from remiss import replies, sending, uploads, workflow
+from remiss.forms.sending import LinkReplyForm
 from remiss.models import (
     Attachment,
     Decision,
     Meeting,
     Membership,
+    ReceivedReply,
     Recipient,
     Remiss,
     StoredDocument,
@@ -140,3 +145,78 @@ def public_agenda(request: HttpRequest, pk: int, version: int) -> HttpResponse:
 def accessibility(request: HttpRequest) -> HttpResponse:
     """Tillgänglighetsredogörelse: the accessibility statement public bodies must publish."""
     return render(request, "public/accessibility.html")
+
+
+def public_received_reply(request: HttpRequest, pk: int, recipient_pk: int) -> HttpResponse:
+    """The document of a reply that came from outside the portal (an inkommen handling,
+    public once registered), checked against its SHA-256 before it is handed out."""
+    remiss = _get_sent_remiss(pk)
+    try:
+        reply = ReceivedReply.objects.select_related("recipient").get(
+            recipient__in=remiss.recipients.public(), recipient_id=recipient_pk
+        )
+    except ReceivedReply.DoesNotExist:
+        raise Http404("Svaret finns inte.") from None
+    try:
+        handle = reply.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Filen saknas i arkivet.") from None
+    if hashlib.file_digest(handle, "sha256").hexdigest() != reply.sha256:
+        handle.close()
+        logger.error("Inkommet svar %s stämmer inte med sin kontrollsumma.", reply.pk)
+        raise Http404("Filen stämmer inte med den som registrerades.")
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=reply.original_name or f"Svar {reply.recipient.organisation}",
+        content_type=reply.content_type,
+    )
+
+
+@never_cache
+def reply_link(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """Svara på remissen: the outside instans' personal link, without an account. An unknown,
+    used or expired link, or one for another remiss, is refused (410 for a link that was
+    valid once, 404 for one that never was) and changes nothing."""
+    try:
+        link = sending.reply_link(remiss_pk=pk, token=token)
+    except sending.LinkRefused as error:
+        known = sending.known_link(remiss_pk=pk, token=token)
+        return render(
+            request,
+            "public/reply_link_refused.html",
+            {"reason": str(error)},
+            status=410 if known else 404,
+        )
+    recipient = link.recipient
+    form = LinkReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload, checked = form.cleaned_data["file"]
+        try:
+            sending.reply_through_link(
+                remiss_pk=pk,
+                token=token,
+                received=workflow.ReceivedDocument(
+                    checked=checked,
+                    upload=upload,
+                    received_on=timezone.localdate(),
+                    channel=ReceivedReply.Channel.LINK,
+                    submitted_by_name=form.cleaned_data["name"],
+                    note=form.cleaned_data["note"],
+                ),
+            )
+        except (sending.LinkRefused, workflow.TransitionError) as error:
+            return render(
+                request, "public/reply_link_refused.html", {"reason": str(error)}, status=410
+            )
+        return redirect("public_reply", pk=pk, recipient_pk=recipient.pk)
+    if request.method == "POST":
+        uploads.ask_for_file_again(
+            form, "file", request.FILES, reason="den skickades inte eftersom formuläret hade fel."
+        )
+    return render(
+        request,
+        "public/reply_link.html",
+        {"remiss": recipient.remiss, "recipient": recipient, "link": link, "form": form},
+    )

@@ -8,10 +8,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from remiss import compare, drafting, numbers, permissions, replies, selectors, uploads, workflow
+from remiss import (
+    compare,
+    compilation,
+    drafting,
+    numbers,
+    permissions,
+    replies,
+    selectors,
+    uploads,
+    workflow,
+)
 from remiss.forms.statements import StatementEditor
 from remiss.kept_forms import as_querydict, keep_form_through_login, pop_kept_form
-from remiss.models import AutosavedDraft, Statement, StatementVersion, StoredDocument
+from remiss.models import AutosavedDraft, Membership, Statement, StatementVersion, StoredDocument
 
 
 @login_required
@@ -46,6 +56,11 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "today": timezone.localdate(),
             "events": list(recipient.events.timeline()),
+            "forwarded": list(recipient.forwarded_remisses.with_answer_counts()),
+            "may_forward": recipient.status == recipient.Status.AWAITING
+            and remiss.sender.is_outside
+            and Membership.Role.REMISS_COORDINATOR
+            in permissions.roles_in(request.user, recipient.organisation_id),
         },
     )
 
@@ -126,8 +141,10 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     statement = permissions.get_statement(request.user, pk)
     permissions.require(request.user, "edit", statement)
     conflict = None
-    if request.method == "POST" and request.POST.get("action") == "suggest":
-        editor = _with_suggested_preparation(statement, request)
+    if request.method == "POST" and request.POST.get("action") in {"suggest", "suggest_round"}:
+        editor = _with_suggested_preparation(
+            statement, request, from_round=request.POST["action"] == "suggest_round"
+        )
         uploads.ask_for_file_again(
             editor.attachment_form, "file", request.FILES, reason=FILE_NOT_SAVED_BY_SUGGESTION
         )
@@ -196,12 +213,30 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "suggested_preparation": drafting.suggested_preparation(
                 [(s.kind, s.who, s.date) for s in statement.preparation_steps.all()]
             ),
+            "round": [
+                compilation.build(remiss)
+                for remiss in statement.recipient.forwarded_remisses.select_related("programme")
+            ],
         },
     )
 
 
-def _with_suggested_preparation(statement: Statement, request: HttpRequest) -> StatementEditor:
-    """Fill "Ärendets beredning" from the steps on screen; nothing is saved until Spara."""
+def _with_suggested_preparation(
+    statement: Statement, request: HttpRequest, *, from_round: bool = False
+) -> StatementEditor:
+    """Fill "Ärendets beredning" from the steps on screen, or from the round the case was sent
+    on in (who was asked, who answered); nothing is saved until Spara."""
+    if from_round:
+        data = request.POST.copy()
+        data["preparation"] = drafting.round_preparation(statement.recipient)
+        editor = StatementEditor(statement, data)
+        editor.is_valid()
+        messages.info(
+            request,
+            "Texten i Ärendets beredning är ifylld utifrån remissomgången. Den sparas när du "
+            "trycker Spara.",
+        )
+        return editor
     editor = StatementEditor(statement, request.POST)
     if not editor.steps.is_valid():
         messages.error(request, "Rätta beredningsstegen först, så kan texten skrivas utifrån dem.")

@@ -112,6 +112,14 @@ def journey_pages(draft) -> dict[str | None, list[tuple[str, str]]]:
             ("board-open", reverse("remiss_status", args=[sent.pk])),
             ("reply", reverse("reply", args=[answered.pk, delivered.pk])),
             ("compilation", reverse("compilation", args=[answered.pk])),
+            # Kommunstyrelsen's round (issue 16)
+            ("remiss-change", reverse("remiss_change", args=[sent.pk])),
+            ("remiss-add", reverse("remiss_add_recipients", args=[sent.pk])),
+            (
+                "reply-register",
+                reverse("reply_register", args=[sent.pk, sent.recipients.first().pk]),
+            ),
+            ("incoming", reverse("incoming_create")),
         ],
     }
 

@@ -39,6 +39,7 @@ from remiss.models import (
     StatementVersion,
     StatusEvent,
 )
+from remiss.models.organisations import OUTSIDE_KINDS
 
 Role = Membership.Role
 
@@ -72,6 +73,7 @@ REMISS_NUMBER = "KS 2019/1543"
 # The send date is not in the seed document; the beginning of October 2019 is assumed.
 REMISS_SENT = datetime.date(2019, 10, 1)
 REMISS_DEADLINE = datetime.date(2019, 12, 13)
+ROUND_CLOSED = datetime.date(2020, 1, 15)  # assumed: the seed document does not say
 SODERMALM = "Södermalms stadsdelsnämnd"
 OPEN_REMISS_TITLE = "Uppföljning av Stockholms stads säkerhetsprogram 2020–2023"
 SODERMALM_NUMBER = "SÖD 2019/1102"
@@ -100,6 +102,18 @@ DEMO_USERS = [
     ("ordforande", "Per", "Holm", SODERMALM, Role.CHAIR, "Ordförande", ""),
     ("justerare", "Lena", "Ek", SODERMALM, Role.JUSTIFIER, "Justerare", ""),
     ("ks", "Johan", "Sund", "Kommunstyrelsen", Role.REMISS_COORDINATOR, "Remissamordnare", ""),
+    # Stadsledningskontoret also drafts kommunstyrelsen's own replies (issue 16): the
+    # coordinator writes, the stadsdirektör signs.
+    ("ks", "Johan", "Sund", "Kommunstyrelsen", Role.CASE_OFFICER, "Remissamordnare", ""),
+    (
+        "stadsdirektor",
+        "Malin",
+        "Ek",
+        "Kommunstyrelsen",
+        Role.HEAD_OF_ADMINISTRATION,
+        "Stadsdirektör",
+        "",
+    ),
     (
         "kungsholmen",
         "Nora",
@@ -226,7 +240,11 @@ class Command(BaseCommand):
             programme_pdf = programme_draft_pdf()
             self.attach(remiss=remiss, title=PROGRAMME["name"], content=programme_pdf)
 
-        for organisation in Organisation.objects.valid_on(REMISS_SENT).exclude(pk=ks.pk):
+        for organisation in (
+            Organisation.objects.valid_on(REMISS_SENT)
+            .exclude(pk=ks.pk)
+            .exclude(kind__in=OUTSIDE_KINDS)
+        ):
             self.get_or_create(
                 Recipient,
                 remiss=remiss,
@@ -252,8 +270,24 @@ class Command(BaseCommand):
         )
         recipient = Recipient.objects.get(remiss=remiss, organisation=organisations[SODERMALM])
         self.seed_statement(recipient, users["handlaggare"], focus_areas, programme_pdf)
+        self.close_round(remiss, users["ks"])
         self.seed_open_remiss(ks, programme)
         return self.created
+
+    def close_round(self, remiss: Remiss, coordinator) -> None:
+        """The 2019 round ends: after the deadline kommunstyrelsen closed it, and the bodies
+        that had not answered are "ej inkommit", not late for ever. The day is assumed (the
+        seed document does not say), a month after the deadline; no mail for the past."""
+        if remiss.closed_on is not None:
+            return
+        with notifications.suppressed():
+            workflow.close_round(
+                remiss=remiss,
+                user=coordinator,
+                today=ROUND_CLOSED,
+                at=timezone.make_aware(datetime.datetime.combine(ROUND_CLOSED, datetime.time(9))),
+            )
+        self.created += 1
 
     def seed_open_remiss(self, ks: Organisation, programme: Programme) -> None:
         """A remiss nobody has answered yet, due some weeks after the day of seeding, so that
@@ -292,7 +326,9 @@ class Command(BaseCommand):
                 "delegable": True,
             },
         )
-        for organisation in Organisation.objects.valid_on(sent).exclude(pk=ks.pk):
+        for organisation in (
+            Organisation.objects.valid_on(sent).exclude(pk=ks.pk).exclude(kind__in=OUTSIDE_KINDS)
+        ):
             self.get_or_create(Recipient, remiss=remiss, organisation=organisation)
 
     def seed_users(self, organisations: dict[str, Organisation]) -> dict:
