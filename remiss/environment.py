@@ -116,7 +116,11 @@ def env_database(name: str, *, default_sqlite: Path) -> Any:
             {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite)}
         )
     try:
-        config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=True)
+        # No health check (a `SELECT 1` before the first query of every request): a connection
+        # that broke between two requests (PostgreSQL restarted) fails that one request, and
+        # Django closes it at the request's end, so the next request opens a fresh one. A query
+        # on every request for an event of once a month is not worth it.
+        config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=False)
     except Exception as error:  # dj_database_url raises several kinds of error for bad URLs
         raise ImproperlyConfigured(
             f"{name}: kan inte tolka {value!r} ({error}); ange till exempel "
