@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from remiss import replies
+from remiss import replies, selectors
 from remiss.models import (
     Attachment,
     Decision,
@@ -37,13 +37,11 @@ def _get_sent_remiss(pk: int) -> Remiss:
 
 
 def public_remisses(request: HttpRequest) -> HttpResponse:
-    remisses = (
-        Remiss.objects.public()
-        .select_related("sender")
-        .with_answer_counts()
-        .order_by("-sent_on", "-pk")
-    )
+    # Paged first, counted after: the recipients are counted for the page's remisses only
+    # (index remiss_public_newest gives the page without a sort).
+    remisses = Remiss.objects.public().select_related("sender").order_by("-sent_on", "-pk")
     page = Paginator(remisses, PER_PAGE).get_page(request.GET.get("sida"))
+    page.object_list = selectors.count_answers(page.object_list) if page.paginator.count else []
     meetings = (
         Meeting.objects.filter(open=True, issues__isnull=False)
         .select_related("organisation")
