@@ -86,18 +86,19 @@ def count_answers(remisses) -> list[Remiss]:
     (at national size that was 2.6 million rows for 50 shown)."""
     remisses = list(remisses)
     counts = {
-        row["remiss_id"]: row
-        for row in Recipient.objects.filter(remiss__in=[r.pk for r in remisses])
+        remiss_id: (total, answered)
+        for remiss_id, total, answered in Recipient.objects.filter(
+            remiss__in=[r.pk for r in remisses]
+        )
         .order_by()
         .values("remiss_id")
         .annotate(
             total=Count("pk"), answered=Count("pk", filter=Q(status=Recipient.Status.DELIVERED))
         )
+        .values_list("remiss_id", "total", "answered")
     }
     for remiss in remisses:
-        row = counts.get(remiss.pk, {})
-        remiss.recipient_count = row.get("total", 0)
-        remiss.answered_count = row.get("answered", 0)
+        remiss.recipient_count, remiss.answered_count = counts.get(remiss.pk, (0, 0))
     return remisses
 
 
@@ -193,7 +194,7 @@ def work_waiting(user: User, roles: set[str]) -> dict[str, list]:
             )
             .order_by("recipient__remiss__deadline", "pk")
         )
-        key = {S.DRAFT: "returned", S.IN_REVIEW: "to_review", S.READY: "to_agenda"}
+        key: dict[str, str] = {S.DRAFT: "returned", S.IN_REVIEW: "to_review", S.READY: "to_agenda"}
         for statement in statements:
             work[key[statement.status]].append(statement)
     if Role.SECRETARY in roles:
@@ -207,13 +208,20 @@ def work_waiting(user: User, roles: set[str]) -> dict[str, list]:
             .only("number", "title", "meeting__date")
             .order_by("meeting__date", "number")
         )
-    # Any member of a council may be chosen to justify; the partial index on meetings whose
-    # minutes are not yet justified (remiss_meeting_not_justified) keeps this to the few open.
+    work["to_justify"] = list(minutes_to_justify(user))
+    return work
+
+
+def minutes_to_justify(user: User) -> QuerySet[Meeting]:
+    """Protokoll att justera: meetings whose minutes the person is to justify, every paragraph
+    decided, not yet signed by them. Any member of a council may be chosen to justify, so it is
+    asked of everyone; the partial index meeting_not_justified keeps it to the meetings whose
+    minutes are still open, not every meeting ever held."""
     items = AgendaItem.objects.filter(meeting=OuterRef("pk"))
     undecided = items.exclude(Exists(Decision.objects.filter(item=OuterRef("pk"))))
     justifies = Meeting.justifiers.through.objects.filter(meeting=OuterRef("pk"), user=user)
     signed = JustificationSignature.objects.filter(meeting=OuterRef("pk"), user=user)
-    work["to_justify"] = list(
+    return (
         Meeting.objects.filter(minutes_justified_on__isnull=True)
         .filter(Q(chair=user) | Exists(justifies))
         .filter(Exists(items))
@@ -222,7 +230,6 @@ def work_waiting(user: User, roles: set[str]) -> dict[str, list]:
         .select_related("organisation")
         .order_by("date")
     )
-    return work
 
 
 def _organisations_where(user: User, *roles: str) -> QuerySet:
