@@ -163,13 +163,14 @@ def _with_postgresql_options(config: Any) -> Any:
         prepare: int | None = None
     else:
         prepare = env_int("DATABASE_PREPARE_THRESHOLD", 5, minimum=1)
+    options = dict(config.get("OPTIONS", {}))
+    # No JIT compilation: the portal's queries are short, and at national size the search's
+    # cost estimate (a tsvector per row) made PostgreSQL spend 2.2 s compiling a query that ran
+    # in 70 ms, and the public list 0.4 s (docs/scale.md).
+    options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
     return {
         **config,
-        "OPTIONS": {
-            **config.get("OPTIONS", {}),
-            "server_side_binding": True,
-            "prepare_threshold": prepare,
-        },
+        "OPTIONS": {**options, "server_side_binding": True, "prepare_threshold": prepare},
     }
 
 

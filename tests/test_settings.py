@@ -239,7 +239,11 @@ def test_postgresql_queries_are_prepared_on_kept_connections_without_a_health_ch
 
     config = environment.env_database("DATABASE_URL", default_sqlite=tmp_path / "db.sqlite3")
 
-    assert config["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert config["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        "options": "-c jit=off",
+    }
     assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (600, False)
 
     monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "off")  # an old pooler
