@@ -12,7 +12,7 @@ from django.urls import reverse
 from programs.models import FocusArea
 from remiss import drafting, search, workflow
 from remiss.models import FocusAreaView, Recipient, Remiss, Statement
-from tests.conftest import make_organisation, make_user
+from tests.conftest import make_organisation, make_user, sql_statements
 
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL: Swedish stemming"
@@ -295,12 +295,13 @@ class TestResultsPage:
         self, client, delivered, ks, ks_samordnare, handlaggare
     ):
         client.force_login(ks_samordnare)
+        client.get(reverse("start"))  # the first request after login renews the session
 
         def queries() -> int:
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(reverse("search"), {"q": "säkerhetsprogram"})
             assert response.status_code == 200
-            return len(captured)
+            return sql_statements(captured)
 
         before = queries()
         for number in range(5):
@@ -329,6 +330,9 @@ class TestResultsPage:
             )
         after = queries()
 
-        assert after == before
+        # The user, the person's organisations, the remisses, the statements (and on SQLite the
+        # statements' focus-area views, for the snippets PostgreSQL makes itself).
+        expected = 4 if connection.vendor == "postgresql" else 5
+        assert (before, after) == (expected, expected)
         body = client.get(reverse("search"), {"q": "säkerhetsprogram"}).content.decode()
         assert "12 träffar" in body
