@@ -81,11 +81,14 @@ $(AXE): package-lock.json
 bench-pdf: $(VENV)/.installed
 	$(PY) bench/pdf_render.py
 
-# Load benchmark (not a test): a large city in a throw-away PostgreSQL database, the portal under
-# gunicorn in production mode, pages as ratios to /halsa/, then 50 users at once (bench/load.py;
-# BENCH_LOAD_SECONDS and the other BENCH_* variables shorten it).
+# Load benchmark (not a test): a city in a throw-away PostgreSQL database, the portal under
+# gunicorn in production mode, each page as a ratio to a bare Django hello view, an empty
+# logged-in view and /halsa/, then 50 users at once (bench/load.py), once per city size in
+# BENCH_SIZES (remisses). BENCH_SHORT=1 is the short mode: under 3 minutes a size.
+BENCH_SIZES ?= 100 2000
 bench-load: $(VENV)/.installed
-	$(PY) bench/load.py
+	@scripts/system_packages.sh bench
+	@for size in $(BENCH_SIZES); do BENCH_REMISSES=$$size $(PY) bench/load.py || exit 1; done
 
 # National-scale simulation (not a test): 290 municipalities' remisses (2.6 million recipients)
 # written with COPY into a throw-away PostgreSQL database, the main pages' queries under EXPLAIN

@@ -307,7 +307,9 @@ class _Builder:
             statement = self.statement(recipient, plan)
             statements.append(statement)
             plan["statement"] = statement
-            status_of[id(statement)] = plan["status"]
+            # The signature with the status, once the children are in (a draft has none).
+            status_of[id(statement)] = (plan["status"], statement.signed_at)
+            statement.signed_at = None
             version_count[id(statement)] = (
                 heavy_versions if i == heavy_at else 2 + self.rng.randrange(6)
             )
@@ -362,16 +364,13 @@ class _Builder:
         _insert(StatementVersion, versions)
         city.version_count = len(versions)
 
-        # Statuses and versions, one UPDATE per group (the children are in now).
-        by_status = defaultdict(list)
+        # Statuses, signatures and versions (the children are in now), in one UPDATE per batch:
+        # the database holds a signature exactly on a signed statement.
         for statement in statements:
-            statement.status = status_of[id(statement)]
-            by_status[(statement.status, statement.version)].append(statement.pk)
-        for (status, version), pks in by_status.items():
-            for start in range(0, len(pks), BATCH):
-                Statement.objects.filter(pk__in=pks[start : start + BATCH]).update(
-                    status=status, version=version
-                )
+            statement.status, statement.signed_at = status_of[id(statement)]
+        Statement.objects.bulk_update(
+            statements, ["status", "signed_at", "version"], batch_size=BATCH
+        )
         city.state_counts = dict.fromkeys(FLOW, 0)
         for statement in statements:
             city.state_counts[statement.status] += 1

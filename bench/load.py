@@ -7,12 +7,15 @@ Run with `make bench-load` (or `.venv/bin/python bench/load.py`). It
    loads the demo data, and writes a large city with bulk inserts (bench/city.py);
 2. counts the database queries of each measured page once, in this process, with Django's test
    client (after one warm-up request);
-3. serves the portal with gunicorn (remiss.wsgi, sync workers, 127.0.0.1 on a free port) with
-   production settings: DEBUG=0, a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SMTP host
-   localhost, no HTTPS redirect or HSTS (plain HTTP on loopback), tasks run immediately;
-4. logs in through the login form (CSRF token, session cookie) and requests each page a fixed
-   number of times at a fixed concurrency: requests per second, median and 95th percentile
-   latency, each as a ratio to /halsa/ (the smallest page Django serves) in the same run;
+3. serves a bare Django hello view (bench/hello.py) with the same gunicorn configuration and
+   client, then the portal (bench/settings.py: the portal's settings and one URL more, the
+   empty logged-in view /bench/tom/) with deploy/gunicorn.conf.py and production settings:
+   DEBUG=0, a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SMTP host localhost, no HTTPS
+   redirect or HSTS (plain HTTP on loopback), tasks run immediately;
+4. logs in through the login form (CSRF token, session cookie) and measures each page for a
+   fixed time at a fixed concurrency, with wrk when installed (else the Python client):
+   requests per second as a ratio to the hello view, to the empty logged-in view and to
+   /halsa/, median and 95th percentile latency, SQL statements (without transaction control);
 5. runs the load: simulated users at once for a fixed time, handläggare reading their inbox and
    their own statement and saving it (the edit form with its base_version, as a person would),
    remissamordnare reading their inbox and status boards; counts errors (any 5xx or failed
@@ -22,25 +25,29 @@ Run with `make bench-load` (or `.venv/bin/python bench/load.py`). It
 Every request loop stops after a number of requests and after a time, whichever comes first;
 the server is stopped and the database dropped at the end. Only loopback is ever contacted.
 Not a test: nothing here passes or fails, except that the load's errors must be 0 and the
-versions must match, which the exit status reports (1 when not). The README quotes the latest
-table. Settings (environment variables, defaults in brackets):
+versions must match, which the exit status reports (1 when not). docs/benchmarks.md quotes the
+latest figures. Settings (environment variables, defaults in brackets; short mode in braces):
 
-    BENCH_REQUESTS [200]      requests per page        BENCH_CONCURRENCY [4]   at once per page
-    BENCH_PAGE_SECONDS [60]   time limit per page      BENCH_WORKERS [3]       gunicorn workers
-    BENCH_LOAD_USERS [50]     simulated users          BENCH_LOAD_SECONDS [60] load duration
-    BENCH_REMISSES [500]      remisses in the city     BENCH_RECIPIENTS [30]   recipients each
+    BENCH_PAGE_SECONDS [15] {5}   time per page     BENCH_CONCURRENCY [4]   connections per page
+    BENCH_REQUESTS [200]      requests per page with the Python client (without wrk)
+    BENCH_WORKERS [2]         gunicorn workers (one per core of the development machine)
+    BENCH_LOAD_USERS [50]     simulated users          BENCH_LOAD_SECONDS [60] {20} load duration
+    BENCH_REMISSES [500] {100}  remisses in the city   BENCH_RECIPIENTS [30]   recipients each
     BENCH_VERSIONS [200]      versions of the statement on the statement page
     BENCH_POSTGRES [postgres://postgres@127.0.0.1:5432]  the server for the throw-away database
+    BENCH_PORTS [8110-8119]   ports for the servers    BENCH_SHORT [0]         1: the short mode
 """
 
 import datetime
 import http.client
 import importlib.util
+import json
 import math
 import os
 import random
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -59,6 +66,10 @@ sys.path.insert(0, str(ROOT))
 
 # Installed into the venv when missing, until gunicorn is one of the project's dependencies.
 GUNICORN = "gunicorn==27.0.1"
+# The load client for the per-page measurements when installed (Debian's wrk, `make
+# bench-load` installs it through scripts/system_packages.sh): written in C, it leaves the cores
+# to the server where the Python client took a good share of them. Without it, the Python client.
+WRK = shutil.which("wrk")
 HOST = "127.0.0.1"
 TIMEOUT = 30  # seconds for one request
 
@@ -72,13 +83,16 @@ def _setting(name: str, default: int) -> int:
     return int(value)
 
 
+# BENCH_SHORT=1: the short mode (under 3 minutes with a city of 100 remisses): shorter windows,
+# fewer users; every figure is still measured the same way.
+SHORT = os.environ.get("BENCH_SHORT", "").strip() not in {"", "0"}
 REQUESTS = _setting("BENCH_REQUESTS", 200)
 CONCURRENCY = _setting("BENCH_CONCURRENCY", 4)
-PAGE_SECONDS = _setting("BENCH_PAGE_SECONDS", 60)
-WORKERS = _setting("BENCH_WORKERS", 3)
+PAGE_SECONDS = _setting("BENCH_PAGE_SECONDS", 5 if SHORT else 15)
+WORKERS = _setting("BENCH_WORKERS", 2)
 LOAD_USERS = _setting("BENCH_LOAD_USERS", 50)
-LOAD_SECONDS = _setting("BENCH_LOAD_SECONDS", 60)
-REMISSES = _setting("BENCH_REMISSES", 500)
+LOAD_SECONDS = _setting("BENCH_LOAD_SECONDS", 20 if SHORT else 60)
+REMISSES = _setting("BENCH_REMISSES", 100 if SHORT else 500)
 RECIPIENTS = _setting("BENCH_RECIPIENTS", 30)
 VERSIONS = _setting("BENCH_VERSIONS", 200)
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
@@ -174,7 +188,8 @@ def django_environment(database: Database, workdir: Path) -> dict:
         "MEDIA_ROOT": str(workdir / "media"),
         "STATIC_ROOT": str(workdir / "static"),
         "TASKS_BACKEND": "immediate",
-        "DJANGO_SETTINGS_MODULE": "remiss.settings",
+        # The portal's settings with /bench/tom/, the empty logged-in view (bench/urls.py).
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
 
 
@@ -201,10 +216,21 @@ class Page:
     user: str | None  # None: without login
 
 
+def key(page: Page) -> str:
+    """Two pages may share a path (the inbox, as two people)."""
+    return f"{page.user or ''}:{page.path}"
+
+
+HELLO = Page("bare Django hello view", "/", None)  # bench/hello.py, a server of its own
+EMPTY = "/bench/tom/"
+
+
 def pages(city) -> list[Page]:
     return [
         Page("/halsa/ (baseline)", "/halsa/", None),
+        Page("empty logged-in view", EMPTY, "handlaggare"),
         Page(f"inbox / ({city.inbox_rows} received)", "/", "handlaggare"),
+        Page(f"ks inbox / ({city.remiss_count} sent)", "/", "ks"),
         Page(
             f"status board ({RECIPIENTS} recipients)",
             f"/remisser/{city.showcase_remiss}/",
@@ -220,8 +246,12 @@ def pages(city) -> list[Page]:
     ]
 
 
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
+
+
 def count_queries(page_list: list[Page]) -> dict[str, int]:
-    """Queries per page, in this process, after one warm-up request."""
+    """SQL statements per page (not counting transaction control), in this process, after one
+    warm-up request."""
     from django.contrib.auth import get_user_model
     from django.db import connection, reset_queries
     from django.test import Client
@@ -242,7 +272,11 @@ def count_queries(page_list: list[Page]) -> dict[str, int]:
             if response.status_code != 200:
                 raise RuntimeError(f"{page.path} answered {response.status_code} in process")
             if measured:
-                counts[page.path] = len(context.captured_queries)
+                counts[key(page)] = sum(
+                    1
+                    for query in context.captured_queries
+                    if not query["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)
+                )
     return counts
 
 
@@ -455,10 +489,79 @@ def hammer(browser: Browser, path: str, total: int, concurrency: int, seconds: f
     return run
 
 
+@dataclass
+class WrkRun:
+    """wrk's figures for one page, read the same way as a Run."""
+
+    done: int
+    seconds: float
+    p50: float
+    p95: float
+    errors: int
+    size: int = 0
+    statuses: Counter = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        return {50: self.p50, 95: self.p95}[q]
+
+
+def measure(browser: Browser, path: str) -> Run | WrkRun:
+    """One page for PAGE_SECONDS at CONCURRENCY (at most REQUESTS with the Python client):
+    with wrk when installed, else the Python client."""
+    size = len(browser.request("GET", path).body)
+    if WRK is None:
+        return hammer(browser, path, REQUESTS, CONCURRENCY, PAGE_SECONDS)
+    command = [
+        WRK,
+        f"-t{min(2, CONCURRENCY)}",
+        f"-c{CONCURRENCY}",
+        f"-d{PAGE_SECONDS}s",
+        f"--timeout={TIMEOUT}s",
+        "-s",
+        str(ROOT / "bench" / "wrk_report.lua"),
+        "-H",
+        f"Host: {HOST}:{browser.port}",
+    ]
+    if browser.cookies:
+        cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(f"http://{HOST}:{browser.port}{path}")
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    errors = sum(figures[name] for name in ("connect", "read", "write", "status", "timeout"))
+    return WrkRun(
+        done=figures["requests"],
+        seconds=figures["seconds"],
+        p50=figures["p50_us"] / 1e6,
+        p95=figures["p95_us"] / 1e6,
+        errors=errors,
+        size=size,
+        statuses=Counter({200: figures["requests"] - figures["status"]}),
+    )
+
+
 # --- The server --------------------------------------------------------------------------------
 
 
+# Ports to serve on, the first free one of them (BENCH_PORTS, "8110-8119"; empty: any free port).
+PORTS = os.environ.get("BENCH_PORTS", "8110-8119").strip()
+
+
 def free_port() -> int:
+    if PORTS:
+        first, _, last = PORTS.partition("-")
+        for port in range(int(first), int(last or first) + 1):
+            with socket.socket() as probe:
+                try:
+                    probe.bind((HOST, port))
+                except OSError:
+                    continue
+                return port
+        raise SystemExit(f"BENCH_PORTS: no free port in {PORTS}")
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
@@ -467,9 +570,9 @@ def free_port() -> int:
 class Server:
     """gunicorn in production mode, in its own session so that it can be stopped as a whole."""
 
-    def __init__(self, database: Database, workdir: Path):
+    def __init__(self, database: Database, workdir: Path, app: str = "remiss.wsgi:application"):
         self.port = free_port()
-        self.log_path = workdir / "gunicorn.log"
+        self.log_path = workdir / f"gunicorn-{app.split(':')[0]}.log"
         env = {
             **os.environ,
             **django_environment(database, workdir),
@@ -483,12 +586,19 @@ class Server:
             "SECURE_HSTS_SECONDS": "0",
             "SECURE_PROXY_SSL_HEADER": "0",
             "LOG_LEVEL": "WARNING",
+            # The static files were gathered in this process (development settings), without
+            # the hashed names' manifest; the pages measured never serve one.
+            "STATIC_HASHED_NAMES": "0",
         }
         command = [
             sys.executable,
             "-m",
             "gunicorn",
-            "remiss.wsgi:application",
+            app,
+            # The production configuration (gc.freeze() after loading, and the rest), with the
+            # benchmark's address, workers and timeouts on top.
+            "--config",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
             "--bind",
             f"{HOST}:{self.port}",
             "--workers",
@@ -514,7 +624,8 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited at start:\n{self.log_tail()}")
             try:
-                if Browser(self.port).request("GET", "/halsa/").status == 200:
+                probe = "/" if app.startswith("bench.hello") else "/halsa/"
+                if Browser(self.port).request("GET", probe).status == 200:
                     log(f"gunicorn serving on http://{HOST}:{self.port} ({WORKERS} workers)")
                     return
             except OSError:
@@ -787,14 +898,16 @@ def ratio(value: float, base: float) -> float:
     return value / base if base else math.nan
 
 
-def report(*, city, database, gunicorn, runs, queries, page_list, result, busy) -> bool:
-    base = runs[page_list[0].path]
+def report(*, city, database, gunicorn, hello, runs, queries, page_list, result, busy) -> bool:
+    halsa = runs[key(page_list[0])]
+    empty = runs[key(page_list[1])]
     python = sys.version.split()[0]
     today = datetime.date.today().isoformat()
+    now = " / ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
         f"Load benchmark, {today}: Remissportalen under gunicorn {gunicorn} ({WORKERS} sync "
-        f"workers, DEBUG=0) on {database.vendor}, Python {python}, {os.cpu_count()} cores "
-        f"(load average {busy:.1f} before the run)"
+        f"workers, deploy/gunicorn.conf.py, DEBUG=0) on {database.vendor}, Python {python}, "
+        f"{os.cpu_count()} cores (load average {busy:.2f} before the run, {now} at its end)"
     )
     states = ", ".join(f"{k} {v}" for k, v in city.state_counts.items())
     print(
@@ -803,26 +916,32 @@ def report(*, city, database, gunicorn, runs, queries, page_list, result, busy) 
         f"{city.history_count} history rows, {city.event_count} events, {city.meeting_count} "
         f"meetings, {city.decision_count} decisions, {city.document_count} archived reply PDFs"
     )
+    client = "wrk" if WRK else f"the Python client (at most {REQUESTS} requests)"
     print(
-        f"Each page: {REQUESTS} requests, {CONCURRENCY} at once, after warm-up (errors: any "
-        "answer but 200, or no answer); queries counted once in process (Django test client)"
+        f"Each page: {PAGE_SECONDS} s with {client}, {CONCURRENCY} connections, after warm-up "
+        "(errors: any answer but 2xx/3xx, or no answer); queries: SQL statements without "
+        "transaction control, counted once in process (Django test client)"
+    )
+    print(
+        f"Bare Django hello view (bench/hello.py, same gunicorn settings and client): "
+        f"{hello.rate:.0f} req/s, p50 {milliseconds(hello.percentile(50))} ms, "
+        f"p95 {milliseconds(hello.percentile(95))} ms, errors {hello.errors}"
     )
     print()
     header = (
-        f"{'page':34} {'as':11} {'req/s':>7} {'× base':>7} {'p50 ms':>7} {'× base':>7} "
-        f"{'p95 ms':>7} {'queries':>7} {'size':>8} {'errors':>6}"
+        f"{'page':32} {'as':11} {'req/s':>7} {'× hello':>8} {'× empty':>8} {'× halsa':>8} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'queries':>7} {'size':>7} {'errors':>6}"
     )
     print(header)
     for page in page_list:
-        run = runs[page.path]
-        p50, p95 = run.percentile(50), run.percentile(95)
+        run = runs[key(page)]
         size = f"{run.size / 1024:.0f} kB" if run.size >= 1024 else f"{run.size} B"
-        short = "" if run.done >= REQUESTS else f" (only {run.done})"
         print(
-            f"{page.name + short:34} {page.user or '–':11} {run.rate:7.1f} "
-            f"{ratio(run.rate, base.rate):6.3f}× {milliseconds(p50):>7} "
-            f"{ratio(p50, base.percentile(50)):6.1f}× "
-            f"{milliseconds(p95):>7} {queries[page.path]:7d} {size:>8} {run.errors:6d}"
+            f"{page.name:32} {page.user or '–':11} {run.rate:7.1f} "
+            f"{ratio(run.rate, hello.rate):7.3f}× {ratio(run.rate, empty.rate):7.3f}× "
+            f"{ratio(run.rate, halsa.rate):7.3f}× {milliseconds(run.percentile(50)):>7} "
+            f"{milliseconds(run.percentile(95)):>7} {queries[key(page)]:7d} {size:>7} "
+            f"{run.errors:6d}"
         )
     print()
     ok = result["errors"] == 0 and not result["unexpected"] and not result["stuck"]
@@ -898,6 +1017,14 @@ def main() -> int:
             call_command("collectstatic", interactive=False, verbosity=0)
             page_list = pages(city)
             queries = count_queries(page_list)
+            hello_server = Server(database, workdir, app="bench.hello:application")
+            try:
+                hello_browser = Browser(hello_server.port)
+                hammer(hello_browser, HELLO.path, 2 * WORKERS, WORKERS, PAGE_SECONDS)  # warm-up
+                hello = measure(hello_browser, HELLO.path)
+                log(f"bare hello view: {hello.done} requests, {hello.rate:.1f}/s")
+            finally:
+                hello_server.stop()
             server = Server(database, workdir)
             browsers = {None: Browser(server.port)}
             for username in {p.user for p in page_list if p.user}:
@@ -907,14 +1034,13 @@ def main() -> int:
             for page in page_list:
                 browser = browsers[page.user]
                 hammer(browser, page.path, 2 * WORKERS, WORKERS, PAGE_SECONDS)  # warm-up
-                runs[page.path] = hammer(browser, page.path, REQUESTS, CONCURRENCY, PAGE_SECONDS)
-                run = runs[page.path]
+                runs[key(page)] = run = measure(browser, page.path)
                 log(
-                    f"{page.path}: {run.done} requests, {run.rate:.1f}/s, "
+                    f"{page.path} as {page.user}: {run.done} requests, {run.rate:.1f}/s, "
                     f"statuses {dict(run.statuses)}"
                 )
-                if set(run.statuses) != {200}:
-                    log(f"{page.path} answered {dict(run.statuses)}:\n{server.log_tail()}")
+                if run.errors:
+                    log(f"{page.path} had {run.errors} errors:\n{server.log_tail()}")
             result = load(server.port, city)
             if result["errors"] or result["unexpected"]:
                 log(f"server log:\n{server.log_tail()}")
@@ -924,6 +1050,7 @@ def main() -> int:
                 city=city,
                 database=database,
                 gunicorn=gunicorn,
+                hello=hello,
                 runs=runs,
                 queries=queries,
                 page_list=page_list,

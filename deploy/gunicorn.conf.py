@@ -17,8 +17,13 @@ Why these numbers:
 - No control socket (see below), no files of our own: the app server writes nothing to disk.
 - No access log: the portal logs one JSON line per request itself (remiss.operations), with the
   request id and the user's id.
+- After a worker has loaded the portal it imports every view (the URL patterns) and then calls
+  gc.freeze(): the tens of thousands of long-lived objects of Django, the portal and WeasyPrint
+  move to a permanent generation the garbage collector never walks again, so a collection during
+  a request only looks at the request's own objects.
 """
 
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -56,3 +61,12 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Load what every request needs once, then take it out of the garbage collector's sight."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module
+    gc.collect()
+    gc.freeze()

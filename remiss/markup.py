@@ -15,6 +15,8 @@ parser cannot smuggle a script, an event handler or a `javascript:` link onto th
 
 from __future__ import annotations
 
+import functools
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -35,9 +37,27 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 BULLET = "– "
 
 
+# Rendered HTML is kept per process, by the text itself: a signed or delivered statement's
+# sections and focus-area views never change, so the statement page, the compilation and the
+# reply render each text once per version and process, not on every request. A text that is
+# longer than CACHED_UP_TO characters is rendered each time, so the cache holds at most
+# CACHE_SIZE × CACHED_UP_TO characters of source and their HTML (some 40 MB at the very worst, a
+# few MB in practice: a section is a few thousand characters). Drafts pass through it too and
+# are pushed out by newer texts (least recently used first).
+CACHE_SIZE = 1024
+CACHED_UP_TO = 10_000
+
+
 def render(source: str) -> SafeString:
     """The section as sanitised HTML, safe to put in a template as it is."""
-    html = _parser.render(source or "")
+    source = source or ""
+    if len(source) > CACHED_UP_TO:
+        return _render(source)
+    return _cached_render(source)
+
+
+def _render(source: str) -> SafeString:
+    html = _parser.render(source)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -48,6 +68,9 @@ def render(source: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(cleaned.strip())  # noqa: S308 - nh3 has just sanitised it
+
+
+_cached_render = functools.lru_cache(maxsize=CACHE_SIZE)(_render)
 
 
 def to_plain_text(source: str) -> str:

@@ -9,6 +9,7 @@ SwedishErrorPagesInDevelopment shows the portal's own 404 and 500 pages when DEB
 """
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
@@ -107,4 +108,46 @@ class LoggedInPagesAreNotStored:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
+        return response
+
+
+# A session is renewed (written, with a fresh expiry and cookie) at most this often: a tenth of
+# the idle time, and never less often than every five minutes.
+RENEWED_KEY = "_renewed"
+
+
+def renewal_interval_seconds() -> int:
+    return max(1, min(300, settings.SESSION_COOKIE_AGE // 10))
+
+
+class SessionRenewedNowAndThen:
+    """The idle timeout without a write per request.
+
+    Django's SESSION_SAVE_EVERY_REQUEST writes the session (cache and database row) on every
+    request to move its expiry; on a logged-in page that write was half the time of an empty
+    view. Here a request renews the session only when its last renewal is older than
+    `renewal_interval_seconds()`: the session then ends between SESSION_COOKIE_AGE minus that
+    interval and SESSION_COOKIE_AGE after the person's last request, never later than the
+    configured idle time. An empty (anonymous, never written) session is not touched, so
+    static files and public pages create no session.
+
+    Kept forms (kept_forms.py) are unaffected: they are written to the session when a form is
+    posted after it has ended, whatever renewed it last.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # accessed: something in the request read the session (the logged-in user, a message);
+        # a page that never looked at it (a static file, /halsa/) renews nothing.
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        now = int(time.time())
+        last = session.get(RENEWED_KEY)
+        stale = not isinstance(last, int) or now - last >= renewal_interval_seconds()
+        if session.modified or stale:
+            session[RENEWED_KEY] = now
         return response

@@ -38,6 +38,8 @@ The choices:
 
 from __future__ import annotations
 
+import collections
+import functools
 import hashlib
 import io
 import re
@@ -50,7 +52,9 @@ from urllib.request import url2pathname
 import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML, Attachment
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.css.counters import CounterStyle
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from remiss import council as council_rules
@@ -118,14 +122,83 @@ class SafeStaticFetcher(URLFetcher):
         return path
 
 
-def _html(html: str) -> HTML:
+# Built once per process, not once per render: WeasyPrint's URL fetcher makes an SSL context
+# when it is created (30–60 ms, for an HTTPS the portal never fetches), the font configuration
+# registers the four font files with Fontconfig, and the print stylesheet is parsed into
+# WeasyPrint's rules. Each is read-only once made (the font configuration only adds a font face
+# it does not have yet), so every render in the process shares them.
+PRINT_STYLESHEET_LINK = '<link rel="stylesheet" href="pdf/print.css">'
+
+
+@functools.cache
+def _shared() -> tuple[SafeStaticFetcher, FontConfiguration, CSS, CounterStyle]:
     root = static_root()
-    return HTML(
-        string=html,
-        base_url=root.as_uri() + "/",
-        url_fetcher=SafeStaticFetcher(root),
+    fetcher = SafeStaticFetcher(root)
+    fonts = FontConfiguration()
+    counter_style = CounterStyle()
+    stylesheet = CSS(
+        url=(root / "pdf" / "print.css").as_uri(),  # its fonts resolve against it
+        url_fetcher=fetcher,
+        font_config=fonts,
+        counter_style=counter_style,
         media_type="print",
     )
+    return fetcher, fonts, stylesheet, counter_style
+
+
+@dataclass
+class _Source:
+    """A print document ready to lay out with the process' shared fetcher, fonts and
+    stylesheet. The templates link pdf/print.css (so the HTML stands on its own); that link is
+    replaced here by the stylesheet parsed once (WeasyPrint applies it as a user stylesheet,
+    beneath the document's own: the templates carry no other styles but the compilation's,
+    which came after it anyway)."""
+
+    html: HTML
+    stylesheets: list
+
+    def render(self, **options):
+        _, fonts, _, counter_style = _shared()
+        return self.html.render(
+            stylesheets=self.stylesheets,
+            font_config=fonts,
+            counter_style=counter_style,
+            **options,
+        )
+
+
+def _html(html: str) -> _Source:
+    fetcher, _, stylesheet, _ = _shared()
+    root = static_root()
+    stylesheets = []
+    if PRINT_STYLESHEET_LINK in html:
+        html = html.replace(PRINT_STYLESHEET_LINK, "", 1)
+        stylesheets.append(stylesheet)
+    return _Source(
+        HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher, media_type="print"),
+        stylesheets,
+    )
+
+
+# The last few layouts, by their HTML: the worker renders a decision's protokollsutdrag, then its
+# statement, then the reply that bundles both, and the reply takes their pages as laid out
+# instead of laying the same HTML out again. Bounded: LAYOUTS_KEPT documents at most.
+LAYOUTS_KEPT = 2
+_layouts: collections.OrderedDict[str, Any] = collections.OrderedDict()
+
+
+def layout(html: str):
+    """The WeasyPrint document (pages laid out, not yet drawn) of this print HTML."""
+    key = hashlib.sha256(html.encode()).hexdigest()
+    document = _layouts.get(key)
+    if document is None:
+        document = _html(html).render(pdf_variant=PDF_VARIANT, pdf_tags=True)
+        _layouts[key] = document
+        while len(_layouts) > LAYOUTS_KEPT:
+            _layouts.popitem(last=False)
+    else:
+        _layouts.move_to_end(key)
+    return document
 
 
 def render_pdf(html: str) -> bytes:
@@ -134,7 +207,7 @@ def render_pdf(html: str) -> bytes:
     Relative URLs (the templates' `pdf/print.css`, the stylesheet's fonts) resolve against the
     static folder, and only that folder is read (see `SafeStaticFetcher`).
     """
-    return _html(html).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    return layout(html).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
 
 
 @dataclass(frozen=True)
@@ -175,21 +248,19 @@ def reply_pdf(decision: Decision, files: list[EmbeddedFile]) -> bytes:
         reply_html = render_to_string("pdf/own_reply.html", _own_reply_context(decided))
     else:
         reply_html = statement_html(statement, decided=decided)
-    parts = [_html(extract_html(decision)), _html(reply_html)]
+    # The extract, and the statement when it is the reply, as the worker has just laid them
+    # out for their own PDFs (the same HTML is laid out once).
+    rendered = [layout(extract_html(decision)), layout(reply_html)]
     if files:
-        parts.append(
-            _html(
-                render_to_string(
-                    "pdf/reply_attachments.html",
-                    {
-                        "council": decision.item.meeting.organisation,
-                        "files": files,
-                        "meta": {"title": "Bilagor"},
-                    },
-                )
-            )
+        attachments_page = render_to_string(
+            "pdf/reply_attachments.html",
+            {
+                "council": decision.item.meeting.organisation,
+                "files": files,
+                "meta": {"title": "Bilagor"},
+            },
         )
-    rendered = [part.render(pdf_tags=True) for part in parts]
+        rendered.append(_html(attachments_page).render(pdf_variant=PDF_VARIANT, pdf_tags=True))
     document = rendered[0].copy([page for part in rendered for page in part.pages])
     extract_meta = extract_context(decision)["meta"]
     document.metadata.title = f"Yttrande: {statement.title}"

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "remiss.middleware.SessionRenewedNowAndThen",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -205,10 +206,12 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Sessions end after SESSION_IDLE_MINUTES without a request (each request starts the clock
-# again). A form posted after that is kept through the new login (kept_forms.py).
+# Sessions end after SESSION_IDLE_MINUTES without a request. A request renews the session at most
+# every few minutes (remiss.middleware.SessionRenewedNowAndThen), not on every request: the
+# session ends between SESSION_IDLE_MINUTES minus that interval and SESSION_IDLE_MINUTES after
+# the last request. A form posted after that is kept through the new login (kept_forms.py).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60, minimum=5) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Login throttling: after LOGIN_MAX_FAILURES failed attempts for one user name within
 # LOGIN_FAILURE_WINDOW_MINUTES, further attempts for it are refused until it passes (remiss.login).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages `make run` and `make test` need, and their installation when missing.
 #
-#   scripts/system_packages.sh run [test] [ci]
+#   scripts/system_packages.sh run [test] [ci] [bench]
 #
 # The list below is the only one: the Makefile and .ci/run both call this script. Missing packages
 # are installed with apt-get when run as root, with `sudo -n` when that is allowed without a
@@ -25,6 +25,7 @@ test    command:npm                 nodejs npm
 test,ci command:redis-server        redis-server
 ci      command:git                 git
 ci      command:curl                curl
+bench   command:wrk                 wrk
 '
 # npm is asked for by command, not by package: NodeSource's nodejs brings npm itself and conflicts
 # with Debian's npm, which apt would then refuse to install.

@@ -425,3 +425,10 @@ def move_url(statement_pk: int, slug: str) -> str:
 
 # The open-data and archive fixtures (issue 18), kept in their own module.
 from tests.open_data import *  # noqa: E402, F403
+
+
+def sql_statements(captured) -> int:
+    """The SQL statements a CaptureQueriesContext saw, not counting transaction control
+    (savepoints, BEGIN, COMMIT): the figure the query-count tests assert exactly."""
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
+    return sum(1 for query in captured if not query["sql"].lstrip().upper().startswith(control))

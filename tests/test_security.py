@@ -74,17 +74,41 @@ def test_logged_in_pages_and_files_are_never_stored_by_the_browser(client, handl
         assert "private" in cache_control, url
 
 
-def test_the_session_ends_after_the_idle_time_and_each_request_renews_it(
-    settings, client, handlaggare
+def test_the_session_ends_after_the_idle_time_and_is_renewed_every_few_minutes_not_per_request(
+    settings, client, handlaggare, monkeypatch
 ):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    """The idle timeout holds without a session write on every request: a request renews the
+    session (a fresh cookie and expiry) only when the last renewal is five minutes old."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from remiss import middleware
+
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
     assert settings.SESSION_COOKIE_AGE == 60 * 60
+    assert middleware.renewal_interval_seconds() == 300
+    clock = [1_000_000.0]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
     client.force_login(handlaggare)
 
-    response = client.get(reverse("start"))
+    first = client.get(reverse("start"))  # the first request after login renews
+    assert first.cookies["sessionid"]["max-age"] == 3600
+    assert first.cookies["sessionid"]["httponly"]
 
-    assert response.cookies["sessionid"]["max-age"] == 3600
-    assert response.cookies["sessionid"]["httponly"]
+    clock[0] += 299
+    with CaptureQueriesContext(connection) as captured:
+        soon = client.get(reverse("start"))
+    assert "sessionid" not in soon.cookies
+    assert not [q for q in captured if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+
+    clock[0] += 2
+    later = client.get(reverse("start"))
+    assert later.cookies["sessionid"]["max-age"] == 3600
+    assert later.wsgi_request.session.get_expiry_age() == 3600
+
+
+def test_an_anonymous_visit_creates_no_session(client):
+    assert "sessionid" not in client.get(reverse("public_remisses")).cookies
 
 
 def test_forms_refuse_a_post_without_csrf_token(handlaggare, started):

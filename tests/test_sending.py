@@ -20,7 +20,7 @@ from remiss.models import (
     Remiss,
     StatusEvent,
 )
-from tests.conftest import make_organisation, make_user
+from tests.conftest import make_organisation, make_user, sql_statements
 
 pytestmark = pytest.mark.django_db(transaction=True)  # e-mail goes out on commit
 TODAY = datetime.date(2026, 11, 26)  # a Thursday
@@ -370,12 +370,13 @@ def test_the_board_and_the_compilation_cost_the_same_for_3_and_30_recipients(
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse(name, args=[remiss.pk])).status_code == 200
-        return len(captured)
+        return sql_statements(captured)
 
     client.force_login(ks_samordnare)
+    client.get(reverse("start"))  # the first request after login renews the session
     add(1)  # three recipients
     with_3 = queries()
     add(27)
 
     assert remiss.recipients.count() == 30
-    assert queries() == with_3
+    assert (with_3, queries()) == ({"remiss_status": 9, "compilation": 4}[name],) * 2

@@ -230,6 +230,27 @@ def test_env_database_reads_a_postgres_url(monkeypatch, tmp_path):
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.example.se", 5433, "remiss")
 
 
+def test_postgresql_queries_are_prepared_on_kept_connections_without_a_health_check(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setenv("DATABASE_URL", "postgres://remiss@db.example.se/remiss")
+    monkeypatch.delenv("DATABASE_PREPARE_THRESHOLD", raising=False)
+    monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+
+    config = environment.env_database("DATABASE_URL", default_sqlite=tmp_path / "db.sqlite3")
+
+    assert config["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        "options": "-c jit=off",
+    }
+    assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (600, False)
+
+    monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "off")  # an old pooler
+    config = environment.env_database("DATABASE_URL", default_sqlite=tmp_path / "db.sqlite3")
+    assert config["OPTIONS"]["prepare_threshold"] is None
+
+
 def test_env_database_defaults_to_sqlite_in_the_given_file(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
 

@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from remiss.models import Recipient, Remiss
-from tests.conftest import make_organisation, make_user
+from tests.conftest import make_organisation, make_user, sql_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -123,26 +124,91 @@ def test_titles_are_escaped_on_the_start_page(client, handlaggare, remiss):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
 
 
-def test_the_start_page_runs_the_same_queries_for_one_remiss_or_twenty(
-    client, handlaggare, ks_samordnare, remiss, ks, sodermalm
-):
-    def queries_for(user) -> int:
-        client.force_login(user)
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("start")).status_code == 200
-        return len(captured)
-
-    before = (queries_for(handlaggare), queries_for(ks_samordnare))
-    for number in range(20):
+def add_remisses(ks, sodermalm, count: int, *, first: int = 0) -> None:
+    """`count` remisses from KS to Södermalm: every third answered, the rest still open."""
+    for number in range(first, first + count):
         more = Remiss.objects.create(
             sender=ks,
             registration_number=f"KS 2020/{number}",
             title=f"Remiss {number}",
-            deadline=datetime.date(2020, 6, 1),
+            sent_on=datetime.date(2020, 1, 1),
+            # Deadlines still ahead: the page reads the meetings for its deadline advice.
+            deadline=timezone.localdate() + datetime.timedelta(days=30 + number),
         )
-        Recipient.objects.create(remiss=more, organisation=sodermalm)
+        answered = number % 3 == 0
+        Recipient.objects.create(
+            remiss=more,
+            organisation=sodermalm,
+            status="delivered" if answered else "awaiting",
+            delivered_at=datetime.datetime(2020, 5, 1, tzinfo=datetime.UTC) if answered else None,
+        )
 
-    assert (queries_for(handlaggare), queries_for(ks_samordnare)) == before
+
+# SQL statements of the start page: the user, the roles, the three lists (count and page each;
+# a page of sent remisses also counts its answers; an empty list is not read), the meetings
+# for the deadline advice, the kallelser, and "Att göra" for the roles held.
+CASE_OFFICER_QUERIES = 1 + 1 + 3 + 2 + 1 + 1 + 1  # user, roles, received (count, page, the
+# meetings for the advice), answered (count, page), sent (count only: none), Att göra's counts
+# (one query; no kind waits, so no list is asked for), kallelser
+COORDINATOR_QUERIES = 1 + 1 + 1 + 1 + 3 + 1 + 1 + 1  # user, roles, received and answered
+# (count only: none), sent (count, page, answers), Att göra's counts, the one kind waiting
+# (overdue replies), kallelser
+
+
+def test_the_start_page_runs_a_fixed_number_of_queries_for_3_or_80_remisses(
+    client, handlaggare, ks_samordnare, remiss, ks, sodermalm
+):
+    def queries_for(user) -> int:
+        client.force_login(user)
+        client.get(reverse("start"))  # the first request after login renews the session
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("start")).status_code == 200
+        return sql_statements(captured)
+
+    add_remisses(ks, sodermalm, 2)
+    small = (queries_for(handlaggare), queries_for(ks_samordnare))
+    add_remisses(ks, sodermalm, 78, first=2)
+    large = (queries_for(handlaggare), queries_for(ks_samordnare))
+
+    assert small == large == (CASE_OFFICER_QUERIES, COORDINATOR_QUERIES)
+
+
+def test_each_list_of_the_start_page_is_paged_with_its_count(
+    client, handlaggare, ks_samordnare, ks, sodermalm
+):
+    add_remisses(ks, sodermalm, 80)  # 53 to answer, 27 answered, 80 sent
+    client.force_login(handlaggare)
+
+    body = client.get(reverse("start")).content.decode()
+    second = client.get(reverse("start"), {"mottagna": 3}).content.decode()
+
+    assert "Sida 1 av 3 (53 remisser)" in body and "Sida 1 av 2 (27 remisser)" in body
+    assert body.count('href="/mottagna/') == 0
+    assert 'href="?mottagna=2#mottagna"' in body
+    assert "Sida 3 av 3 (53 remisser)" in second and "Remiss 79<" in second
+    assert "Remiss 79<" not in body
+
+    client.force_login(ks_samordnare)
+    sent = client.get(reverse("start")).content.decode()
+    older = client.get(reverse("start"), {"skickade": 4}).content.decode()
+    assert "Sida 1 av 4 (80 remisser)" in sent and "Remiss 79<" in sent
+    assert "Remiss 0<" in older and "Remiss 79<" not in older
+
+
+def test_to_do_asks_only_for_the_kinds_with_something_waiting(
+    client, handlaggare, sekreterare, request
+):
+    def tables_read(user) -> str:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("start"))
+        return " ".join(query["sql"] for query in captured)
+
+    decisions_to_record = '"remiss_agendaitem"."title"'  # only the secretary's list shows them
+    assert decisions_to_record not in tables_read(handlaggare)
+    assert decisions_to_record not in tables_read(sekreterare)  # nothing to record yet
+    request.getfixturevalue("on_agenda")  # on the agenda of a meeting held: a decision to record
+    assert decisions_to_record in tables_read(sekreterare)
 
 
 def test_logging_out_takes_a_post_and_ends_the_session(client, handlaggare):

@@ -82,6 +82,15 @@ class Meeting(models.Model):
         verbose_name = "sammanträde"
         verbose_name_plural = "sammanträden"
         ordering = ["-date", "-starts_at"]
+        indexes = [
+            # "Protokoll att justera" on every inbox: the few meetings whose minutes are still
+            # open, not every meeting the country has held (docs/scale.md).
+            models.Index(
+                fields=["date"],
+                name="meeting_not_justified",
+                condition=models.Q(minutes_justified_on__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation}, {self.date:%Y-%m-%d}"

@@ -165,6 +165,15 @@ class Remiss(models.Model):
         verbose_name = "remiss"
         verbose_name_plural = "remisser"
         ordering = ["deadline", "registration_number"]
+        indexes = [
+            # The public list, newest first, read a page at a time (docs/scale.md).
+            models.Index(
+                models.F("sent_on").desc(),
+                models.F("id").desc(),
+                name="remiss_public_newest",
+                condition=models.Q(sent_on__isnull=False),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["sender", "registration_number"],

@@ -1,7 +1,11 @@
-"""Mina ärenden: the start page of everyone who handles remisses."""
+"""Mina ärenden: the start page of everyone who handles remisses.
+
+Bounded work whatever the size of the city: each list is paged (PER_PAGE rows with the total),
+each row reads only the fields it shows, and "Att göra" asks only for the roles the person holds.
+"""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,7 +13,12 @@ from django.utils import timezone
 from remiss import selectors
 from remiss.models import Membership
 
-ANSWERED_PER_PAGE = 25
+PER_PAGE = 25
+
+
+def _page(queryset, number) -> Page:
+    """One page of the list, or an empty page without asking for rows when there are none."""
+    return Paginator(queryset, PER_PAGE).get_page(number)
 
 
 @login_required
@@ -17,31 +26,32 @@ def start(request: HttpRequest) -> HttpResponse:
     """Mina ärenden: what waits for the person, and the remisses their organisations have
     received or sent."""
     today = timezone.localdate()
-    received = list(selectors.received_remisses(request.user))
-    advice = selectors.deadline_advice(received, today)
-    for recipient in received:
+    roles = set(request.user.memberships.values_list("role", flat=True))
+    received = _page(selectors.received_remisses(request.user), request.GET.get("mottagna"))
+    rows = list(received.object_list) if received.paginator.count else []
+    advice = selectors.deadline_advice(rows, today)
+    for recipient in rows:
         recipient.advice = advice.get(recipient.pk)
-    answered = Paginator(selectors.answered_remisses(request.user), ANSWERED_PER_PAGE).get_page(
-        request.GET.get("besvarade")
-    )
+    received.object_list = rows
+    answered = _page(selectors.answered_remisses(request.user), request.GET.get("besvarade"))
+    sent = _page(selectors.sent_remisses(request.user), request.GET.get("skickade"))
+    sent.object_list = selectors.count_answers(sent.object_list) if sent.paginator.count else []
     return render(
         request,
         "remiss/start.html",
         {
             "received": received,
             "answered": answered,
-            "sent": list(selectors.sent_remisses(request.user)),
+            "sent": sent,
             "todo": _todo(request.user, today),
             "counts": selectors.counts(request.user),
             "agendas": _latest_per_meeting(selectors.issued_agendas(request.user, today)),
-            "can_send": request.user.memberships.filter(
-                role=Membership.Role.REMISS_COORDINATOR
-            ).exists(),
-            "can_register": request.user.memberships.filter(
-                role__in=[Membership.Role.REMISS_COORDINATOR, Membership.Role.REGISTRAR]
-            ).exists(),
+            "can_send": Membership.Role.REMISS_COORDINATOR in roles,
+            "can_register": bool(
+                roles & {Membership.Role.REMISS_COORDINATOR, Membership.Role.REGISTRAR}
+            ),
             "today": today,
-            "has_membership": request.user.memberships.exists(),
+            "has_membership": bool(roles),
         },
     )
 
@@ -49,8 +59,8 @@ def start(request: HttpRequest) -> HttpResponse:
 def _todo(user, today) -> list[dict]:
     """Att göra by kind, the kinds with something waiting: their label, count and first
     entries."""
-    work = selectors.work_waiting(user, today)
     counts = selectors.counts(user)
+    work = selectors.work_waiting(user, today, counts)
     return [
         {
             "key": key,

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from remiss import replies, sending, uploads, workflow
+from remiss import replies, selectors, sending, uploads, workflow
 from remiss.forms.sending import LinkReplyForm
 from remiss.models import (
     Attachment,
@@ -42,13 +42,11 @@ def _get_sent_remiss(pk: int) -> Remiss:
 
 
 def public_remisses(request: HttpRequest) -> HttpResponse:
-    remisses = (
-        Remiss.objects.public()
-        .select_related("sender")
-        .with_answer_counts()
-        .order_by("-sent_on", "-pk")
-    )
+    # Paged first, counted after: the recipients are counted for the page's remisses only
+    # (index remiss_public_newest gives the page without a sort).
+    remisses = Remiss.objects.public().select_related("sender").order_by("-sent_on", "-pk")
     page = Paginator(remisses, PER_PAGE).get_page(request.GET.get("sida"))
+    page.object_list = selectors.count_answers(page.object_list) if page.paginator.count else []
     meetings = (
         Meeting.objects.filter(open=True, issues__isnull=False)
         .select_related("organisation")

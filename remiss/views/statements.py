@@ -85,7 +85,8 @@ def start_statement(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = permissions.get_statement(request.user, pk)
-    latest = statement.versions.select_related("author").first()
+    # The index of (statement, number) read backwards: the latest version without a sort.
+    latest = statement.versions.select_related("author").order_by("-number").first()
     recipient = statement.recipient
     return render(
         request,

@@ -1,0 +1,55 @@
+"""The queries that every inbox and the public list run use their indexes, not a scan of the
+whole table: EXPLAIN on a data set large enough for the planner to care (PostgreSQL and
+SQLite both; the national-size figures are in docs/scale.md)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from remiss import selectors
+from remiss.models import Meeting, Remiss
+from tests.conftest import make_organisation, make_user
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2020, 1, 1)
+
+
+def analysed():
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def test_minutes_still_to_justify_are_found_by_the_partial_index(ks):
+    chair = make_user("ordf", ks, "chair")
+    Meeting.objects.bulk_create(
+        Meeting(organisation=ks, date=DAY + datetime.timedelta(days=n), minutes_justified_on=DAY)
+        for n in range(3000)
+    )
+    Meeting.objects.bulk_create(Meeting(organisation=ks, date=DAY, chair=chair) for _ in range(3))
+    analysed()
+
+    plan = selectors.minutes_to_justify(chair).explain()
+
+    assert list(selectors.minutes_to_justify(chair)) == []  # no agenda items: nothing to justify
+    assert "meeting_not_justified" in plan, plan
+
+
+def test_the_public_list_reads_its_page_from_the_index_newest_first(ks):
+    sender = make_organisation("Avsändaren")
+    Remiss.objects.bulk_create(
+        Remiss(
+            sender=sender if n % 2 else ks,
+            registration_number=f"KS 2020/{n}",
+            title=f"Remiss {n}",
+            sent_on=DAY + datetime.timedelta(days=n % 700) if n % 10 else None,
+            deadline=DAY + datetime.timedelta(days=800),
+        )
+        for n in range(3000)
+    )
+    analysed()
+
+    plan = Remiss.objects.public().order_by("-sent_on", "-pk")[:50].explain()
+
+    assert "remiss_public_newest" in plan, plan
