@@ -39,6 +39,7 @@ The choices:
 from __future__ import annotations
 
 import collections
+import copy
 import functools
 import hashlib
 import io
@@ -262,6 +263,9 @@ def reply_pdf(decision: Decision, files: list[EmbeddedFile]) -> bytes:
         )
         rendered.append(_html(attachments_page).render(pdf_variant=PDF_VARIANT, pdf_tags=True))
     document = rendered[0].copy([page for part in rendered for page in part.pages])
+    # A copy shares the metadata of the laid-out extract, which is kept for the extract's own
+    # PDF: the reply's title must not become the extract's.
+    document.metadata = copy.deepcopy(document.metadata)
     extract_meta = extract_context(decision)["meta"]
     document.metadata.title = f"Yttrande: {statement.title}"
     document.metadata.authors = [extract_meta["author"]]

@@ -197,12 +197,10 @@ def test_a_renderer_that_keeps_failing_gives_up_and_requeue_failed_brings_it_bac
 ):
     from django.core.management import call_command
 
-    # Down before layout (HTML.render), as a renderer that does not answer would be: eight
-    # attempts of three documents need not lay out 24 documents first.
-    real = weasyprint.HTML.render
+    real = weasyprint.document.Document.write_pdf
     monkeypatch.setattr(
-        weasyprint.HTML,
-        "render",
+        weasyprint.document.Document,
+        "write_pdf",
         lambda self, *a, **k: (_ for _ in ()).throw(RendererDown("Renderaren svarar inte")),
     )
     justify(on_agenda, sekreterare)
@@ -218,7 +216,7 @@ def test_a_renderer_that_keeps_failing_gives_up_and_requeue_failed_brings_it_bac
     assert "kunde inte skapas (8 försök; senaste fel: RendererDown" in page
     assert "Inga fler automatiska försök" in page
 
-    monkeypatch.setattr(weasyprint.HTML, "render", real)
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", real)
     call_command("requeue_failed", stdout=io.StringIO())
     work()
 

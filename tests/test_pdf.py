@@ -748,3 +748,16 @@ def test_what_users_write_cannot_make_the_statement_fetch(draft, http_requests):
     assert "root:" not in text
     # What was typed stays visible, as text.
     assert_in_order(text, [f'Rubrik <img src="{base}/img">', "Förslag <img"])
+
+
+def test_the_reply_leaves_the_extract_its_own_title(seeded):
+    """The reply reuses the extract's layout (one layout per process): its title must not
+    become the title of the extract rendered after it."""
+    decision = Decision.objects.get(item__number=2)
+    extract_first = PdfReader(io.BytesIO(pdf.extract_pdf(decision))).metadata.title
+
+    reply = PdfReader(io.BytesIO(pdf.reply_pdf(decision, []))).metadata.title
+    extract_after = PdfReader(io.BytesIO(pdf.extract_pdf(decision))).metadata.title
+
+    assert reply.startswith("Yttrande")
+    assert extract_first == extract_after == pdf.extract_title(decision)

@@ -33,6 +33,7 @@ from remiss.models import (
     StoredDocument,
 )
 from tests.browser.conftest import log_in, screenshot
+from tests.justifying import justify_at_once
 from tests.test_pdf import PDFAID, xmp_properties
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -88,7 +89,8 @@ def kommunstyrelsen_council(ks: Organisation) -> dict:
 
 
 def decide_at_a_meeting(statement: Statement, *, secretary, chair, justifier, members) -> Decision:
-    """The council takes the statement at a meeting today and justifies it at once."""
+    """The council takes the statement at a meeting today, and the chair and the justerare
+    justify the paragraph at once (each signing for themselves)."""
     council = statement.recipient.organisation
     meeting = workflow.create_meeting(
         organisation=council,
@@ -105,7 +107,7 @@ def decide_at_a_meeting(statement: Statement, *, secretary, chair, justifier, me
         justifiers=[justifier],
     )
     item = workflow.put_on_agenda(statement=statement, meeting=meeting, user=secretary)
-    return workflow.record_decision(
+    decision = workflow.record_decision(
         item=item,
         user=secretary,
         record=workflow.DecisionRecord(
@@ -114,6 +116,7 @@ def decide_at_a_meeting(statement: Statement, *, secretary, chair, justifier, me
             immediate=True,
         ),
     )
+    return justify_at_once(decision, chair, justifier)
 
 
 def sodermalm_answers(recipient: Recipient) -> None:
