@@ -49,6 +49,16 @@ def test_choosing_english_goes_back_to_the_page_and_keeps_the_choice(client):
     assert 'value="sv" lang="sv"' in body  # and the way back
 
 
+def test_after_choosing_english_the_login_page_is_in_english(client):
+    choose(client, "en", reverse("login"))
+
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert '<label for="id_username">Username</label>' in body
+    assert '<label for="id_password">Password</label>' in body
+    assert ">Log in</button>" in body
+    assert "Användarnamn" not in body
+
+
 def test_choosing_swedish_again_gives_swedish(client):
     choose(client, "en", "/")
     choose(client, "sv", "/")
