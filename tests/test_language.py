@@ -79,3 +79,32 @@ def test_the_language_is_active_only_during_the_request(client):
     client.get(reverse("login"))
 
     assert translation.get_language() == settings.LANGUAGE_CODE
+
+
+def test_after_choosing_english_the_start_page_is_in_english(client, handlaggare):
+    client.force_login(handlaggare)
+    choose(client, "en", reverse("start"))
+
+    body = client.get(reverse("start"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert '<nav aria-label="Main menu">' in body
+    assert ">My cases" in body
+    assert ">Log out</button>" in body
+    assert "Mina ärenden" not in body.split("<body")[1].split("<main")[0]  # the header
+
+
+def test_without_a_choice_the_start_page_is_swedish(client, handlaggare):
+    client.force_login(handlaggare)
+
+    body = client.get(reverse("start"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<nav aria-label="Huvudmeny">' in body
+    assert ">Mina ärenden" in body
+    assert ">Logga ut</button>" in body
+
+
+def test_the_error_pages_follow_the_choice(client):
+    assert "Sidan finns inte" in client.get("/finns-inte/").content.decode()
+    choose(client, "en", "/")
+
+    body = client.get("/finns-inte/").content.decode()
+    assert "Page not found" in body
+    assert '<html lang="en">' in body
