@@ -108,3 +108,24 @@ def test_the_error_pages_follow_the_choice(client):
     body = client.get("/finns-inte/").content.decode()
     assert "Page not found" in body
     assert '<html lang="en">' in body
+
+
+def test_a_document_asked_for_from_an_english_page_is_swedish(statement):
+    """The statement's body is shared by the page (translated) and the PDF (Swedish)."""
+    from remiss import pdf
+
+    with translation.override("en"):
+        html = pdf.statement_html(statement)
+
+    assert "Förslag till beslut" in html
+    assert "Undertecknas när förvaltningschefen signerar." in html
+    assert "Proposed decision" not in html
+
+
+def test_the_statement_page_in_english_shows_the_shared_body_in_english(client, statement):
+    client.force_login(statement.case_officer)
+    choose(client, "en", "/")
+
+    body = client.get(reverse("statement", args=[statement.pk])).content.decode()
+
+    assert "Proposed decision" in body  # includes/statement_body.html
