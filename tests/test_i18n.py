@@ -104,7 +104,13 @@ def test_one_msgid_translated_two_ways_is_refused_naming_both_fragments(tmp_path
 TEMPLATES = ROOT / "templates"
 # The templates checked, as globs under templates/. Grows as the folders are translated; the
 # coordinator adds "remiss/*.html" when the other half of the pages is merged.
-CHECKED = ("*.html", "includes/*.html", "registration/*.html", "signing/*.html")
+CHECKED = (
+    "*.html",
+    "includes/*.html",
+    "public/*.html",
+    "registration/*.html",
+    "signing/*.html",
+)
 # Documents and mail stay Swedish: never marked, never checked.
 SWEDISH_ONLY = ("pdf/", "archive/", "email/")
 # Attributes whose value a person reads (or hears, from a screen reader).
