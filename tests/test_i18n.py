@@ -109,6 +109,7 @@ CHECKED = (
     "includes/*.html",
     "public/*.html",
     "registration/*.html",
+    "remiss/includes/*.html",
     "signing/*.html",
 )
 # Documents and mail stay Swedish: never marked, never checked.
@@ -121,6 +122,7 @@ READ_ATTRIBUTES = {
     "aria-placeholder",
     "aria-roledescription",
     "aria-valuetext",
+    "data-label",  # shown by the stylesheet before each cell when a table becomes cards
     "label",
     "placeholder",
     "title",
