@@ -17,7 +17,8 @@ from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
-from django.utils.cache import add_never_cache_headers
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from remiss.uploads import format_size, largest_request_bytes
 
@@ -150,4 +151,29 @@ class SessionRenewedNowAndThen:
         stale = not isinstance(last, int) or now - last >= renewal_interval_seconds()
         if session.modified or stale:
             session[RENEWED_KEY] = now
+        return response
+
+
+class ChosenLanguage:
+    """The language of the pages: the one the person chose with the switch, else Swedish.
+
+    Django's set_language view (/i18n/setlang/, the switch in base.html) stores the choice in
+    the language cookie. Unlike Django's LocaleMiddleware this never reads the browser's
+    Accept-Language: a browser set to English still gets the Swedish portal until its user
+    asks for English. The language is active only while the request is answered, so work done
+    outside a request (the durable jobs, documents, mail) stays in Swedish.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
         return response

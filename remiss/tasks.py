@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.tasks import Task, TaskContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 if TYPE_CHECKING:
     from remiss.models.documents import Job
@@ -120,7 +120,9 @@ def run(
     job = job_model.objects.get(pk=job_id)
     mine = {"pk": job.pk, "state": State.RUNNING, "attempts": job.attempts}
     try:
-        work(job)
+        # Documents and mail are Swedish, whoever's request (in English) ordered them.
+        with translation.override(settings.LANGUAGE_CODE):
+            work(job)
     except Exception as error:
         logger.exception("%s %s: försök %s misslyckades", job_model.__name__, job_id, job.attempts)
         retry = job.attempts < MAX_ATTEMPTS

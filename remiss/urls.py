@@ -250,5 +250,7 @@ urlpatterns = [
     path("oparl/v1/", include("remiss.api.urls")),
     path("api/v1/", integration.api.urls),
     path("arkiv/", include("remiss.archive.urls")),
+    # The language switch (Django's set_language: POST language=en|sv, next=the page).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -192,6 +192,15 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             why="Logging out takes a POST (Django's LogoutView); then to the login page.",
         ),
     ),
+    "set_language": (
+        case(
+            "awaiting",
+            NO_ARGS,
+            answers(302),
+            why="The language switch (Django's set_language), for anyone: a POST stores the "
+            "choice in a cookie; every request is sent back to `next` (here none: the start).",
+        ),
+    ),
     "search": (
         case(
             "delivered",
