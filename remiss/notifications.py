@@ -242,6 +242,36 @@ def decided(statement: Statement, decision) -> Mailing:
     )
 
 
+def _to_justify(template: str, meeting, context: dict, url: str) -> Mailing:
+    """The chair and each justerare, each told in their own words (chair or justerare)."""
+    from django.contrib.auth import get_user_model
+
+    from remiss.workflow import justifiers_of
+
+    people = get_user_model().objects.filter(pk__in=justifiers_of(meeting)).order_by("pk")
+    chair = [person for person in people if person.pk == meeting.chair_id]
+    others = [person for person in people if person.pk != meeting.chair_id]
+    return send(
+        template, chair, {**context, "meeting": meeting, "is_chair": True, "url": url}
+    ) + send(template, others, {**context, "meeting": meeting, "is_chair": False, "url": url})
+
+
+def paragraph_to_justify(decision) -> Mailing:
+    """Paragraf att justera omedelbart: the meeting decided to justify this paragraph at once."""
+    item = decision.item
+    return _to_justify(
+        "paragraph_to_justify",
+        item.meeting,
+        {"item": item},
+        link("paragraph", item.meeting_id, item.number),
+    )
+
+
+def minutes_to_justify(meeting) -> Mailing:
+    """Protokoll att justera: every paragraph of the meeting is recorded."""
+    return _to_justify("minutes_to_justify", meeting, {}, link("meeting", meeting.pk))
+
+
 def delivered(recipient: Recipient) -> Mailing:
     statement = Statement.objects.filter(recipient=recipient).select_related("case_officer").first()
     context = {"recipient": recipient, "remiss": recipient.remiss}

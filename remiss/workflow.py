@@ -879,6 +879,9 @@ def record_decision(
             changes={f"§ {item.number}": ["", "justeras omedelbart"]},
             at=at,
         )
+        notifications.paragraph_to_justify(decision)
+    if not AgendaItem.objects.filter(meeting=meeting, decision__isnull=True).exists():
+        notifications.minutes_to_justify(meeting)  # the last paragraph recorded
     return decision
 
 

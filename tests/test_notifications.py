@@ -156,3 +156,46 @@ def test_a_mail_server_that_refuses_is_logged_and_shown_in_the_admin(
     assert "Tjänsteutlåtande att granska" in listing
     assert "Misslyckades" in listing
     assert "ConnectionRefusedError" in listing
+
+
+def test_the_chair_and_the_justerare_are_told_of_a_paragraph_to_justify_at_once(
+    on_agenda, sekreterare, ordforande, justerare
+):
+    from remiss import workflow
+    from remiss.models import Notification
+
+    workflow.record_decision(
+        item=on_agenda,
+        user=sekreterare,
+        record=workflow.DecisionRecord(outcome="adopted", text="Bifall.", immediate=True),
+    )
+
+    told = Notification.objects.filter(kind="paragraph_to_justify")
+    assert sorted(n.recipient_id for n in told) == sorted([ordforande.pk, justerare.pk])
+    assert all(n.link.endswith(f"/paragrafer/{on_agenda.number}/") for n in told)
+    assert not told.filter(recipient=sekreterare).exists()
+
+
+def test_the_chair_and_the_justerare_are_told_when_the_last_paragraph_is_recorded(
+    on_agenda, meeting, sekreterare, ordforande, justerare
+):
+    from remiss import workflow
+    from remiss.models import AgendaItem, Notification
+
+    other = AgendaItem.objects.create(meeting=meeting, number=99, title="Övriga frågor")
+    workflow.record_decision(
+        item=on_agenda,
+        user=sekreterare,
+        record=workflow.DecisionRecord(outcome="adopted", text="Bifall."),
+    )
+    assert not Notification.objects.filter(kind="minutes_to_justify").exists()
+
+    workflow.record_decision(
+        item=other,
+        user=sekreterare,
+        record=workflow.DecisionRecord(outcome="adopted", text="Informationen noteras."),
+    )
+
+    told = Notification.objects.filter(kind="minutes_to_justify")
+    assert sorted(n.recipient_id for n in told) == sorted([ordforande.pk, justerare.pk])
+    assert "Protokoll att justera" in told.first().text
