@@ -246,9 +246,8 @@ def _to_justify(template: str, meeting, context: dict, url: str) -> Mailing:
     """The chair and each justerare, each told in their own words (chair or justerare)."""
     from django.contrib.auth import get_user_model
 
-    from remiss.workflow import justifiers_of
-
-    people = get_user_model().objects.filter(pk__in=justifiers_of(meeting)).order_by("pk")
+    ids = set(meeting.justifiers.values_list("pk", flat=True)) | {meeting.chair_id}
+    people = get_user_model().objects.filter(pk__in=ids - {None}).order_by("pk")
     chair = [person for person in people if person.pk == meeting.chair_id]
     others = [person for person in people if person.pk != meeting.chair_id]
     return send(
