@@ -64,6 +64,7 @@ def journey_pages(draft) -> dict[str | None, list[tuple[str, str]]]:
     old_meeting = Meeting.objects.exclude(pk=meeting.pk).get()
     statement = draft.pk
     reviewed = _returned_and_resubmitted(sodermalm, answered.sender, officer)
+    to_justify = _held_and_decided(sodermalm, secretary)
     return {
         None: [
             ("login", reverse("login")),
@@ -104,7 +105,13 @@ def journey_pages(draft) -> dict[str | None, list[tuple[str, str]]]:
             ("paragraph", reverse("paragraph", args=[old_meeting.pk, 1])),
             ("decision-form", reverse("decision_record", args=[meeting.pk, item.number])),
         ],
-        "justerare": [("inbox-justifier", reverse("start"))],
+        "justerare": [
+            ("inbox-justifier", reverse("start")),
+            # Justering and the anslagstavla (issue 12)
+            ("justify", reverse("meeting_justify", args=[to_justify.pk])),
+            ("noticeboard", reverse("noticeboard")),
+            ("noticeboard-archive", reverse("noticeboard_archive")),
+        ],
         "ks": [
             ("inbox-ks", reverse("start")),
             ("remiss-new", reverse("remiss_create")),
@@ -122,6 +129,35 @@ def journey_pages(draft) -> dict[str | None, list[tuple[str, str]]]:
             ("incoming", reverse("incoming_create")),
         ],
     }
+
+
+def _held_and_decided(organisation, secretary) -> Meeting:
+    """A meeting held yesterday, every paragraph decided, its protokoll still to justify: the
+    justerare's signing page shows the text to justify."""
+    from remiss.models import Seat
+
+    day = datetime.date.today() - datetime.timedelta(days=1)
+    held = workflow.create_meeting(
+        organisation=organisation,
+        user=secretary,
+        new=workflow.NewMeeting(date=day, starts_at=datetime.time(18), place="Stadshuset"),
+    )
+    people = get_user_model().objects
+    workflow.record_attendance(
+        meeting=held,
+        user=secretary,
+        rows=[
+            workflow.AttendanceRow(user_id=seat.person_id)
+            for seat in Seat.objects.on(organisation.pk, day).filter(kind=Seat.Kind.MEMBER)
+        ],
+        chair=people.get(username="ordforande"),
+        justifiers=[people.get(username="justerare")],
+    )
+    item = workflow.add_agenda_item(meeting=held, user=secretary, title=LONG_NOTE[:200])
+    workflow.record_decision(
+        item=item, user=secretary, record=workflow.DecisionRecord(outcome="adopted", text=LONG_NOTE)
+    )
+    return held
 
 
 def _returned_and_resubmitted(organisation, sender, officer):
