@@ -44,13 +44,32 @@ def log(message: str) -> None:
 
 
 def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
-    """COPY rows (tuples) into table; the number written."""
+    """COPY rows (tuples) into table; the number written. Every other column that must have a
+    value and has no database default gets its model field's default, so that a column added
+    by a later migration does not break the simulation."""
+    extra, values = required_defaults(cursor, table, columns)
     count = 0
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {table} ({', '.join([*columns, *extra])}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *values))
             count += 1
     return count
+
+
+def required_defaults(cursor, table: str, given: list[str]) -> tuple[list[str], list]:
+    """The NOT NULL columns of the table without a database default that are not given, and
+    the Python defaults of their model fields."""
+    from django.apps import apps
+
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+        " AND is_nullable = 'NO' AND column_default IS NULL ORDER BY ordinal_position",
+        [table],
+    )
+    missing = [name for (name,) in cursor.fetchall() if name not in given and name != "id"]
+    return missing, [fields[name].get_default() for name in missing]
 
 
 def build_country(stockholm_ks_id: int, stockholm_councils: list[int]) -> dict[str, int]:
@@ -144,7 +163,8 @@ def build_country(stockholm_ks_id: int, stockholm_councils: list[int]) -> dict[s
                         if status == "delivered"
                         else None
                     )
-                    yield (remiss_id, council, "", status, "", delivered)
+                    reason = "Nämnden avstår från att yttra sig." if status == "declined" else ""
+                    yield (remiss_id, council, "", status, reason, delivered)
 
         written["recipients"] = copy_rows(
             cursor,
