@@ -141,6 +141,46 @@ class TestWithoutLogin:
         assert "Sida 1 av 2" in first and 'href="?sida=2"' in first
         assert "Remiss nummer 0<" in second
 
+    def test_the_list_counts_only_a_few_pages_past_the_one_shown(self, client, ks, monkeypatch):
+        """A national list is not counted to its end on every visit (docs/scale.md): the
+        count stops AHEAD pages past the asked one, and says "fler än" until the end is near."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        monkeypatch.setattr("remiss.views.public.PER_PAGE", 2)
+        monkeypatch.setattr("remiss.paging.AHEAD", 1)
+        for number in range(7):
+            Remiss.objects.create(
+                sender=ks,
+                registration_number=f"KS 2019/{4000 + number}",
+                title=f"Remiss nummer {number}",
+                sent_on=datetime.date(2019, 1, 1) + datetime.timedelta(days=number),
+                deadline=datetime.date(2019, 12, 31),
+            )
+
+        with CaptureQueriesContext(connection) as queries:
+            first = client.get(reverse("public_remisses")).content.decode()
+        counts = [
+            q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "remiss_remiss" in q["sql"]
+        ]
+        assert len(counts) == 1 and "LIMIT 5" in counts[0]
+        assert "Sida 1 av fler än 2" in first and 'href="?sida=2"' in first
+        assert "Remiss nummer 6" in first and "Remiss nummer 4" not in first
+
+        third = client.get(reverse("public_remisses"), {"sida": 3}).content.decode()
+        assert "Sida 3 av 4" in third and 'href="?sida=4"' in third
+        fourth = client.get(reverse("public_remisses"), {"sida": 4}).content.decode()
+        assert "Sida 4 av 4" in fourth and "Remiss nummer 0<" in fourth
+        assert 'rel="next"' not in fourth
+        # A page past the end shows the last one, a word instead of a number the first.
+        assert (
+            "Sida 4 av 4" in client.get(reverse("public_remisses"), {"sida": 99}).content.decode()
+        )
+        assert (
+            "Sida 1 av fler än 2"
+            in client.get(reverse("public_remisses"), {"sida": "sista"}).content.decode()
+        )
+
     def test_the_base_template_has_no_user_menu_and_no_search_for_anonymous_users(
         self, client, remiss
     ):

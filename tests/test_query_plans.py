@@ -6,9 +6,11 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from remiss import selectors
 from remiss.models import AgendaItem, Meeting, Remiss
+from remiss.paging import WindowPaginator
 from tests.conftest import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +45,7 @@ def test_minutes_still_to_justify_are_found_by_the_partial_index(ks):
     assert "meeting_not_justified" in plan, plan
 
 
-def test_the_public_list_reads_its_page_from_the_index_newest_first(ks):
+def many_remisses(ks) -> None:
     sender = make_organisation("Avsändaren")
     Remiss.objects.bulk_create(
         Remiss(
@@ -57,6 +59,25 @@ def test_the_public_list_reads_its_page_from_the_index_newest_first(ks):
     )
     analysed()
 
+
+def test_the_public_list_reads_its_page_from_the_index_newest_first(ks):
+    many_remisses(ks)
+
     plan = Remiss.objects.public().order_by("-sent_on", "-pk")[:50].explain()
 
+    assert "remiss_public_newest" in plan, plan
+
+
+def test_the_public_list_counts_a_window_of_pages_on_the_index_not_the_table(ks):
+    many_remisses(ks)
+    paginator = WindowPaginator(Remiss.objects.public().order_by("-sent_on", "-pk"), 50, "2")
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 601 and paginator.more
+    [count] = [query["sql"] for query in queries]
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"{connection.ops.explain_query_prefix()} {count}")
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+
+    assert "LIMIT 601" in count
     assert "remiss_public_newest" in plan, plan

@@ -9,7 +9,6 @@ sent answer 404, as if they did not exist. Drafts never reach these pages.
 import hashlib
 import logging
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +26,7 @@ from remiss.models import (
     Remiss,
     StoredDocument,
 )
+from remiss.paging import WindowPaginator
 from remiss.views.documents import serve_archived
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,8 @@ def public_remisses(request: HttpRequest) -> HttpResponse:
     # Paged first, counted after: the recipients are counted for the page's remisses only
     # (index remiss_public_newest gives the page without a sort).
     remisses = Remiss.objects.public().select_related("sender").order_by("-sent_on", "-pk")
-    page = Paginator(remisses, PER_PAGE).get_page(request.GET.get("sida"))
+    asked = request.GET.get("sida")
+    page = WindowPaginator(remisses, PER_PAGE, asked).get_page(asked)
     page.object_list = selectors.count_answers(page.object_list) if page.paginator.count else []
     meetings = (
         Meeting.objects.filter(open=True, issues__isnull=False)
