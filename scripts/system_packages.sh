@@ -21,12 +21,15 @@ run     library:libharfbuzz-subset0 libharfbuzz-subset0
 test    command:chromium            chromium
 test    command:qpdf                qpdf
 test    command:pdftoppm            poppler-utils
+test    command:soffice             libreoffice-writer-nogui
 test    command:npm                 nodejs npm
 test,ci command:redis-server        redis-server
 ci      command:git                 git
 ci      command:curl                curl
 bench   command:wrk                 wrk
 '
+# libreoffice-writer-nogui is LibreOffice without its window system: the tests convert every demo
+# Word export with `soffice --headless` to prove that LibreOffice opens and re-saves it (issue 17).
 # npm is asked for by command, not by package: NodeSource's nodejs brings npm itself and conflicts
 # with Debian's npm, which apt would then refuse to install.
 

@@ -14,10 +14,17 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
 RUN_PACKAGES = ["python3-venv", "libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"]
-TEST_PACKAGES = ["chromium", "qpdf", "poppler-utils", "nodejs", "npm", "redis-server"]
+TEST_PACKAGES = ["chromium", "qpdf", "poppler-utils", "libreoffice-writer-nogui"]
+TEST_PACKAGES += ["nodejs", "npm", "redis-server"]
 # The commands each package brings, as the stand-in apt-get puts them on PATH.
 COMMANDS = {"make": "make", "chromium": "chromium", "qpdf": "qpdf", "poppler-utils": "pdftoppm"}
-COMMANDS |= {"npm": "npm", "redis-server": "redis-server", "git": "git", "curl": "curl"}
+COMMANDS |= {
+    "libreoffice-writer-nogui": "soffice",
+    "npm": "npm",
+    "redis-server": "redis-server",
+    "git": "git",
+    "curl": "curl",
+}
 
 
 class BareMachine:
@@ -131,7 +138,7 @@ def test_as_root_make_run_installs_exactly_the_missing_packages_for_the_portal(m
     assert "Installing the system packages" in result.stdout
 
 
-def test_as_root_make_test_adds_chromium_qpdf_poppler_and_node(machine):
+def test_as_root_make_test_adds_chromium_qpdf_poppler_libreoffice_and_node(machine):
     machine.install(*RUN_PACKAGES)
 
     result = machine.make("packages-test")
@@ -156,7 +163,9 @@ def test_node_from_elsewhere_counts_as_installed_so_debians_npm_is_not_forced_on
     assert result.returncode == 0, result.stderr
     assert machine.apt_get_calls() == [
         "update -q",
-        apt_install("chromium", "qpdf", "poppler-utils", "redis-server"),
+        apt_install(
+            "chromium", "qpdf", "poppler-utils", "libreoffice-writer-nogui", "redis-server"
+        ),
     ]
 
 
@@ -169,7 +178,12 @@ def test_only_what_is_missing_is_installed(machine):
     assert machine.apt_get_calls() == [
         "update -q",
         apt_install(
-            "libpangoft2-1.0-0", "libharfbuzz-subset0", "qpdf", "poppler-utils", "redis-server"
+            "libpangoft2-1.0-0",
+            "libharfbuzz-subset0",
+            "qpdf",
+            "poppler-utils",
+            "libreoffice-writer-nogui",
+            "redis-server",
         ),
     ]
 
