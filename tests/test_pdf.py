@@ -13,12 +13,10 @@ import shutil
 import subprocess
 import threading
 import xml.etree.ElementTree as ET
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
@@ -39,6 +37,7 @@ from remiss.models import (
     Statement,
     Vote,
 )
+from tests import seeding
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +57,17 @@ FURNITURE_ENDS_MM = {"first": 45, "later": 28}
 # --- Fixtures ---------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    yield from seeding.seed_once(django_db_blocker, tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
-def seeded(settings, tmp_path):
+def seeded(seeded_module, db, settings):
+    """The demo data, seeded once for the module (tests/seeding.py); this test's changes are
+    rolled back after it."""
     settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=StringIO())
+    settings.MEDIA_ROOT = seeded_module
 
 
 @pytest.fixture
