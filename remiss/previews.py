@@ -22,6 +22,7 @@ deleted with their files by the job that makes a new one.
 import hashlib
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -31,6 +32,7 @@ from django.utils import timezone, translation
 
 from remiss import tasks
 from remiss.models import Preview
+from remiss.models.documents import Job
 
 logger = logging.getLogger(__name__)
 Kind = Preview.Kind
@@ -110,9 +112,10 @@ def recover(*, failed: bool = False, only: list[int] | None = None) -> int:
     return tasks.recover(Preview, render_preview, failed=failed, only=only)
 
 
-def _render_and_store(preview: Preview) -> None:
+def _render_and_store(job: Job) -> None:
     from remiss import pdf
 
+    preview = cast(Preview, job)  # tasks.run hands back the row of the model it was given
     content = pdf.render_pdf(preview.html)
     digest = hashlib.sha256(content).hexdigest()
     preview.file.save(f"{digest}.pdf", ContentFile(content), save=False)
@@ -122,7 +125,7 @@ def _render_and_store(preview: Preview) -> None:
         pk=preview.pk, state=State.RUNNING, attempts=preview.attempts
     ).update(file=preview.file.name, size=len(content), rendered_at=timezone.now(), html="")
     if not stored:  # a late attempt whose claim was taken back: its file is nobody's
-        preview.file.storage.delete(preview.file.name)
+        preview.file.delete(save=False)
 
 
 def prune(*, kind: str, object_id: int, keep: int = PREVIEWS_KEPT) -> int:

@@ -41,6 +41,7 @@ def media(settings, tmp_path):
     """The PDF is a preview kept in storage (remiss/previews.py): here, not in the project."""
     settings.MEDIA_ROOT = tmp_path
 
+
 SOD_SUMMARY = "Förvaltningen välkomnar programmet och dess fokus på övning."
 SOD_VIEWS = "Stadsdelsförvaltningen föreslår att ansvaret för krisstödet förtydligas."
 SOD_VIEW = "Krisberedskapen behöver övas årligen i varje stadsdel, även på helgdagar."

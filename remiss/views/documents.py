@@ -15,6 +15,12 @@ from remiss.models import Decision, Preview, StoredDocument
 
 logger = logging.getLogger(__name__)
 
+# The waiting page of a preview asks again after this many seconds (portal.js, quietly; without
+# scripts a meta refresh reloads the page); the worker lays a statement out in a second or two.
+# A failed rendering with an automatic retry ahead is asked about at the slower pace.
+PREVIEW_RELOAD_SECONDS = 3
+PREVIEW_RETRY_RELOAD_SECONDS = 30
+
 
 @login_required
 def stored_document(request: HttpRequest, pk: int) -> HttpResponse:
@@ -110,4 +116,14 @@ def serve_preview(
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(True, preview.filename)
         return response
-    return render(request, "remiss/preview_pending.html", {"preview": preview}, status=202)
+    reload = PREVIEW_RELOAD_SECONDS if preview.state != Preview.State.FAILED else None
+    if preview.state == Preview.State.FAILED and not preview.gave_up:
+        reload = PREVIEW_RETRY_RELOAD_SECONDS
+    response = render(
+        request,
+        "remiss/preview_pending.html",
+        {"preview": preview, "reload_seconds": reload},
+        status=202,
+    )
+    response["X-Preview-State"] = str(preview.state)  # for the page's quiet polling (portal.js)
+    return response
