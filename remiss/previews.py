@@ -12,7 +12,7 @@ queries and a template) and orders a `Preview` keyed by the object and the SHA-2
 - the job renders the HTML stored on the row, the document exactly as it was when asked for.
 
 With TASKS_BACKEND=database the job is written with the row and `manage.py worker` renders it
-(the page says "PDF:en förbereds" and reloads itself until it is ready). With the immediate
+(the page says "PDF:en förbereds" and asks again until it is ready). With the immediate
 backend (`make run`) it runs at once, in the request, so one click still gives the PDF. A failed
 rendering is retried with backoff like every durable job (remiss/tasks.py), and `retry` lets the
 person try again at once. A few renderings per object are kept (PREVIEWS_KEPT); older ones are
