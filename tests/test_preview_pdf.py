@@ -361,3 +361,22 @@ def test_with_the_immediate_backend_a_failed_rendering_is_no_server_error(
     response = client.post(url, follow=True)
 
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+
+
+def test_a_rendering_whose_file_is_gone_is_made_anew_not_a_server_error(
+    run_tasks, media, renderings, client, started, handlaggare, caplog
+):
+    client.force_login(handlaggare)
+    url = reverse("statement_pdf", args=[started.pk])
+    first = client.get(url)
+    lost = Preview.objects.get()
+    lost.file.storage.delete(lost.file.name)
+
+    response = client.get(url)
+
+    assert first.status_code == 200
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert renderings.count == 2
+    assert not Preview.objects.filter(pk=lost.pk).exists()
+    assert Preview.objects.get().state == State.READY
+    assert f"Förhandsvisning {lost.pk} saknas i lagringen" in caplog.text
