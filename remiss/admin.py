@@ -6,7 +6,7 @@ Statuses change only through the workflow, so the admin shows them but never edi
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from remiss import documents, notifications
+from remiss import documents, notifications, previews
 from remiss.models import (
     AgendaItem,
     Attachment,
@@ -22,6 +22,7 @@ from remiss.models import (
     Organisation,
     OutgoingMail,
     PreparationStep,
+    Preview,
     ReceivedReply,
     Recipient,
     Reminder,
@@ -325,6 +326,14 @@ class StoredDocumentAdmin(JobAdmin):
     ]
     list_filter = ["kind", "state"]
     recover = staticmethod(documents.recover)
+
+
+@admin.register(Preview)
+class PreviewAdmin(JobAdmin):
+    list_display = ["__str__", "kind", "object_id", "state", "attempts", "next_attempt_at", "error"]
+    list_filter = ["kind", "state"]
+    exclude = ["html"]  # the print HTML, up to the rendering: long, and no one's to read here
+    recover = staticmethod(previews.recover)
 
 
 @admin.register(OutgoingMail)

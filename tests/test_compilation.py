@@ -35,6 +35,13 @@ from tests.justifying import justify_at_once
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """The PDF is a preview kept in storage (remiss/previews.py): here, not in the project."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 SOD_SUMMARY = "Förvaltningen välkomnar programmet och dess fokus på övning."
 SOD_VIEWS = "Stadsdelsförvaltningen föreslår att ansvaret för krisstödet förtydligas."
 SOD_VIEW = "Krisberedskapen behöver övas årligen i varje stadsdel, även på helgdagar."
@@ -686,15 +693,23 @@ def test_the_number_of_queries_does_not_grow_with_the_replies(
     client.get(reverse("start"))  # the first request after login renews the session
 
     queries = {}
-    for name in EXPORTS:
+    for name in [*EXPORTS, "compilation_pdf"]:  # the PDF twice: rendered, then served again
         for count, remiss in remisses.items():
             with CaptureQueriesContext(connection) as context:
                 response = client.get(url(name, remiss))
             assert response.status_code == 200
-            queries[name, count] = sql_statements(context)
+            queries[name, count] = [*queries.get((name, count), []), sql_statements(context)]
     # The compilation page also asks the header's counts (Att göra, notices); the files do not.
+    # The PDF is a preview (remiss/previews.py): the first request orders it and, with the
+    # immediate backend, renders it there (the job's claim, its writes, the clearing of older
+    # renderings); the second finds the same content's rendering (one query more) and serves it.
     assert queries == {
-        (name, count): 9 if name == "compilation" else 8 for name in EXPORTS for count in (2, 20)
+        **{
+            (name, count): [9 if name == "compilation" else 8]
+            for name in EXPORTS[:3]
+            for count in (2, 20)
+        },
+        **{("compilation_pdf", count): [17, 9] for count in (2, 20)},
     }
 
     body = client.get(url("compilation", remisses[20])).content.decode()

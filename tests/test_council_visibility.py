@@ -16,6 +16,13 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
 
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """The PDF is a preview kept in storage (remiss/previews.py): here, not in the project."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 # Every page that reads the statement (GET), and every one that changes it (POST).
 READING = [
     ("statement", ""),

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from remiss import workflow
-from remiss.models import StoredDocument
+from remiss.models import Preview, StoredDocument
 from tests.justifying import justify_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -257,7 +257,7 @@ def test_documents_wait_for_the_worker_and_the_page_says_so(
     assert "skapas – ladda om sidan" in page
 
 
-def test_a_draft_is_rendered_live_and_never_stored(client, started, handlaggare, media):
+def test_a_draft_is_a_preview_and_never_archived(client, started, handlaggare, media):
     client.force_login(handlaggare)
 
     response = client.get(reverse("statement_pdf", args=[started.pk]))
@@ -269,3 +269,6 @@ def test_a_draft_is_rendered_live_and_never_stored(client, started, handlaggare,
         in (response["Content-Disposition"])
     )
     assert StoredDocument.objects.count() == 0
+    # A preview (remiss/previews.py), rendered at once by the test backend as by `make run`.
+    preview = Preview.objects.get()
+    assert (preview.kind, preview.object_id, preview.state) == ("statement", started.pk, "ready")

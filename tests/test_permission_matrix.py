@@ -405,7 +405,9 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "draft",
             STATEMENT,
             OFFICIALS_READ,
-            why="Rendered now, marked UTKAST; for Södermalm's officials only.",
+            answers(404, anonym=LOGIN, sodermalm=302, politicians=404),
+            why="A preview marked UTKAST (rendered by a job; the test backend renders it at "
+            "once); for Södermalm's officials only. A POST is Försök igen, then back to it.",
         ),
         case(
             "delivered",
@@ -634,7 +636,9 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "decided",
             PARAGRAPH,
             SODERMALM_READS,
-            why="Decided, not justified: rendered now as a marked draft, for Södermalm.",
+            answers(404, anonym=LOGIN, sodermalm=302),
+            why="Decided, not justified: a preview marked as a draft, for Södermalm. A POST is "
+            "Försök igen, then back to it.",
         ),
         case(
             "delivered",
@@ -705,7 +709,9 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             "decided",
             MEETING,
             SODERMALM_READS,
-            why="The whole protokoll (UTKAST until justified): Södermalm only.",
+            answers(404, anonym=LOGIN, sodermalm=302),
+            why="The whole protokoll (UTKAST until justified), a preview: Södermalm only. A "
+            "POST is Försök igen, then back to it.",
         ),
     ),
     "item_move": (
@@ -869,8 +875,18 @@ MATRIX: dict[str, tuple[Case, ...]] = {
                 why="The sender's compilation; @require_safe inside @login_required.",
             ),
         )
-        for name in ["compilation", "compilation_csv", "compilation_xlsx", "compilation_pdf"]
+        for name in ["compilation", "compilation_csv", "compilation_xlsx"]
     },
+    "compilation_pdf": (
+        case(
+            "delivered",
+            REMISS,
+            answers(404, anonym=LOGIN, ks=200),
+            answers(404, anonym=LOGIN, ks=302),
+            why="The sender's compilation as a preview PDF; a POST is Försök igen (then back "
+            "to it), for the sender only.",
+        ),
+    ),
     # --- Changing and closing a round, outside instanser, remisses from outside (issue 16) ------
     "remiss_change": (
         case(

@@ -5,7 +5,7 @@ English names in code, the Swedish term in each docstring (see docs/glossary.md)
 
 from remiss.models.council import MeetingEvent, Seat
 from remiss.models.delegation import DelegatedDecision, Delegation
-from remiss.models.documents import OutgoingMail, StoredDocument
+from remiss.models.documents import OutgoingMail, Preview, StoredDocument
 from remiss.models.events import StatusEvent
 from remiss.models.imports import StatementImport
 from remiss.models.meetings import (
@@ -65,6 +65,7 @@ __all__ = [
     "OrganisationQuerySet",
     "OutgoingMail",
     "PreparationStep",
+    "Preview",
     "ProtocolNote",
     "ReceivedReply",
     "Recipient",

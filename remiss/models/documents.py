@@ -98,3 +98,47 @@ class OutgoingMail(Job):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Preview(Job):
+    """Förhandsvisning: a PDF of a document that is not final yet (a statement before
+    justering, a protokollsutdrag or protokoll marked UTKAST, kommunstyrelsen's compilation of
+    the replies), rendered by a durable job rather than in the request that asks for it.
+
+    A row is one rendering of one object as it was: keyed by what it renders (`kind`,
+    `object_id`) and the SHA-256 of the print HTML (`fingerprint`), which the job renders as
+    it was ordered (`html`, emptied once done). An unchanged document is rendered once and
+    served again; a changed one gets a new row. Older rows of the same object are deleted with
+    their files (remiss/previews.py keeps a few), so they do not pile up."""
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", "Tjänsteutlåtande"
+        EXTRACT = "extract", "Protokollsutdrag"
+        MINUTES = "minutes", "Protokoll"
+        COMPILATION = "compilation", "Sammanställning"
+
+    kind = models.CharField("handling", max_length=20, choices=Kind.choices)
+    # The statement's, the decision's, the meeting's or the remiss' id, after `kind`.
+    object_id = models.PositiveBigIntegerField("objekt")
+    fingerprint = models.CharField("SHA-256 av underlaget", max_length=64)
+    html = models.TextField("underlag (HTML)", blank=True)
+    file = models.FileField("fil", upload_to="forhandsvisningar/%Y/%m/", blank=True, max_length=300)
+    filename = models.CharField("filnamn vid nedladdning", max_length=255)
+    size = models.PositiveBigIntegerField("storlek (byte)", default=0)
+    rendered_at = models.DateTimeField("skapad", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "förhandsvisning"
+        verbose_name_plural = "förhandsvisningar"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "fingerprint"], name="one_preview_per_rendering"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "object_id", "created_at"], name="preview_object_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename or f"{self.get_kind_display()} {self.object_id}"

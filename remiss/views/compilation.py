@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from remiss import compilation as read_model
-from remiss import exports, pdf, permissions
+from remiss import exports, permissions
+from remiss.models import Preview
+from remiss.views.documents import serve_preview
 
 
 def _compilation(request: HttpRequest, pk: int) -> read_model.Compilation:
@@ -53,13 +55,16 @@ def compilation_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def compilation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """Rendered on request: a compilation changes with every reply that comes in, and is not
-    an archived document (the replies themselves are)."""
+    """A preview, not an archived document: a compilation changes with every reply that comes
+    in (the replies themselves are archived). Rendered by a job, once per content (see
+    remiss/previews.py); a POST tries a failed rendering again."""
     result = _compilation(request, pk)
-    return _download(
-        pdf.render_pdf(exports.compilation_html(result)),
-        "application/pdf",
-        f"{result.filename_stem}.pdf",
+    return serve_preview(
+        request,
+        kind=Preview.Kind.COMPILATION,
+        object_id=result.remiss.pk,
+        html=lambda: exports.compilation_html(result),
+        filename=f"{result.filename_stem}.pdf",
     )

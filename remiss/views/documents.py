@@ -1,23 +1,25 @@
-"""PDFs: archived documents served from storage after a checksum check, and live previews of
-documents not yet justified (marked UTKAST until signed)."""
+"""PDFs: archived documents served from storage after a checksum check, and previews of
+documents not yet justified (marked UTKAST until signed), rendered by a job (remiss/previews.py)
+and served from storage once it is done."""
 
 import logging
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
-from remiss import documents, pdf, permissions
-from remiss.models import Decision, StoredDocument
+from remiss import documents, pdf, permissions, previews
+from remiss.models import Decision, Preview, StoredDocument
 
 logger = logging.getLogger(__name__)
 
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+# The waiting page of a preview asks again after this many seconds (portal.js, quietly; without
+# scripts a meta refresh reloads the page); the worker lays a statement out in a second or two.
+# A failed rendering with an automatic retry ahead is asked about at the slower pace.
+PREVIEW_RELOAD_SECONDS = 3
+PREVIEW_RETRY_RELOAD_SECONDS = 30
 
 
 @login_required
@@ -47,14 +49,21 @@ def serve_archived(request: HttpRequest, document: StoredDocument) -> HttpRespon
 
 @login_required
 def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The statement as PDF: the archived one once justified, else rendered now."""
+    """The statement as PDF: the archived one once justified, else a preview (UTKAST until
+    signed)."""
     statement = permissions.get_statement(request.user, pk)
     archived = StoredDocument.objects.filter(
         decision__item__statement=statement, kind=StoredDocument.Kind.STATEMENT
     ).first()
     if archived is not None:
         return redirect("document", pk=archived.pk)
-    return _pdf_response(pdf.statement_pdf(statement), pdf.filename_for_statement(statement))
+    return serve_preview(
+        request,
+        kind=Preview.Kind.STATEMENT,
+        object_id=statement.pk,
+        html=lambda: pdf.statement_html(statement),
+        filename=pdf.filename_for_statement(statement),
+    )
 
 
 @login_required
@@ -73,4 +82,48 @@ def extract_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     archived = decision.documents.filter(kind=StoredDocument.Kind.EXTRACT).first()
     if archived is not None:
         return redirect("document", pk=archived.pk)
-    return _pdf_response(pdf.extract_pdf(decision), pdf.filename_for_extract(decision))
+    return serve_preview(
+        request,
+        kind=Preview.Kind.EXTRACT,
+        object_id=decision.pk,
+        html=lambda: pdf.extract_html(decision),
+        filename=pdf.filename_for_extract(decision),
+    )
+
+
+def serve_preview(
+    request: HttpRequest, *, kind: str, object_id: int, html: Callable[[], str], filename: str
+) -> HttpResponse:
+    """A preview, for a person the caller has checked: the PDF when it is rendered, else (202) a
+    page that says it is being prepared and reloads itself, or that it failed, with a button to
+    try again (a POST to the same address, then back to it)."""
+    preview = previews.order(kind=kind, object_id=object_id, html=html, filename=filename)
+    if request.method == "POST":
+        previews.retry(preview)
+        return redirect(request.path)
+    for _ in range(2):  # once more when the file has gone from storage: rendered anew
+        if preview.state != Preview.State.READY:
+            break
+        try:
+            with preview.file.open("rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:
+            logger.error("Förhandsvisning %s saknas i lagringen: %s", preview.pk, preview.file.name)
+            previews.forget(preview)
+            preview = previews.order(kind=kind, object_id=object_id, html=html, filename=filename)
+            continue
+        # Read whole (a draft of a few pages), so the response is complete before it is sent.
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(True, preview.filename)
+        return response
+    reload = PREVIEW_RELOAD_SECONDS if preview.state != Preview.State.FAILED else None
+    if preview.state == Preview.State.FAILED and not preview.gave_up:
+        reload = PREVIEW_RETRY_RELOAD_SECONDS
+    response = render(
+        request,
+        "remiss/preview_pending.html",
+        {"preview": preview, "reload_seconds": reload},
+        status=202,
+    )
+    response["X-Preview-State"] = str(preview.state)  # for the page's quiet polling (portal.js)
+    return response

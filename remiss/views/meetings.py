@@ -8,7 +8,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from remiss import council, minutes, permissions, signed_text, signing, workflow
@@ -32,9 +31,11 @@ from remiss.models import (
     Meeting,
     Membership,
     Organisation,
+    Preview,
     Recusal,
     Reservation,
 )
+from remiss.views.documents import serve_preview
 
 
 @login_required
@@ -586,13 +587,16 @@ def serve_issue(meeting: Meeting, version: int) -> HttpResponse:
 
 @login_required
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The whole protokoll as PDF/A, marked UTKAST until it is justified."""
+    """The whole protokoll as PDF/A, marked UTKAST until it is justified: a preview, rendered
+    by a job once per content (see remiss/previews.py)."""
     meeting = permissions.get_meeting(request.user, pk)
-    response = HttpResponse(minutes.minutes_pdf(meeting), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, minutes.minutes_filename(meeting)
+    return serve_preview(
+        request,
+        kind=Preview.Kind.MINUTES,
+        object_id=meeting.pk,
+        html=lambda: minutes.minutes_html(meeting),
+        filename=minutes.minutes_filename(meeting),
     )
-    return response
 
 
 @login_required

@@ -1,6 +1,7 @@
 // Remissportalen, on every page. Pages work without this; it only makes them easier:
 // - focus moves to an error summary, so screen readers and keyboard users land on what to fix;
-// - lists of rows (formsets) get a "Lägg till" button, and proposals can be moved up and down.
+// - lists of rows (formsets) get a "Lägg till" button, and proposals can be moved up and down;
+// - a preview PDF being prepared is fetched when it is ready, without reloading the page.
 (function () {
   "use strict";
   // Earlier versions of the editor kept drafts (and the CSRF token) in localStorage under
@@ -84,4 +85,33 @@
     });
     rows.after(add);
   });
+
+  // A preview being prepared (remiss/previews.py): ask its address again every few seconds,
+  // quietly (a HEAD: the page is not reloaded under a screen reader), and fetch the PDF once
+  // it is ready. When its state changes otherwise (it failed, or is being tried again) the page
+  // is loaded anew to say so. Without scripts a meta refresh inside <noscript> reloads the page.
+  var waiting = document.querySelector("[data-preview-wait]");
+  if (waiting && window.fetch) {
+    var address = waiting.dataset.previewWait;
+    var every = 1000 * parseInt(waiting.dataset.previewEvery, 10);
+    var ask = function () {
+      fetch(address, { method: "HEAD", credentials: "same-origin" }).then(
+        function (response) {
+          if (response.status === 200) {
+            var status = waiting.querySelector("[data-preview-status]");
+            if (status) status.textContent = waiting.dataset.previewReady;
+            window.location.assign(address);
+          } else if (response.headers.get("X-Preview-State") === waiting.dataset.previewState) {
+            window.setTimeout(ask, every);
+          } else {
+            window.location.reload();
+          }
+        },
+        function () {
+          window.setTimeout(ask, every); // offline for a moment: ask again later
+        }
+      );
+    };
+    window.setTimeout(ask, every);
+  }
 })();
