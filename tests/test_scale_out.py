@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -235,9 +236,17 @@ def create_database(admin, name: str, django_db_blocker) -> None:
     with django_db_blocker.unblock():
         template = connection.settings_dict["NAME"]
         connections.close_all()  # PostgreSQL copies only a database no one is connected to
+    # Only this test process uses its test database; a connection still open on it belongs to
+    # a thread of an earlier test (a live server's request thread), which will not use it again.
+    admin.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = %s AND pid <> pg_backend_pid()",
+        [template],
+    )
     try:
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    except (psycopg.errors.ObjectInUse, psycopg.errors.InvalidCatalogName):
+    except (psycopg.errors.ObjectInUse, psycopg.errors.InvalidCatalogName) as error:
+        warnings.warn(f"scale-out: migrating an empty database ({error})", stacklevel=2)
         admin.execute(f'CREATE DATABASE "{name}"')
 
 
