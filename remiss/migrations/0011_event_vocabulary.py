@@ -109,26 +109,27 @@ def action_of(event) -> str:
 
 
 def name_the_actions(apps, schema_editor):
-    StatusEvent = apps.get_model("remiss", "StatusEvent")
+    # The database being migrated, which need not be the default one.
+    events = apps.get_model("remiss", "StatusEvent").objects.using(schema_editor.connection.alias)
     # The statement's copy of a delivery, when the recipient's copy of the same instant exists.
-    for event in StatusEvent.objects.filter(
+    for event in events.filter(
         from_status="justified", to_status="delivered", statement__isnull=False
     ):
-        if StatusEvent.objects.filter(
+        if events.filter(
             statement_id=event.statement_id,
             from_status="awaiting",
             to_status="delivered",
             created_at=event.created_at,
         ).exists():
             event.delete()
-    for event in StatusEvent.objects.all().iterator():
+    for event in events.all().iterator():
         action = action_of(event)
         subject = (
             "statement"
             if action not in RECIPIENT_ACTIONS and event.statement_id is not None
             else "recipient"
         )
-        StatusEvent.objects.filter(pk=event.pk).update(action=action, subject=subject)
+        events.filter(pk=event.pk).update(action=action, subject=subject)
 
 
 class Migration(migrations.Migration):
