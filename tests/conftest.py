@@ -59,12 +59,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 connection.vendor == "postgresql"
                 and connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
             ):
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    )
-                connection.close()
+                _end_other_sessions(connection)
+
+
+def _end_other_sessions(connection) -> None:
+    """End every other session on the connection's database; a connection that was itself
+    ended meanwhile (PostgreSQL restarted, or a test ended it) is opened again once."""
+    from django.db import OperationalError
+
+    for attempt in (1, 2):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        except OperationalError:
+            connection.close()
+            if attempt == 2:
+                raise
+        else:
+            break
+    connection.close()
 
 
 def _flush_by_delete(original):

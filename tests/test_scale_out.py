@@ -240,7 +240,7 @@ def create_database(admin, name: str, django_db_blocker) -> None:
     # a thread of an earlier test (a live server's request thread), which will not use it again.
     admin.execute(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-        " WHERE datname = %s AND pid <> pg_backend_pid()",
+        " WHERE datname = %s AND pid <> pg_backend_pid() AND state = 'idle'",
         [template],
     )
     try:
