@@ -10,7 +10,10 @@ a request's cost follows the page it shows, not the size of the country: "Sida 3
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 AHEAD = 10  # pages counted past the asked one
@@ -30,7 +33,8 @@ class WindowPaginator(Paginator):
     def count(self) -> int:
         """The rows up to the window's end; one past it, when there are more, so that the
         last page counted has a next one."""
-        return self.object_list[: self.limit + 1].count()
+        rows = cast(QuerySet, self.object_list)  # a queryset: counted in the database
+        return rows[: self.limit + 1].count()
 
     @property
     def more(self) -> bool:
