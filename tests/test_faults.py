@@ -17,7 +17,6 @@ from django.core import mail
 from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
@@ -31,6 +30,7 @@ from remiss.models import (
     StoredDocument,
 )
 from tests.justifying import justify_at_once, post_paragraph_signature, sign_paragraph
+from tests.worker import work
 
 pytestmark = pytest.mark.django_db(transaction=True)
 State = StoredDocument.State
@@ -41,20 +41,6 @@ def queue(settings, tmp_path):
     """The database queue, as in production (TASKS_BACKEND=database)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.MEDIA_ROOT = tmp_path
-
-
-def work() -> None:
-    """The worker (`manage.py worker`) runs everything due, then stops."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 def time_passes(hours: float = 2) -> None:

@@ -18,13 +18,13 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from remiss import pdf, previews, workflow
 from remiss.models import Decision, Preview
 from tests.test_compilation import add_delivered, write
+from tests.worker import work
 
 pytestmark = pytest.mark.django_db(transaction=True)
 State = Preview.State
@@ -40,20 +40,6 @@ def media(settings, tmp_path):
 def queue(settings, media):
     """The database queue, as in production (TASKS_BACKEND=database)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def work() -> None:
-    """The worker (`manage.py worker`) runs everything due, then stops."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 def rendering_tasks():

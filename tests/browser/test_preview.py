@@ -6,25 +6,11 @@ tests/test_preview_pdf.py checks the tag)."""
 
 import pytest
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
 
 from tests.browser.conftest import log_in, screenshot
+from tests.worker import work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def work() -> None:
-    """The worker (`manage.py worker`) runs everything due, then stops."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)])
