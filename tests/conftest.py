@@ -8,6 +8,7 @@ from django.db import connections
 
 from programs.models import FocusArea, Programme
 from remiss.models import Membership, Organisation, Recipient, Remiss, Statement
+from tests import seeding
 
 Role = Membership.Role
 Kind = Organisation.Kind
@@ -115,6 +116,20 @@ def pytest_configure(config):
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     DatabaseOperations.sql_flush = _flush_by_delete(DatabaseOperations.sql_flush)
+
+
+@pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data (seed_demo), once for the test module that asks for `seeded`."""
+    yield from seeding.seed_once(django_db_blocker, tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture
+def seeded(seeded_module, db, settings):
+    """The demo data, seeded once for the module; this test's changes are rolled back after
+    it."""
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = seeded_module
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ from pypdf import PdfReader
 
 from remiss import minutes, workflow
 from remiss.models import AgendaIssue, Meeting, MeetingEvent
-from tests import seeding
 from tests.test_pdf import (
     PDFAID,
     Page,
@@ -26,19 +25,6 @@ from tests.test_pdf import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def seeded_module(django_db_setup, django_db_blocker, tmp_path_factory):
-    yield from seeding.seed_once(django_db_blocker, tmp_path_factory.mktemp("media"))
-
-
-@pytest.fixture
-def seeded(seeded_module, db, settings):
-    """The demo data, seeded once for the module (tests/seeding.py); this test's changes are
-    rolled back after it."""
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = seeded_module
 
 
 @pytest.fixture

@@ -37,7 +37,6 @@ from remiss.models import (
     Statement,
     Vote,
 )
-from tests import seeding
 
 pytestmark = pytest.mark.django_db
 
@@ -55,19 +54,6 @@ FURNITURE_ENDS_MM = {"first": 45, "later": 28}
 
 
 # --- Fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seeded_module(django_db_setup, django_db_blocker, tmp_path_factory):
-    yield from seeding.seed_once(django_db_blocker, tmp_path_factory.mktemp("media"))
-
-
-@pytest.fixture
-def seeded(seeded_module, db, settings):
-    """The demo data, seeded once for the module (tests/seeding.py); this test's changes are
-    rolled back after it."""
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = seeded_module
 
 
 @pytest.fixture

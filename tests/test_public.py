@@ -113,6 +113,18 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
+def sent_remisses(sender, count: int) -> None:
+    """`count` sent remisses, "Remiss nummer 0" the oldest."""
+    for number in range(count):
+        Remiss.objects.create(
+            sender=sender,
+            registration_number=f"KS 2019/{4000 + number}",
+            title=f"Remiss nummer {number}",
+            sent_on=datetime.date(2019, 1, 1) + datetime.timedelta(days=number),
+            deadline=datetime.date(2019, 12, 31),
+        )
+
+
 class TestWithoutLogin:
     def test_the_list_shows_sent_remisses_to_anyone(self, client, remiss, unsent):
         response = client.get(reverse("public_remisses"))
@@ -125,14 +137,7 @@ class TestWithoutLogin:
         assert reverse("public_remiss", args=[remiss.pk]) in body
 
     def test_the_list_is_paged(self, client, ks):
-        for number in range(51):
-            Remiss.objects.create(
-                sender=ks,
-                registration_number=f"KS 2019/{4000 + number}",
-                title=f"Remiss nummer {number}",
-                sent_on=datetime.date(2019, 1, 1) + datetime.timedelta(days=number),
-                deadline=datetime.date(2019, 12, 31),
-            )
+        sent_remisses(ks, 51)
 
         first = client.get(reverse("public_remisses")).content.decode()
         second = client.get(reverse("public_remisses"), {"sida": 2}).content.decode()
@@ -149,14 +154,7 @@ class TestWithoutLogin:
 
         monkeypatch.setattr("remiss.views.public.PER_PAGE", 2)
         monkeypatch.setattr("remiss.paging.AHEAD", 1)
-        for number in range(7):
-            Remiss.objects.create(
-                sender=ks,
-                registration_number=f"KS 2019/{4000 + number}",
-                title=f"Remiss nummer {number}",
-                sent_on=datetime.date(2019, 1, 1) + datetime.timedelta(days=number),
-                deadline=datetime.date(2019, 12, 31),
-            )
+        sent_remisses(ks, 7)
 
         with CaptureQueriesContext(connection) as queries:
             first = client.get(reverse("public_remisses")).content.decode()
