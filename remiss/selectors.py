@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Collection
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -173,9 +174,17 @@ TODO_KINDS: list[tuple[str, str]] = [
 TODO_SHOWN = 20
 
 
-def _todo(user: User, today: datetime.date) -> dict[str, QuerySet]:
+def _todo(
+    user: User, today: datetime.date, kinds: Collection[str] | None = None
+) -> dict[str, QuerySet]:
     """Att göra: what waits for this person, by their roles, one queryset per kind (unordered:
-    the lists and the counts each order or count them)."""
+    the lists and the counts each order or count them); only the given kinds, when given
+    (building a queryset is most of what the start page costs in Python)."""
+    builders = _todo_builders(user, today)
+    return {key: build() for key, build in builders.items() if kinds is None or key in kinds}
+
+
+def _todo_builders(user: User, today: datetime.date) -> dict[str, Callable[[], QuerySet]]:
     from remiss.models import ExtensionRequest
 
     Role = Membership.Role
@@ -190,37 +199,41 @@ def _todo(user: User, today: datetime.date) -> dict[str, QuerySet]:
     signed_item = JustificationSignature.objects.filter(decision=OuterRef("pk"), user=user)
     coordinated = _organisations_where(user, Role.REMISS_COORDINATOR)
     return {
-        "to_write": mine.exclude(commented),
-        "returned": mine.filter(commented),
-        "to_review": Statement.objects.filter(
+        "to_write": lambda: mine.exclude(commented),
+        "returned": lambda: mine.filter(commented),
+        "to_review": lambda: Statement.objects.filter(
             status=S.IN_REVIEW,
             review_started_at__isnull=True,
             recipient__organisation_id__in=_organisations_where(user, Role.HEAD_OF_ADMINISTRATION),
         ),
-        "to_sign": Statement.objects.filter(status=S.IN_REVIEW, review_started_by=user),
-        "to_agenda": Statement.objects.filter(
+        "to_sign": lambda: Statement.objects.filter(status=S.IN_REVIEW, review_started_by=user),
+        "to_agenda": lambda: Statement.objects.filter(
             status=S.READY,
             recipient__organisation_id__in=_organisations_where(user, Role.SECRETARY),
         ),
-        "to_decide": AgendaItem.objects.filter(
+        "to_decide": lambda: AgendaItem.objects.filter(
             decision__isnull=True,
             meeting__date__lte=today,
             meeting__organisation_id__in=_organisations_where(user, Role.SECRETARY),
         ),
-        "to_justify": minutes_to_justify(user),
-        "extensions": ExtensionRequest.objects.filter(
+        "to_justify": lambda: minutes_to_justify(user),
+        "extensions": lambda: ExtensionRequest.objects.filter(
             state=ExtensionRequest.State.PENDING, recipient__remiss__sender_id__in=coordinated
         ),
         # Paragraphs the meeting decided to justify at once (omedelbar justering), still
         # waiting for this person's own signature.
-        "to_justify_now": Decision.objects.filter(immediate=True, justified_on__isnull=True)
-        .exclude(outcome__in=NOT_FINAL)
-        .filter(Q(item__meeting__chair=user) | Exists(justifies_item))
-        .exclude(Exists(signed_item)),
-        "overdue": Recipient.objects.awaiting()
-        .filter(remiss__sender_id__in=coordinated, remiss__sent_on__isnull=False)
-        .annotate(effective_deadline=Coalesce("extended_deadline", "remiss__deadline"))
-        .filter(effective_deadline__lt=today),
+        "to_justify_now": lambda: (
+            Decision.objects.filter(immediate=True, justified_on__isnull=True)
+            .exclude(outcome__in=NOT_FINAL)
+            .filter(Q(item__meeting__chair=user) | Exists(justifies_item))
+            .exclude(Exists(signed_item))
+        ),
+        "overdue": lambda: (
+            Recipient.objects.awaiting()
+            .filter(remiss__sender_id__in=coordinated, remiss__sent_on__isnull=False)
+            .annotate(effective_deadline=Coalesce("extended_deadline", "remiss__deadline"))
+            .filter(effective_deadline__lt=today)
+        ),
     }
 
 
@@ -256,7 +269,9 @@ def work_waiting(
     a person with nothing to do costs no list query at all, and one who holds a role gets only
     its lists."""
     waiting = counts(user) if waiting is None else waiting
-    todo = _todo(user, today or timezone.localdate())
+    todo = _todo(
+        user, today or timezone.localdate(), [key for key, _ in TODO_KINDS if waiting.get(key)]
+    )
     statement_fields = (
         "title",
         "status",
@@ -272,19 +287,19 @@ def work_waiting(
     def statements(queryset: QuerySet) -> QuerySet:
         return queryset.select_related("recipient__remiss", "case_officer").only(*statement_fields)
 
-    lists = {
-        "to_write": statements(todo["to_write"]),
-        "returned": statements(todo["returned"]),
-        "to_review": statements(todo["to_review"]),
-        "to_sign": statements(todo["to_sign"]),
-        "to_agenda": statements(todo["to_agenda"]),
-        "to_decide": todo["to_decide"].select_related("meeting__organisation"),
-        "to_justify_now": todo["to_justify_now"].select_related("item__meeting__organisation"),
-        "to_justify": todo["to_justify"],
-        "extensions": todo["extensions"].select_related(
+    shown: dict[str, Callable[[QuerySet], QuerySet]] = {
+        "to_write": statements,
+        "returned": statements,
+        "to_review": statements,
+        "to_sign": statements,
+        "to_agenda": statements,
+        "to_decide": lambda q: q.select_related("meeting__organisation"),
+        "to_justify_now": lambda q: q.select_related("item__meeting__organisation"),
+        "to_justify": lambda q: q,
+        "extensions": lambda q: q.select_related(
             "recipient__remiss", "recipient__organisation", "requested_by"
         ),
-        "overdue": todo["overdue"].select_related("remiss", "organisation"),
+        "overdue": lambda q: q.select_related("remiss", "organisation"),
     }
     order = {
         "to_decide": ("meeting__date", "number"),
@@ -295,10 +310,10 @@ def work_waiting(
     }
     by_deadline = ("recipient__remiss__deadline", "pk")
     return {
-        key: list(queryset.order_by(*order.get(key, by_deadline))[:TODO_SHOWN])
-        if waiting.get(key)
+        key: list(shown[key](todo[key]).order_by(*order.get(key, by_deadline))[:TODO_SHOWN])
+        if key in todo
         else []
-        for key, queryset in lists.items()
+        for key, _ in TODO_KINDS
     }
 
 
