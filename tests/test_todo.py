@@ -114,6 +114,33 @@ class TestStartPageByRole:
 
         assert 'id="att-gora"' not in start(client, ks_samordnare)
 
+    def test_the_counts_follow_the_person_and_the_day_each_time_they_are_asked(
+        self, ks, sodermalm, ks_samordnare, handlaggare, clock
+    ):
+        """The counts' query is built once per process (selectors._counts_template): the person
+        and the day asked for must be the ones counted, not those of the first asking."""
+        from remiss import selectors
+
+        due = datetime.date(2026, 3, 2)
+        remiss = Remiss.objects.create(
+            sender=ks,
+            registration_number="KS 2026/6",
+            title="Svar väntas",
+            sent_on=due - datetime.timedelta(days=30),
+            deadline=due,
+        )
+        Recipient.objects.create(remiss=remiss, organisation=sodermalm)
+
+        def counted(user, day):
+            clock.set(datetime.datetime(day.year, day.month, day.day, 12))
+            user.__dict__.pop("_remiss_counts", None)  # a new request
+            return selectors.counts(user)
+
+        assert counted(ks_samordnare, due)["overdue"] == 0
+        assert counted(ks_samordnare, due + datetime.timedelta(days=1))["overdue"] == 1
+        assert counted(handlaggare, due + datetime.timedelta(days=1))["overdue"] == 0
+        assert counted(ks_samordnare, due)["overdue"] == 0
+
     def test_nothing_waits_for_another_organisations_officer(self, client, started, outsider):
         body = start(client, outsider)
 
