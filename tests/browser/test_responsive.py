@@ -198,52 +198,53 @@ def _returned_and_resubmitted(organisation, sender, officer):
     return workflow.submit(statement=statement, user=officer)
 
 
+@pytest.mark.parametrize(("width", "height"), WIDTHS, ids=[f"{w}px" for w, _ in WIDTHS])
 def test_every_page_fits_a_phone_and_a_laptop_without_sideways_scrolling(
-    browser, live_server, draft, axe_script
+    browser, live_server, draft, axe_script, width, height
 ):
+    """One test per width, so that the suite's workers can share them."""
     pages = journey_pages(draft)
     problems = []
-    for width, height in WIDTHS:
-        context = browser.new_context(
-            base_url=live_server.url, locale="sv-SE", viewport={"width": width, "height": height}
-        )
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        for username, visits in pages.items():
-            context.clear_cookies()
-            if username:
-                log_in(page, username)
-            for name, address in visits:
-                label = f"{name}-{width}"
-                response = page.goto(address)
-                expected = 404 if name == "not-found" else 200
-                if response.status != expected:
-                    problems.append(f"{label}: {address} svarade {response.status}")
-                    continue
-                document_width, window_width = page.evaluate(
-                    "[document.documentElement.scrollWidth, window.innerWidth]"
+    context = browser.new_context(
+        base_url=live_server.url, locale="sv-SE", viewport={"width": width, "height": height}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    for username, visits in pages.items():
+        context.clear_cookies()
+        if username:
+            log_in(page, username)
+        for name, address in visits:
+            label = f"{name}-{width}"
+            response = page.goto(address)
+            expected = 404 if name == "not-found" else 200
+            if response.status != expected:
+                problems.append(f"{label}: {address} svarade {response.status}")
+                continue
+            document_width, window_width = page.evaluate(
+                "[document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            if document_width > window_width:
+                screenshot(page, f"responsive-{label}")
+                # The outermost elements that reach past the window: where to look first.
+                culprits = page.evaluate(
+                    """(width) => [...document.querySelectorAll('body *')]
+                      .filter(e => e.getBoundingClientRect().right > width + 1)
+                      .filter(e => !(e.parentElement
+                        && e.parentElement.getBoundingClientRect().right > width + 1))
+                      .slice(0, 5)
+                      .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')
+                        + ' ' + (e.textContent || '').trim().slice(0, 40))""",
+                    window_width,
                 )
-                if document_width > window_width:
-                    screenshot(page, f"responsive-{label}")
-                    # The outermost elements that reach past the window: where to look first.
-                    culprits = page.evaluate(
-                        """(width) => [...document.querySelectorAll('body *')]
-                          .filter(e => e.getBoundingClientRect().right > width + 1)
-                          .filter(e => !(e.parentElement
-                            && e.parentElement.getBoundingClientRect().right > width + 1))
-                          .slice(0, 5)
-                          .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')
-                            + ' ' + (e.textContent || '').trim().slice(0, 40))""",
-                        window_width,
-                    )
-                    problems.append(
-                        f"{label}: {culprits} "
-                        f"{address} är {document_width} px bred i ett fönster på "
-                        f"{window_width} px"
-                    )
-                violations = axe_violations(page, axe_script)
-                save_report(violations, name=f"responsive-{label}", url=page.url)
-                if violations:
-                    problems.append(describe(violations, name=label, url=page.url))
-        context.close()
+                problems.append(
+                    f"{label}: {culprits} "
+                    f"{address} är {document_width} px bred i ett fönster på "
+                    f"{window_width} px"
+                )
+            violations = axe_violations(page, axe_script)
+            save_report(violations, name=f"responsive-{label}", url=page.url)
+            if violations:
+                problems.append(describe(violations, name=label, url=page.url))
+    context.close()
     assert not problems, "\n\n".join(problems)
