@@ -193,6 +193,8 @@ def test_the_request_orders_the_pdf_and_the_worker_renders_it(queue, renderings,
     assert f'data-preview-wait="{document.url}" data-preview-state="pending"' in page
     assert response["X-Preview-State"] == "pending"
     preview = Preview.objects.get()
+    # It says what is being made, in Swedish: "Tjänsteutlåtandet görs om till PDF."
+    assert f"{preview.definite.capitalize()} görs om till PDF." in page
     assert preview.state == State.PENDING and not preview.file
     assert rendering_tasks().filter(status="READY").count() == 1
 
@@ -274,6 +276,7 @@ def test_a_failed_rendering_says_so_and_can_be_tried_again(
     assert "Ett nytt försök görs automatiskt" in page
     assert f'<form method="post" action="{url}">' in page and "Försök igen" in page
     preview = Preview.objects.get()
+    assert f"Det gick inte att göra om {preview.definite} till PDF (1 försök)." in page
     assert preview.state == State.FAILED and "Teckensnittet" in preview.error
 
     renderings.failing = False

@@ -117,6 +117,14 @@ class Preview(Job):
         MINUTES = "minutes", "Protokoll"
         COMPILATION = "compilation", "Sammanställning"
 
+    # What is being made into a PDF, in the definite form a sentence needs.
+    DEFINITE: dict[str, str] = {
+        Kind.STATEMENT: "tjänsteutlåtandet",
+        Kind.EXTRACT: "protokollsutdraget",
+        Kind.MINUTES: "protokollet",
+        Kind.COMPILATION: "sammanställningen",
+    }
+
     kind = models.CharField("handling", max_length=20, choices=Kind.choices)
     # The statement's, the decision's, the meeting's or the remiss' id, after `kind`.
     object_id = models.PositiveBigIntegerField("objekt")
@@ -142,3 +150,8 @@ class Preview(Job):
 
     def __str__(self) -> str:
         return self.filename or f"{self.get_kind_display()} {self.object_id}"
+
+    @property
+    def definite(self) -> str:
+        """ "tjänsteutlåtandet", "protokollet" …: what the waiting page says is being made."""
+        return self.DEFINITE.get(self.kind, "handlingen")
