@@ -22,6 +22,7 @@ from remiss.models import (
     Remiss,
     Statement,
 )
+from tests import seeding
 
 pytestmark = pytest.mark.django_db
 FIXTURE = (
@@ -56,20 +57,20 @@ def counts() -> dict[str, int]:
     return result
 
 
-@pytest.fixture
-def seeded(settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    seed()
+@pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo itself, run once for this module (never the suite's snapshot of it: see
+    tests/seeding.py); `seeded` (tests/conftest.py) rolls each test's changes back."""
+    media = tmp_path_factory.mktemp("media")
+    yield from seeding.seed_once(django_db_blocker, media, restore=False)
 
 
-def test_it_refuses_to_run_with_debug_off(settings):
+def test_it_refuses_to_run_with_debug_off(settings, django_assert_num_queries):
     settings.DEBUG = False
 
-    with pytest.raises(CommandError, match="DEBUG=1"):
+    # Refused before it touches the database (the module's seed may be there already).
+    with django_assert_num_queries(0), pytest.raises(CommandError, match="DEBUG=1"):
         seed()
-    assert get_user_model().objects.count() == 0
-    assert Organisation.objects.count() == 0
 
 
 def test_it_loads_the_expected_counts(seeded):

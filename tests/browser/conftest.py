@@ -120,12 +120,13 @@ def assert_accessible(axe_script):
 
 @pytest.fixture
 def seeded(settings, tmp_path):
-    """The demo data, as `make run` loads it, with uploads kept in a temporary folder."""
-    from django.core.management import call_command
+    """The demo data, as `make run` loads it, with uploads kept in a temporary folder (seed_demo's
+    own rows and files, restored from the first seeding in this test process: tests/seeding.py)."""
+    from tests import seeding
 
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", verbosity=0)
+    seeding.seed_demo(tmp_path)
     settings.DEBUG = False
 
 
