@@ -272,3 +272,23 @@ def test_a_draft_is_a_preview_and_never_archived(client, started, handlaggare, m
     # A preview (remiss/previews.py), rendered at once by the test backend as by `make run`.
     preview = Preview.objects.get()
     assert (preview.kind, preview.object_id, preview.state) == ("statement", started.pk, "ready")
+
+
+def test_the_attachments_page_carries_no_empty_metadata_for_weasyprint_to_warn_about(caplog):
+    """The reply's last page has a title only (the reply takes the extract's metadata): an
+    empty dcterms.created made WeasyPrint log "Invalid date" on every reply with attachments."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    from remiss import pdf
+
+    html = render_to_string(
+        "pdf/reply_attachments.html",
+        {"council": SimpleNamespace(name="Södermalms stadsdelsnämnd"), "files": [], "meta": {}},
+    )
+    assert 'content=""' not in html
+
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        pdf._html(html).render()
+    assert not [r for r in caplog.records if r.name.startswith("weasyprint")]
