@@ -32,6 +32,7 @@ objects are built once per case. Nothing is rendered as PDF except where the URL
 import copy
 import datetime
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -1611,7 +1612,21 @@ def ask(client: Client, user, method: str, url: str, data: dict) -> object:
     client.cookies = cookies
     # Nothing a logged-in person is answered may be kept by a browser or a proxy (issue 13).
     assert user is None or "no-store" in response.get("Cache-Control", ""), (method, url)
+    assert not leaked_template_text(response), (method, url, leaked_template_text(response))
     return answer_of(response)
+
+
+# What a page shows when a template goes wrong: a Django comment or tag printed as text (a {# #}
+# comment spread over two lines), or Python's None where a value was missing.
+LEAKS = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}|>\s*None\s*<|=\"None\"")
+SCRIPTS = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL)
+
+
+def leaked_template_text(response) -> list[str]:
+    """Template syntax or None in an HTML page's text, as found (empty when the page is clean)."""
+    if response.streaming or "text/html" not in response.get("Content-Type", ""):
+        return []
+    return LEAKS.findall(SCRIPTS.sub("", response.content.decode()))
 
 
 def parameters():
@@ -1650,3 +1665,15 @@ def test_who_may_use_each_url(name, index, request, people, media):
             if got != expected[role]:
                 wrong.append(f"  {method:4} {role:16} expected {expected[role]!s:6} got {got}")
     assert not wrong, f"{name} ({row.world}: {url}) — {row.why}\n" + "\n".join(wrong)
+
+
+def test_the_leak_check_finds_template_text_and_none_but_not_scripts():
+    from django.http import HttpResponse
+
+    page = HttpResponse(
+        '<p>{# a note\n</p><dd>None</dd><input value="None"><script>f({a: {b: 1}})</script>'
+        "<style>.x{width:50%}</style><p>Sida 1 av 2</p>"
+    )
+    assert leaked_template_text(page) == ["{#", ">None<", '="None"']
+    assert leaked_template_text(HttpResponse("<p>Nonet</p>")) == []
+    assert leaked_template_text(HttpResponse("{{ x }}", content_type="text/plain")) == []
