@@ -31,3 +31,29 @@ def test_no_comment_text_is_printed_in_a_statement(started):
     html = pdf.statement_html(started)
     assert "{#" not in html and "#}" not in html
     assert "focus-area views are metadata" not in html
+
+
+LEAKS = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}|>\s*None\s*<|=\"None\"")
+
+
+def test_no_print_document_of_the_seed_case_shows_template_text_or_none(seeded):
+    """Every kind of print HTML the seed case makes (the PDFs' source): statement, extract,
+    kallelse, protokoll and kommunstyrelsen's compilation."""
+    import datetime
+
+    from remiss import compilation, exports, minutes, pdf
+    from remiss.models import Decision, Remiss, Statement
+
+    statement = Statement.objects.get(recipient__registration_number="SÖD 2019/1102")
+    decision = Decision.objects.get(item__statement=statement)
+    meeting = decision.item.meeting
+    remiss = Remiss.objects.get(registration_number="KS 2019/1543")
+    documents = {
+        "statement": pdf.statement_html(statement),
+        "extract": pdf.extract_html(decision),
+        "agenda": minutes.agenda_html(meeting, version=1, issued_on=datetime.date(2019, 12, 5)),
+        "minutes": minutes.minutes_html(meeting),
+        "compilation": exports.compilation_html(compilation.build(remiss)),
+    }
+    found = {name: LEAKS.findall(html) for name, html in documents.items()}
+    assert found == {name: [] for name in documents}
