@@ -81,3 +81,20 @@ def test_the_public_list_counts_a_window_of_pages_on_the_index_not_the_table(ks)
 
     assert "LIMIT 601" in count
     assert "remiss_public_newest" in plan, plan
+
+
+def test_a_document_is_looked_up_through_its_own_recipient_not_every_reply_to_the_sender(
+    ks_samordnare,
+):
+    """A city of 2,000 remisses: "recipient in every reply delivered to kommunstyrelsen" made
+    PostgreSQL hash 38,689 recipients (25 ms) on every archived document kommunstyrelsen opened.
+    The sender's condition is joins on the document's own recipient."""
+    from django.http import Http404
+
+    from remiss import permissions
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(Http404):
+        permissions.get_document(ks_samordnare, 1)
+
+    [lookup] = [q["sql"] for q in queries.captured_queries if "remiss_storeddocument" in q["sql"]]
+    assert 'FROM "remiss_recipient"' not in lookup, lookup
