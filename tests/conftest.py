@@ -94,12 +94,7 @@ def _flush_by_delete(original):
     must restart, it is PostgreSQL's own TRUNCATE."""
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        superuser = getattr(self.connection, "_remiss_superuser", None)
-        if superuser is None:
-            with self.connection.cursor() as cursor:
-                cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-                superuser = self.connection._remiss_superuser = bool(cursor.fetchone()[0])
-        if not tables or reset_sequences or not superuser:
+        if not tables or reset_sequences or not seeding.superuser(self.connection):
             return original(
                 self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )

@@ -16,6 +16,7 @@ checks seed_demo itself, and tests/test_seed_snapshot.py that a restored seed eq
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
@@ -36,12 +37,12 @@ FAST = {
 NOT_SEED = {"django_migrations", "django_content_type", "auth_permission"}
 
 
+@dataclass
 class Snapshot:
     """The rows seed_demo wrote (table → columns and COPY text) and a copy of its files."""
 
-    def __init__(self, tables: dict[str, tuple[str, bytes]], media: Path):
-        self.tables = tables
-        self.media = media
+    tables: dict[str, tuple[str, bytes]]
+    media: Path
 
 
 _snapshot: Snapshot | None = None
@@ -51,12 +52,20 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def superuser(database) -> bool:
+    """Whether the PostgreSQL connection's role is a superuser (asked once per connection): only
+    a superuser may turn triggers off, which the snapshot's restore and the test flush
+    (tests/conftest.py) both do."""
+    known = getattr(database, "_remiss_superuser", None)
+    if known is None:
+        with database.cursor() as cursor:
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            known = database._remiss_superuser = bool(cursor.fetchone()[0])
+    return known
+
+
 def _usable() -> bool:
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        return bool(cursor.fetchone()[0])
+    return connection.vendor == "postgresql" and superuser(connection)
 
 
 def _filled_tables(cursor) -> dict[str, str]:
