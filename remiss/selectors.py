@@ -318,6 +318,17 @@ def work_waiting(
     }
 
 
+# The counts stop at COUNT_CAP + 1 rows: what the header and Att göra say ("minst 100") needs
+# no more, and a count that read every row it counts would grow with the city (13,818 overdue
+# replies for kommunstyrelsen at 2,000 remisses, 11 ms on every page it opened).
+COUNT_CAP = 99
+
+
+class AtLeast(int):
+    """A count that stopped at its cap: there are at least this many (the templates say so,
+    templatetags/counting.py)."""
+
+
 class _Count(Subquery):
     """COUNT(*) of a queryset, as a scalar subquery: many counts in one query."""
 
@@ -328,7 +339,8 @@ class _Count(Subquery):
 def counts(user: Person) -> dict[str, int]:
     """How much waits for the person, per kind of Att göra, the total ("todo") and the unread
     notices ("unread"): one query, kept on the person for the rest of the request (the header
-    and the start page ask both)."""
+    and the start page ask both). A count past COUNT_CAP is an AtLeast: there are at least that
+    many."""
     if not user.is_authenticated:
         return {}
     cached = user.__dict__.get("_remiss_counts")
@@ -347,8 +359,13 @@ def counts(user: Person) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone() or (0,) * len(keys)  # the person's account deleted meanwhile
-    result = dict(zip(keys, row, strict=True))
-    result["todo"] = sum(result[key] for key, _ in TODO_KINDS)
+    result = {
+        key: AtLeast(value) if value > COUNT_CAP else value
+        for key, value in zip(keys, row, strict=True)
+    }
+    todo = sum(result[key] for key, _ in TODO_KINDS)
+    capped = any(isinstance(result[key], AtLeast) for key, _ in TODO_KINDS)
+    result["todo"] = AtLeast(todo) if capped else todo
     user.__dict__["_remiss_counts"] = result
     return result
 
@@ -375,10 +392,12 @@ def _counts_query(alias: str) -> tuple[str, list, list[str]]:
     anyone = get_user_model()(pk=_ANYONE)
     anyone._state.adding = False  # a stand-in: it is never saved, only its id is used
     subqueries = {
-        key: _Count(queryset.order_by().values("pk"))
+        key: _Count(queryset.order_by().values("pk")[: COUNT_CAP + 1])
         for key, queryset in _todo(anyone, _DAY).items()
     }
-    subqueries["unread"] = _Count(Notification.objects.of(anyone).unread().values("pk"))
+    subqueries["unread"] = _Count(
+        Notification.objects.of(anyone).unread().order_by().values("pk")[: COUNT_CAP + 1]
+    )
     queryset = (
         get_user_model()
         .objects.using(alias)

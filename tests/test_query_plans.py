@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from remiss import selectors
-from remiss.models import AgendaItem, Meeting, Remiss
+from remiss.models import AgendaItem, Decision, Meeting, Remiss
 from remiss.paging import WindowPaginator
 from tests.conftest import make_organisation, make_user
 
@@ -43,6 +43,35 @@ def test_minutes_still_to_justify_are_found_by_the_partial_index(ks):
 
     assert list(selectors.minutes_to_justify(chair)) == []  # no agenda items: nothing to justify
     assert "meeting_not_justified" in plan, plan
+
+
+def test_paragraphs_to_justify_at_once_are_found_by_the_partial_index(ks):
+    """Att göra's "Paragrafer att justera omedelbart", counted in every header: the paragraphs
+    still waiting, through the partial index decision_justify_now, not all decisions taken."""
+    chair = make_user("ordf", ks, "chair")
+    meeting = Meeting.objects.create(organisation=ks, date=DAY, chair=chair)
+    items = AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, number=n, title=f"Ärende {n}") for n in range(1, 3004)
+    )
+    Decision.objects.bulk_create(
+        Decision(
+            item=item,
+            outcome=Decision.Outcome.ADOPTED,
+            recorded_by=chair,
+            text="Bifall.",
+            immediate=True,
+            justified_on=None if item.number > 3000 else DAY,
+            notice_date=None if item.number > 3000 else DAY,
+        )
+        for item in items
+    )
+    analysed()
+    waiting = selectors._todo(chair, DAY, ["to_justify_now"])["to_justify_now"]
+
+    plan = waiting.explain()
+
+    assert waiting.count() == 3
+    assert "decision_justify_now" in plan, plan
 
 
 def many_remisses(ks) -> None:

@@ -170,6 +170,46 @@ class TestStartPageByRole:
         assert entries.count("<li>") == selectors.TODO_SHOWN
         assert "och 3 till" in entries
 
+    @pytest.mark.parametrize(
+        ("late", "said", "badge", "more"),
+        [
+            (99, "(99)", "99", "och 79 till"),
+            (100, "(minst 100)", "99+", "och minst 80 till"),
+            (150, "(minst 100)", "99+", "och minst 80 till"),
+        ],
+    )
+    def test_a_count_stops_at_its_cap_and_says_at_least(
+        self, client, ks, ks_samordnare, late, said, badge, more
+    ):
+        """Counting stops past COUNT_CAP rows, so that a header that every page shows does not
+        read every overdue reply of a large city: the page then says "minst 100", the badge
+        "99+", and no number it shows is more than was counted."""
+        from remiss import selectors
+
+        remiss = Remiss.objects.create(
+            sender=ks,
+            registration_number="KS 2019/77",
+            title="Många svar",
+            sent_on=datetime.date(2019, 9, 1),
+            deadline=datetime.date(2019, 12, 1),
+        )
+        Recipient.objects.bulk_create(
+            Recipient(remiss=remiss, organisation=make_organisation(f"Nämnd {number:03}"))
+            for number in range(late)
+        )
+
+        with CaptureQueriesContext(connection) as queries:
+            body = start(client, ks_samordnare)
+
+        assert selectors.COUNT_CAP == 99
+        entries = section(body, "overdue")
+        assert said in entries and more in entries
+        assert entries.count("<li>") == selectors.TODO_SHOWN
+        assert f"({said[1:-1]})" in body.split('<h2 id="att-gora">', 1)[1].split("</h2>", 1)[0]
+        assert f'{badge}<span class="visually-hidden"> att göra</span>' in header(body)
+        [counting] = [q["sql"] for q in queries if " counted)" in q["sql"]]
+        assert counting.count("LIMIT 100") == len(selectors.TODO_KINDS) + 1  # and the unread
+
 
 class TestQueries:
     def queries(self, client, url) -> int:

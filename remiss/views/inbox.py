@@ -67,11 +67,18 @@ def _todo(user, today) -> list[dict]:
             "label": label,
             "count": counts[key],
             "entries": work[key],
-            "more": max(counts[key] - len(work[key]), 0),
+            "more": _more(counts[key], len(work[key])),
         }
         for key, label in selectors.TODO_KINDS
         if work[key]
     ]
+
+
+def _more(count: int, shown: int) -> int:
+    """How many more than the shown entries: at least so many, when the count stopped at its
+    cap."""
+    more = max(count - shown, 0)
+    return selectors.AtLeast(more) if isinstance(count, selectors.AtLeast) else more
 
 
 def _latest_per_meeting(issues) -> list:
