@@ -6,8 +6,9 @@ Statuses change only through the workflow, so the admin shows them but never edi
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from remiss import documents, notifications, previews
+from remiss import documents, minutes, notifications, previews
 from remiss.models import (
+    AgendaIssue,
     AgendaItem,
     Attachment,
     Decision,
@@ -334,6 +335,22 @@ class PreviewAdmin(JobAdmin):
     list_filter = ["kind", "state"]
     exclude = ["html"]  # the print HTML, up to the rendering: long, and no one's to read here
     recover = staticmethod(previews.recover)
+
+
+@admin.register(AgendaIssue)
+class AgendaIssueAdmin(JobAdmin):
+    list_display = [
+        "__str__",
+        "version",
+        "issued_at",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "error",
+    ]
+    list_filter = ["state"]
+    exclude = ["html"]  # the print HTML, up to the rendering: long, and no one's to read here
+    recover = staticmethod(minutes.recover)
 
 
 @admin.register(OutgoingMail)

@@ -5,12 +5,17 @@ utdragsbestyrkande). Context and HTML here; `remiss.pdf.render_pdf` makes the PD
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import hashlib
+from typing import Any, cast
 
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.tasks import TaskContext, task
 from django.template.loader import render_to_string
 
-from remiss import council, pdf
-from remiss.models import Decision, Meeting, Seat
+from remiss import council, pdf, tasks
+from remiss.models import AgendaIssue, Decision, Meeting, Seat
+from remiss.models.jobs import Job
 from remiss.paragraphs import basis, kept_at, name_of, paragraph_attendance, signers
 
 
@@ -83,6 +88,67 @@ def agenda_html(meeting: Meeting, *, version: int, issued_on: datetime.date) -> 
 
 def agenda_pdf(meeting: Meeting, *, version: int, issued_on: datetime.date) -> bytes:
     return pdf.render_pdf(agenda_html(meeting, version=version, issued_on=issued_on))
+
+
+# --- The issued kallelse, rendered by a durable job ------------------------------------------
+#
+# Issuing a kallelse (workflow.issue_agenda) stores its print HTML on the AgendaIssue and orders
+# render_agenda in the same transaction: with TASKS_BACKEND=database the worker lays it out, not
+# the secretary's request (a long agenda takes WeasyPrint seconds); with the immediate backend
+# (`make run`) it runs when the step commits. A failure is retried with backoff like every
+# durable job (remiss/tasks.py); until the PDF is stored, its address says it is being prepared.
+
+
+@task(takes_context=True)
+def render_agenda(context: TaskContext, issue_id: int) -> bool:
+    """Skicka kallelsen: one attempt at laying out an issued kallelse and storing its PDF."""
+    return tasks.run(
+        AgendaIssue, issue_id, _render_and_store, render_agenda, tasks.worker_of(context)
+    )
+
+
+def order_rendering(issue: AgendaIssue) -> None:
+    """In the issuing transaction: the job that makes the PDF."""
+    tasks.enqueue(render_agenda, issue.pk)
+
+
+def retry(issue: AgendaIssue) -> bool:
+    """Försök igen: a failed rendering is ordered again now, with fresh attempts. False when
+    it had not failed (done, or under way)."""
+    durable = tasks.is_durable(render_agenda)
+    with transaction.atomic():
+        again = AgendaIssue.objects.filter(pk=issue.pk, state=AgendaIssue.State.FAILED).update(
+            state=AgendaIssue.State.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
+        )
+        if again and durable:
+            render_agenda.enqueue(issue.pk)
+    if again and not durable:
+        render_agenda.enqueue(issue.pk)
+    return bool(again)
+
+
+def render_now(issue_id: int) -> bool:
+    """Lay out the kallelse here and now, unless done or under way (tests, the shell)."""
+    return tasks.run(AgendaIssue, issue_id, _render_and_store, render_agenda)
+
+
+def recover(*, failed: bool = False, only: list[int] | None = None) -> int:
+    """Put stuck kallelser back on the queue (see tasks.recover)."""
+    return tasks.recover(AgendaIssue, render_agenda, failed=failed, only=only)
+
+
+def _render_and_store(job: Job) -> None:
+    issue = cast(AgendaIssue, job)  # tasks.run hands back the row of the model it was given
+    content = pdf.render_pdf(issue.html)
+    digest = hashlib.sha256(content).hexdigest()
+    issue.file.save(f"{digest}.pdf", ContentFile(content), save=False)
+    # Only the attempt that still holds the claim writes (tasks.run then marks it done); the
+    # HTML has served its purpose once the PDF is kept.
+    stored = AgendaIssue.objects.filter(
+        pk=issue.pk, state=AgendaIssue.State.RUNNING, attempts=issue.attempts
+    ).update(file=issue.file.name, sha256=digest, html="")
+    if not stored:  # a late attempt whose claim was taken back: its file is nobody's
+        issue.file.delete(save=False)
 
 
 def agenda_filename(issue) -> str:

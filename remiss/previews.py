@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 
 from remiss import tasks
 from remiss.models import Preview
-from remiss.models.documents import Job
+from remiss.models.jobs import Job
 
 logger = logging.getLogger(__name__)
 Kind = Preview.Kind

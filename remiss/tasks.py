@@ -37,7 +37,7 @@ from django.tasks import Task, TaskContext
 from django.utils import timezone, translation
 
 if TYPE_CHECKING:
-    from remiss.models.documents import Job
+    from remiss.models.jobs import Job
 
 logger = logging.getLogger(__name__)
 

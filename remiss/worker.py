@@ -28,7 +28,7 @@ from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from remiss import documents, notifications, previews
+from remiss import documents, minutes, notifications, previews
 from remiss.models import DailyRun, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -109,9 +109,9 @@ def release_own_tasks(*, worker_id: str) -> list[str]:
 
 
 def recover_jobs() -> int:
-    """Documents, previews and mail whose worker died mid-job, whose last write the database
-    refused, or whose retry is due, back on the queue (remiss/tasks.py); how many."""
-    return documents.recover() + previews.recover() + notifications.recover()
+    """Documents, previews, kallelser and mail whose worker died mid-job, whose last write the
+    database refused, or whose retry is due, back on the queue (remiss/tasks.py); how many."""
+    return documents.recover() + previews.recover() + minutes.recover() + notifications.recover()
 
 
 def start_daily_jobs(*, worker_id: str, now: datetime.datetime | None = None) -> list[str]:

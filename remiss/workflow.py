@@ -2268,10 +2268,6 @@ def issue_agenda(
     """Skicka kallelsen: the agenda as a PDF/A, kept as issued, mailed to the council's
     ledamöter and ersättare and shown on their start page. A changed agenda is issued again as
     a new version (tilläggslista)."""
-    import hashlib
-
-    from django.core.files.base import ContentFile
-
     from remiss import minutes
 
     meeting = _open_meeting(meeting, user)
@@ -2285,19 +2281,18 @@ def issue_agenda(
         )
     version = (last.version if last else 0) + 1
     when = at or timezone.now()
-    content = minutes.agenda_pdf(meeting, version=version, issued_on=timezone.localdate(when))
-    digest = hashlib.sha256(content).hexdigest()
-    issue = AgendaIssue(
+    # The document as it is now; a durable job lays it out (minutes.render_agenda), not this
+    # request.
+    issue = AgendaIssue.objects.create(
         meeting=meeting,
         version=version,
         issued_at=when,
         issued_by=user,
-        sha256=digest,
+        html=minutes.agenda_html(meeting, version=version, issued_on=timezone.localdate(when)),
         items=snapshot,
         meeting_details=_details(meeting),
     )
-    issue.file.save(f"{digest}.pdf", ContentFile(content), save=False)
-    issue.save()
+    minutes.order_rendering(issue)
     _meeting_event(
         meeting,
         MeetingEvent.Action.AGENDA_ISSUED,

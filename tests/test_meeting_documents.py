@@ -1,6 +1,7 @@
 """The kallelse and the whole protokoll as PDF/A, checked like the statement (tests/test_pdf.py):
 fonts embedded, PDF/A-2a identification, text in order, "Sida k (n)" on every page."""
 
+import hashlib
 import io
 import os
 import shutil
@@ -145,7 +146,13 @@ def test_the_kallelse_is_issued_as_pdfa_mailed_to_the_council_and_kept(
         issue = workflow.issue_agenda(meeting=meeting, user=user("sekreterare"))
 
     assert (issue.version, issue.label) == (1, "Kallelse")
+    # Issuing lays nothing out: the worker's job does (minutes.render_agenda).
+    assert issue.state == AgendaIssue.State.PENDING and not issue.file and issue.html
+    assert minutes.render_now(issue.pk)
+    issue.refresh_from_db()
+    assert issue.state == AgendaIssue.State.READY and issue.html == ""
     data = issue.file.read()
+    assert hashlib.sha256(data).hexdigest() == issue.sha256
     check_pdfa(data, tmp_path)
     pages = read_pages(data)
     numbered(pages)
@@ -182,6 +189,8 @@ def test_the_kallelse_is_issued_as_pdfa_mailed_to_the_council_and_kept(
     workflow.add_agenda_item(meeting=meeting, user=user("sekreterare"), title="Övriga frågor")
     second = workflow.issue_agenda(meeting=meeting, user=user("sekreterare"))
     assert second.label == "Tilläggslista 1"
+    minutes.render_now(second.pk)
+    second.refresh_from_db()
     assert "§ 4 Övriga frågor" in "\n".join(p.body for p in read_pages(second.file.read()))
     assert AgendaIssue.objects.filter(meeting=meeting).count() == 2
 
@@ -203,12 +212,17 @@ def test_the_open_meetings_agenda_is_public_once_issued_and_a_closed_paragraph_s
     url = reverse("public_meeting", args=[meeting.pk])
     assert client.get(url).status_code == 404
 
-    workflow.issue_agenda(meeting=meeting, user=user("sekreterare"))
+    issue = workflow.issue_agenda(meeting=meeting, user=user("sekreterare"))
 
     page = client.get(url).content.decode()
     assert "Budget" in page
     assert "stängd paragraf, handlingarna är inte offentliga" in page
-    assert client.get(reverse("public_agenda", args=[meeting.pk, 1])).status_code == 200
+    agenda = reverse("public_agenda", args=[meeting.pk, 1])
+    waiting = client.get(agenda)  # the worker has not made the PDF yet
+    assert waiting.status_code == 202 and "PDF:en förbereds" in waiting.content.decode()
+    minutes.render_now(issue.pk)
+    answer = client.get(agenda)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     meeting.open = False
     meeting.save()
     assert client.get(url).status_code == 404

@@ -45,7 +45,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from remiss import documents, drafting, pdf, sending, workflow
+from remiss import documents, drafting, minutes, pdf, sending, workflow
 from remiss.importing import read_bytes
 from remiss.models import (
     Attachment,
@@ -698,6 +698,15 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             why="The kallelse as issued: every member of the council's organisation.",
         ),
         case(
+            "issuing",
+            lambda w: {"pk": w.meeting.pk, "version": 1},
+            answers(404, anonym=LOGIN, sodermalm=202),
+            answers(404, anonym=LOGIN, sodermalm=302),
+            label="being-rendered",
+            why="Issued, its PDF still being made by the worker: a page that says so (202); a "
+            "POST is 'try again', which does nothing before a rendering has failed.",
+        ),
+        case(
             "on_agenda",
             lambda w: {"pk": w.meeting.pk, "version": 1},
             answers(404, anonym=LOGIN),
@@ -803,6 +812,13 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             lambda w: {"pk": w.meeting.pk, "version": 1},
             EVERYONE,
             why="The kallelse of an open meeting, as issued.",
+        ),
+        case(
+            "issuing",
+            lambda w: {"pk": w.meeting.pk, "version": 1},
+            answers(202),
+            label="being-rendered",
+            why="Its PDF still being made: the waiting page, without 'try again' for the public.",
         ),
     ),
     # --- The sender's side -----------------------------------------------------------------------
@@ -1278,7 +1294,16 @@ def _issued(fx, w):
     _on_agenda(fx, w)
     w.meeting.open = True
     w.meeting.save()
-    workflow.issue_agenda(meeting=w.meeting, user=fx("sekreterare"))
+    w.issue = workflow.issue_agenda(meeting=w.meeting, user=fx("sekreterare"))
+    minutes.render_now(w.issue.pk)  # the worker's job
+
+
+def _issuing(fx, w):
+    """As _issued, the kallelse's PDF still being made by the worker."""
+    _on_agenda(fx, w)
+    w.meeting.open = True
+    w.meeting.save()
+    w.issue = workflow.issue_agenda(meeting=w.meeting, user=fx("sekreterare"))
 
 
 def _recused(fx, w):
@@ -1462,6 +1487,7 @@ WORLDS = {
     "decided": lambda fx, w: _decide(fx, w, immediate=False),
     "marked": lambda fx, w: _decide(fx, w, immediate=True),
     "issued": _issued,
+    "issuing": _issuing,
     "recused": _recused,
     "reserved": _reserved,
     "delivered": _delivered,

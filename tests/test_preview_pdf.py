@@ -369,3 +369,45 @@ def test_a_rendering_whose_file_is_gone_is_made_anew_not_a_server_error(
     assert not Preview.objects.filter(pk=lost.pk).exists()
     assert Preview.objects.get().state == State.READY
     assert f"Förhandsvisning {lost.pk} saknas i lagringen" in caplog.text
+
+
+def test_issuing_the_kallelse_lays_out_nothing_in_the_request_and_a_failure_is_tried_again(
+    queue, renderings, client, on_agenda, sekreterare
+):
+    """Skicka kallelsen: the request stores the document and orders its PDF; the worker lays it
+    out (issue 14). Until then its address says it is being prepared; a failed rendering says
+    so, is tried again on request, and the PDF then kept is the one served."""
+    from remiss.models import AgendaIssue
+
+    meeting = on_agenda.meeting
+    client.force_login(sekreterare)
+    with renderings.none_in_the_request():
+        issued = client.post(reverse("agenda_issue", args=[meeting.pk]))
+    assert issued.status_code == 302
+    issue = AgendaIssue.objects.get(meeting=meeting)
+    assert issue.state == State.PENDING and not issue.file and "Föredragningslista" in issue.html
+    assert DBTaskResult.objects.filter(task_path="remiss.minutes.render_agenda").count() == 1
+    url = reverse("agenda_pdf", args=[meeting.pk, 1])
+    with renderings.none_in_the_request():
+        waiting = client.get(url)
+    assert waiting.status_code == 202 and "PDF:en förbereds" in waiting.content.decode()
+    meeting_page = client.get(reverse("meeting", args=[meeting.pk])).content.decode()
+    assert "Kallelse (PDF)</a>" in meeting_page and "(PDF:en förbereds)" in meeting_page
+
+    renderings.failing = True
+    work()  # the attempt fails; the worker records it and goes on
+    page = client.get(url).content.decode()
+    assert "PDF:en kunde inte skapas" in page
+    assert "Det gick inte att göra om kallelsen till PDF (1 försök)." in page
+    assert f'<form method="post" action="{url}">' in page
+
+    renderings.failing = False
+    again = client.post(url)
+    assert again.status_code == 302 and again["Location"] == url
+    work()
+    answer = client.get(url)
+    assert answer.status_code == 200
+    content = b"".join(answer.streaming_content)
+    assert content.startswith(b"%PDF-") and "Kallelse" in text_of(content)
+    issue.refresh_from_db()
+    assert issue.state == State.READY and issue.html == "" and renderings.count == 1

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from remiss import deadlines
+from remiss.models.jobs import Job
 from remiss.models.organisations import Organisation
 from remiss.models.remisses import Recipient, organisations_of
 from remiss.models.statements import Statement
@@ -657,9 +658,13 @@ class ProtocolNote(models.Model):
         return f"Protokollsanteckning av {self.by}"
 
 
-class AgendaIssue(models.Model):
+class AgendaIssue(Job):
     """Kallelse med föredragningslista, as issued to the members: version 1 is the kallelse, a
-    later version a tilläggslista after the agenda changed. The PDF is kept as issued."""
+    later version a tilläggslista after the agenda changed. The PDF is kept as issued.
+
+    Issuing stores the print HTML as it is at that moment; a durable job (workflow.render_agenda)
+    lays it out, stores the PDF with its SHA-256 and clears the HTML. Until then the PDF's
+    address answers that it is being prepared."""
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="issues", verbose_name="sammanträde"
@@ -669,8 +674,9 @@ class AgendaIssue(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="av"
     )
-    file = models.FileField("fil", upload_to="kallelser/%Y/%m/", max_length=300)
-    sha256 = models.CharField("SHA-256", max_length=64)
+    file = models.FileField("fil", upload_to="kallelser/%Y/%m/", max_length=300, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    html = models.TextField("utskrift att göra PDF av", blank=True)
     items = models.JSONField("punkter", default=list, help_text="Föredragningslistan som skickad.")
     meeting_details = models.JSONField("tid och plats", default=dict)
 
@@ -688,6 +694,11 @@ class AgendaIssue(models.Model):
     @property
     def label(self) -> str:
         return "Kallelse" if self.version == 1 else f"Tilläggslista {self.version - 1}"
+
+    @property
+    def definite(self) -> str:
+        """What is being made into a PDF, as the waiting page says it."""
+        return "kallelsen" if self.version == 1 else "tilläggslistan"
 
 
 class JustificationSignatureQuerySet(models.QuerySet):

@@ -116,14 +116,22 @@ def serve_preview(
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(True, preview.filename)
         return response
-    reload = PREVIEW_RELOAD_SECONDS if preview.state != Preview.State.FAILED else None
-    if preview.state == Preview.State.FAILED and not preview.gave_up:
+    return waiting_page(request, preview)
+
+
+def waiting_page(request: HttpRequest, job, *, may_retry: bool = True) -> HttpResponse:
+    """202: the PDF of a job (a preview, an issued kallelse) is being made, and the page reloads
+    itself until it is; or its rendering failed, with a button to try again (a POST to the same
+    address) where the person `may_retry`. `job` has the Job fields and `definite`."""
+    failed = job.state == job.State.FAILED
+    reload = PREVIEW_RELOAD_SECONDS if not failed else None
+    if failed and not job.gave_up:
         reload = PREVIEW_RETRY_RELOAD_SECONDS
     response = render(
         request,
         "remiss/preview_pending.html",
-        {"preview": preview, "reload_seconds": reload},
+        {"preview": job, "reload_seconds": reload, "may_retry": may_retry},
         status=202,
     )
-    response["X-Preview-State"] = str(preview.state)  # for the page's quiet polling (portal.js)
+    response["X-Preview-State"] = str(job.state)  # for the page's quiet polling (portal.js)
     return response

@@ -35,7 +35,7 @@ from remiss.models import (
     Recusal,
     Reservation,
 )
-from remiss.views.documents import serve_preview
+from remiss.views.documents import serve_preview, waiting_page
 
 
 @login_required
@@ -567,16 +567,24 @@ def agenda_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agenda_pdf(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    """The kallelse as issued (kept, never rendered again)."""
+    """The kallelse as issued (kept, never rendered again); while the worker still makes its
+    PDF, a page that says so (and, should it fail, lets a member of the council try again)."""
     meeting = permissions.get_meeting(request.user, pk)
-    return serve_issue(meeting, version)
+    return serve_issue(request, meeting, version, may_retry=True)
 
 
-def serve_issue(meeting: Meeting, version: int) -> HttpResponse:
+def serve_issue(
+    request: HttpRequest, meeting: Meeting, version: int, *, may_retry: bool
+) -> HttpResponse:
     try:
         issue = meeting.issues.get(version=version)
     except AgendaIssue.DoesNotExist:
         raise Http404("Kallelsen finns inte.") from None
+    if issue.state != AgendaIssue.State.READY:
+        if request.method == "POST" and may_retry:
+            minutes.retry(issue)
+            return redirect(request.path)
+        return waiting_page(request, issue, may_retry=may_retry)
     return FileResponse(
         issue.file.open("rb"),
         as_attachment=True,

@@ -138,7 +138,7 @@ def public_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 def public_agenda(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     from remiss.views.meetings import serve_issue
 
-    return serve_issue(_public_meeting(pk), version)
+    return serve_issue(request, _public_meeting(pk), version, may_retry=False)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
