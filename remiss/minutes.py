@@ -9,7 +9,6 @@ import hashlib
 from typing import Any, cast
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.tasks import TaskContext, task
 from django.template.loader import render_to_string
 
@@ -115,16 +114,7 @@ def order_rendering(issue: AgendaIssue) -> None:
 def retry(issue: AgendaIssue) -> bool:
     """Försök igen: a failed rendering is ordered again now, with fresh attempts. False when
     it had not failed (done, or under way)."""
-    durable = tasks.is_durable(render_agenda)
-    with transaction.atomic():
-        again = AgendaIssue.objects.filter(pk=issue.pk, state=AgendaIssue.State.FAILED).update(
-            state=AgendaIssue.State.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
-        )
-        if again and durable:
-            render_agenda.enqueue(issue.pk)
-    if again and not durable:
-        render_agenda.enqueue(issue.pk)
-    return bool(again)
+    return tasks.retry(AgendaIssue, render_agenda, issue.pk)
 
 
 def render_now(issue_id: int) -> bool:

@@ -75,16 +75,7 @@ def order(*, kind: str, object_id: int, html: Callable[[], str], filename: str) 
 def retry(preview: Preview) -> bool:
     """Försök igen: a failed rendering is ordered again now, with fresh attempts. False when
     it had not failed (done, or under way)."""
-    durable = tasks.is_durable(render_preview)
-    with transaction.atomic():
-        again = Preview.objects.filter(pk=preview.pk, state=State.FAILED).update(
-            state=State.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
-        )
-        if again and durable:
-            render_preview.enqueue(preview.pk)
-    if again and not durable:
-        render_preview.enqueue(preview.pk)
-    return bool(again)
+    return tasks.retry(Preview, render_preview, preview.pk)
 
 
 def forget(preview: Preview) -> None:

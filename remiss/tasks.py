@@ -143,6 +143,23 @@ def run(
     return bool(finished)
 
 
+def retry(job_model: type[Job], task: Task, job_id: int) -> bool:
+    """Försök igen, asked for by a person: a failed job is ordered again now, with fresh
+    attempts. False when it had not failed (done, or under way). With the immediate backend it
+    runs here and now: the person is waiting for it."""
+    State = job_model.State
+    durable = is_durable(task)
+    with transaction.atomic():
+        again = job_model.objects.filter(pk=job_id, state=State.FAILED).update(
+            state=State.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
+        )
+        if again and durable:
+            task.enqueue(job_id)
+    if again and not durable:
+        task.enqueue(job_id)
+    return bool(again)
+
+
 def recover(
     job_model: type[Job], task: Task, *, failed: bool = False, only: list[int] | None = None
 ) -> int:
