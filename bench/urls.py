@@ -15,4 +15,6 @@ def empty(request):
     return HttpResponse("", content_type="text/plain")
 
 
-urlpatterns = [*portal, path("bench/tom/", empty)]
+# First, as the start page is: placed after the portal's ninety-odd patterns, resolving its
+# address alone cost 0.3 ms, a sixth of the empty view's time, which no page of the portal pays.
+urlpatterns = [path("bench/tom/", empty), *portal]
