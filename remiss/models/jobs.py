@@ -6,7 +6,8 @@ from django.utils import timezone
 
 
 class Job(models.Model):
-    """What a durable job records about its own progress (shared by documents and mail)."""
+    """What a durable job records about its own progress (archived documents, previews, kallelser,
+    mail)."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Väntar"

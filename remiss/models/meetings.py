@@ -662,7 +662,7 @@ class AgendaIssue(Job):
     """Kallelse med föredragningslista, as issued to the members: version 1 is the kallelse, a
     later version a tilläggslista after the agenda changed. The PDF is kept as issued.
 
-    Issuing stores the print HTML as it is at that moment; a durable job (workflow.render_agenda)
+    Issuing stores the print HTML as it is at that moment; a durable job (minutes.render_agenda)
     lays it out, stores the PDF with its SHA-256 and clears the HTML. Until then the PDF's
     address answers that it is being prepared."""
 

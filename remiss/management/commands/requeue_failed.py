@@ -2,8 +2,8 @@
 
     python manage.py requeue_failed
 
-Every archived document, issued kallelse and mail that failed, also those that ran out of automatic
-attempts, gets new attempts now; so does work whose worker died (a claim older than
+Every archived document, issued kallelse and mail that failed, also those that ran out of
+automatic attempts, gets new attempts now; so does work whose worker died (a claim older than
 tasks.STALE_AFTER) and work waiting with no task to run it. Run it once the cause is fixed (the
 mail server is back, a damaged attachment replaced); the worker takes back stale claims by
 itself, every minute. With the immediate backend (`make run`) the work is done at once.
