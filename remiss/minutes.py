@@ -8,7 +8,6 @@ import datetime
 import hashlib
 from typing import Any, cast
 
-from django.core.files.base import ContentFile
 from django.tasks import TaskContext, task
 from django.template.loader import render_to_string
 
@@ -131,14 +130,8 @@ def _render_and_store(job: Job) -> None:
     issue = cast(AgendaIssue, job)  # tasks.run hands back the row of the model it was given
     content = pdf.render_pdf(issue.html)
     digest = hashlib.sha256(content).hexdigest()
-    issue.file.save(f"{digest}.pdf", ContentFile(content), save=False)
-    # Only the attempt that still holds the claim writes (tasks.run then marks it done); the
-    # HTML has served its purpose once the PDF is kept.
-    stored = AgendaIssue.objects.filter(
-        pk=issue.pk, state=AgendaIssue.State.RUNNING, attempts=issue.attempts
-    ).update(file=issue.file.name, sha256=digest, html="")
-    if not stored:  # a late attempt whose claim was taken back: its file is nobody's
-        issue.file.delete(save=False)
+    # The HTML has served its purpose once the PDF is kept.
+    tasks.keep_file(issue, f"{digest}.pdf", content, sha256=digest, html="")
 
 
 def agenda_filename(issue) -> str:

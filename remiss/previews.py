@@ -25,7 +25,6 @@ from collections.abc import Callable
 from typing import cast
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import TaskContext, task
 from django.utils import timezone, translation
@@ -109,14 +108,15 @@ def _render_and_store(job: Job) -> None:
     preview = cast(Preview, job)  # tasks.run hands back the row of the model it was given
     content = pdf.render_pdf(preview.html)
     digest = hashlib.sha256(content).hexdigest()
-    preview.file.save(f"{digest}.pdf", ContentFile(content), save=False)
-    # Only the attempt that still holds the claim writes (tasks.run then marks it done); the
-    # HTML has served its purpose once the file is there.
-    stored = Preview.objects.filter(
-        pk=preview.pk, state=State.RUNNING, attempts=preview.attempts
-    ).update(file=preview.file.name, size=len(content), rendered_at=timezone.now(), html="")
-    if not stored:  # a late attempt whose claim was taken back: its file is nobody's
-        preview.file.delete(save=False)
+    # The HTML has served its purpose once the file is there.
+    tasks.keep_file(
+        preview,
+        f"{digest}.pdf",
+        content,
+        size=len(content),
+        rendered_at=timezone.now(),
+        html="",
+    )
 
 
 def prune(*, kind: str, object_id: int, keep: int = PREVIEWS_KEPT) -> int:

@@ -143,6 +143,23 @@ def run(
     return bool(finished)
 
 
+def keep_file(job: Job, name: str, content: bytes, **fields) -> bool:
+    """Store the file an attempt made and its fields on the job's row, if this attempt still
+    holds the claim (tasks.run then marks it done); a late attempt whose claim was taken back
+    deletes its file again, which is nobody's. `job` has a FileField named `file`."""
+    from django.core.files.base import ContentFile
+
+    job.file.save(name, ContentFile(content), save=False)  # type: ignore[attr-defined]
+    stored = (
+        type(job)
+        .objects.filter(pk=job.pk, state=job.State.RUNNING, attempts=job.attempts)
+        .update(file=job.file.name, **fields)  # type: ignore[attr-defined]
+    )
+    if not stored:
+        job.file.delete(save=False)  # type: ignore[attr-defined]
+    return bool(stored)
+
+
 def retry(job_model: type[Job], task: Task, job_id: int) -> bool:
     """Försök igen, asked for by a person: a failed job is ordered again now, with fresh
     attempts. False when it had not failed (done, or under way). With the immediate backend it

@@ -1289,21 +1289,19 @@ def _on_agenda(fx, w):
     w.meeting, w.statement = w.item.meeting, w.item.statement
 
 
-def _issued(fx, w):
-    """On the agenda of an open meeting whose kallelse is issued."""
-    _on_agenda(fx, w)
-    w.meeting.open = True
-    w.meeting.save()
-    w.issue = workflow.issue_agenda(meeting=w.meeting, user=fx("sekreterare"))
-    minutes.render_now(w.issue.pk)  # the worker's job
-
-
 def _issuing(fx, w):
-    """As _issued, the kallelse's PDF still being made by the worker."""
+    """On the agenda of an open meeting whose kallelse is issued, its PDF still being made by
+    the worker."""
     _on_agenda(fx, w)
     w.meeting.open = True
     w.meeting.save()
     w.issue = workflow.issue_agenda(meeting=w.meeting, user=fx("sekreterare"))
+
+
+def _issued(fx, w):
+    """As _issuing, the kallelse's PDF made (the worker's job)."""
+    _issuing(fx, w)
+    minutes.render_now(w.issue.pk)
 
 
 def _recused(fx, w):
