@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
+
 from remiss.models import AgendaItem, Attendance, Meeting, Organisation, Recusal, Seat
 
 
@@ -46,7 +48,9 @@ def member_count(meeting: Meeting) -> int:
     return seats(meeting).members().count()
 
 
-def _attendance(meeting: Meeting) -> list[Attendance]:
+def attendance_of(meeting: Meeting) -> list[Attendance]:
+    """Everyone present at the meeting, with their seats and the paragraphs they came and
+    went at."""
     return list(
         meeting.attendance.select_related(
             "user", "seat__person", "replaces__person"
@@ -55,14 +59,19 @@ def _attendance(meeting: Meeting) -> list[Attendance]:
 
 
 def serving_on(
-    item: AgendaItem, *, attendance: list[Attendance] | None = None
+    item: AgendaItem,
+    *,
+    attendance: list[Attendance] | None = None,
+    recusals: list[Recusal] | None = None,
 ) -> list[Participant]:
     """Who serves on the paragraph: the serving present for it (late arrival and early leave
     counted), without the jäviga, with the ersättare who steps in for a jävig member on this
-    paragraph only (KL 6 kap. 28 §)."""
-    meeting = item.meeting
-    attendance = _attendance(meeting) if attendance is None else attendance
-    recusals = list(Recusal.objects.filter(item=item).select_related("member", "substitute"))
+    paragraph only (KL 6 kap. 28 §). `attendance` and `recusals`, when given, are the
+    meeting's and the paragraph's as read already (with their people)."""
+    if attendance is None:
+        attendance = attendance_of(item.meeting)
+    if recusals is None:
+        recusals = list(Recusal.objects.filter(item=item).select_related("member", "substitute"))
     recused = {r.member_id for r in recusals}
     stepping_in = {r.substitute_id: r for r in recusals if r.substitute_id}
     by_user = {a.user_id: a for a in attendance}
@@ -120,9 +129,12 @@ def check_attendance(meeting: Meeting, attendance: list[Attendance]) -> None:
             raise RuleError(f"{_name(a.user)} kan bara tjänstgöra för en ledamot.")
         if a.arrives_at and a.leaves_after and a.arrives_at.number > a.leaves_after.number:
             raise RuleError(f"{_name(a.user)} kan inte gå innan hen kommer.")
-    for item in meeting.items.all():
+    for item in meeting.items.prefetch_related(
+        Prefetch("recusals", queryset=Recusal.objects.select_related("member", "substitute"))
+    ):
         taken: dict[int, str] = {}
-        for participant in serving_on(item, attendance=attendance):
+        recusals = list(item.recusals.all())
+        for participant in serving_on(item, attendance=attendance, recusals=recusals):
             seat = participant.serves_for
             if seat is None:
                 continue

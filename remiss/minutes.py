@@ -12,9 +12,10 @@ from django.tasks import TaskContext, task
 from django.template.loader import render_to_string
 
 from remiss import council, pdf, tasks
-from remiss.models import AgendaIssue, Decision, Meeting, Seat
+from remiss.models import AgendaIssue, Meeting, Seat
 from remiss.models.jobs import Job
 from remiss.paragraphs import basis, kept_at, name_of, paragraph_attendance, signers
+from remiss.paragraphs import read as read_paragraphs
 
 
 def meeting_attendance(meeting: Meeting) -> dict[str, Any]:
@@ -148,27 +149,21 @@ def agenda_filename(issue) -> str:
 def minutes_context(meeting: Meeting) -> dict[str, Any]:
     council_ = meeting.organisation
     paragraphs: list[dict[str, Any]] = []
-    for item in meeting.items.select_related(
-        "statement__recipient__organisation", "statement__recipient__remiss"
-    ).order_by("number"):
-        decision = (
-            Decision.objects.filter(item=item)
-            .select_related("vote")
-            .prefetch_related("proposals", "reservations", "special_statements", "notes")
-            .first()
-        )
-        vote = getattr(decision, "vote", None) if decision else None
-        ballots = (
-            list(vote.ballots.select_related("member").order_by("member__last_name", "pk"))
-            if vote
-            else []
+    # The delegationsbeslut reported in a paragraph are printed under it (pdf/minutes.html).
+    items = meeting.items.prefetch_related("delegated_decisions")
+    for paragraph in read_paragraphs(meeting, items):
+        item, decision, vote, ballots = (
+            paragraph.item,
+            paragraph.decision,
+            paragraph.vote,
+            paragraph.ballots,
         )
         paragraphs.append(
             {
                 "item": item,
                 "decision": decision,
                 "basis": basis(item),
-                "attendance": paragraph_attendance(item),
+                "attendance": paragraph_attendance(item, paragraph),
                 "proposals": list(decision.proposals.all()) if decision else [],
                 "vote": vote,
                 "ballots": ballots,

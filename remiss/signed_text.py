@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import hashlib
 
-from remiss import council
+from remiss import paragraphs
 from remiss.models import AgendaItem, Decision, Meeting
-from remiss.paragraphs import basis, name_of
+from remiss.paragraphs import Paragraph, basis, name_of
 
 
-def paragraph_text(item: AgendaItem, decision: Decision | None) -> str:
+def paragraph_text(paragraph: Paragraph) -> str:
     """One paragraph (§) as the protokoll records it."""
+    item, decision = paragraph.item, paragraph.decision
     lines = [f"§ {item.number} {item.title}"]
     statement = item.statement
     if statement is not None and statement.reference_line:
         lines.append(statement.reference_line)
     lines += [f"Beslutsunderlag: {line}" for line in basis(item)]
-    lines.append("Tjänstgörande: " + "; ".join(p.label for p in council.serving_on(item)))
-    for recusal in item.recusals.select_related("member", "substitute"):
+    lines.append("Tjänstgörande: " + "; ".join(p.label for p in paragraph.serving))
+    for recusal in paragraph.recusals:
         text = f"Jäv: {name_of(recusal.member)}"
         if recusal.substitute_id:
             text += f"; {name_of(recusal.substitute)} tjänstgör i stället"
@@ -41,10 +42,10 @@ def paragraph_text(item: AgendaItem, decision: Decision | None) -> str:
     for proposal in decision.proposals.all():
         text = f"Yrkande: {proposal.mover}: {proposal.get_kind_display().lower()}"
         lines.append(text + (f". {proposal.text}" if proposal.text else ""))
-    vote = getattr(decision, "vote", None)
+    vote = paragraph.vote
     if vote is not None:
         lines.append(f"Votering: {vote.proposition}")
-        for ballot in vote.ballots.select_related("member").order_by("member__last_name", "pk"):
+        for ballot in paragraph.ballots:
             lines.append(f"  {name_of(ballot.member)}: {ballot.choice}")
         if vote.casting_vote:
             lines.append(f"  Ordförandens utslagsröst: {vote.casting_vote}")
@@ -55,15 +56,6 @@ def paragraph_text(item: AgendaItem, decision: Decision | None) -> str:
     for note in decision.notes.all():
         lines.append(f"Protokollsanteckning: {note.by}: {note.text}")
     return "\n".join(lines)
-
-
-def _decision(item: AgendaItem) -> Decision | None:
-    return (
-        Decision.objects.filter(item=item)
-        .select_related("vote")
-        .prefetch_related("proposals", "reservations", "special_statements", "notes")
-        .first()
-    )
 
 
 def _heading(meeting: Meeting) -> list[str]:
@@ -85,17 +77,15 @@ def _heading(meeting: Meeting) -> list[str]:
 def minutes_text(meeting: Meeting) -> str:
     """The whole protokoll: the meeting, who presided and justifies, and every paragraph."""
     parts = ["\n".join(_heading(meeting))]
-    for item in meeting.items.select_related(
-        "statement__recipient__organisation", "statement__recipient__remiss"
-    ).order_by("number"):
-        parts.append(paragraph_text(item, _decision(item)))
+    parts += [paragraph_text(paragraph) for paragraph in paragraphs.read(meeting)]
     return "\n\n".join(parts) + "\n"
 
 
 def extract_text(decision: Decision) -> str:
     """One paragraph justified at once: the meeting, and the paragraph."""
-    item = decision.item
-    return "\n".join(_heading(item.meeting)) + "\n\n" + paragraph_text(item, decision) + "\n"
+    meeting = decision.item.meeting
+    (paragraph,) = paragraphs.read(meeting, AgendaItem.objects.filter(pk=decision.item_id))
+    return "\n".join(_heading(meeting)) + "\n\n" + paragraph_text(paragraph) + "\n"
 
 
 def sha256(text: str) -> str:
