@@ -127,3 +127,47 @@ def test_a_document_is_looked_up_through_its_own_recipient_not_every_reply_to_th
 
     [lookup] = [q["sql"] for q in queries.captured_queries if "remiss_storeddocument" in q["sql"]]
     assert 'FROM "remiss_recipient"' not in lookup, lookup
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite plans IN (subquery) on a fixed guess of its size and scans",
+)
+def test_what_an_organisation_has_to_answer_is_counted_on_its_own_recipients(
+    ks, sodermalm, kungsholmen, handlaggare
+):
+    """Mina ärenden counts "Att besvara" for the person's organisations on every visit: through
+    the index recipient_organisation_status, not the recipients the whole city still owes (a
+    scan of 18,513 rows, 5.5 ms, for kommunstyrelsen at 2,000 remisses) nor every reply the
+    organisation ever gave."""
+    from django.utils import timezone
+
+    from remiss.models import Recipient
+
+    many_remisses(ks)
+    remisses = list(Remiss.objects.order_by("pk"))
+    others = [kungsholmen] + [make_organisation(f"Nämnd {n}") for n in range(19)]
+    Recipient.objects.bulk_create(
+        # What twenty other councils still owe, and Södermalm's own: three to answer, the rest
+        # answered long ago.
+        [Recipient(remiss=r, organisation=others[n % 20]) for n, r in enumerate(remisses)]
+        + [
+            Recipient(
+                remiss=r,
+                organisation=sodermalm,
+                status=Recipient.Status.AWAITING if n < 3 else Recipient.Status.DELIVERED,
+                delivered_at=None if n < 3 else timezone.now(),
+            )
+            for n, r in enumerate(remisses)
+        ]
+    )
+    analysed()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.received_remisses(handlaggare).count() == 3
+    [count] = [query["sql"] for query in queries]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{connection.ops.explain_query_prefix()} {count}")
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+
+    assert "recipient_organisation_status" in plan, plan

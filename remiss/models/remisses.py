@@ -298,6 +298,12 @@ class Recipient(models.Model):
                 name="recipient_decline_reason_follows_status",
             ),
         ]
+        indexes = [
+            # Mina ärenden lists and counts what the person's organisations have to answer (and
+            # have answered): read from here, not from a scan of every recipient awaiting a
+            # reply in the city (5.5 ms for kommunstyrelsen at 2,000 remisses, on every visit).
+            models.Index(fields=["organisation", "status"], name="recipient_organisation_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.remiss.registration_number}"
