@@ -4,8 +4,11 @@ Bounded work whatever the size of the city: each list is paged (PER_PAGE rows wi
 each row reads only the fields it shows, and "Att göra" asks only for the roles the person holds.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,9 +19,17 @@ from remiss.models import Membership
 PER_PAGE = 25
 
 
-def _page(queryset, number) -> Page:
-    """One page of the list, or an empty page without asking for rows when there are none."""
-    return Paginator(queryset, PER_PAGE).get_page(number)
+def _page(queryset, number, rows: Callable[[QuerySet], QuerySet] | None = None) -> Page:
+    """One page of the list, or an empty page without asking for rows when there are none.
+
+    With `rows`, the page's keys are picked from `queryset` alone and `rows` joins on what they
+    show, in the same query (`pk IN (SELECT … ORDER BY … LIMIT 25)`)."""
+    page = Paginator(queryset if rows is None else queryset.values("pk"), PER_PAGE).get_page(number)
+    if not page.paginator.count:
+        page.object_list = []
+    elif rows is not None:
+        page.object_list = rows(page.object_list)
+    return page
 
 
 @login_required
@@ -27,15 +38,23 @@ def start(request: HttpRequest) -> HttpResponse:
     received or sent."""
     today = timezone.localdate()
     roles = set(request.user.memberships.values_list("role", flat=True))
-    received = _page(selectors.received_remisses(request.user), request.GET.get("mottagna"))
-    rows = list(received.object_list) if received.paginator.count else []
+    received = _page(
+        selectors.received_remisses(request.user),
+        request.GET.get("mottagna"),
+        lambda keys: selectors.received_rows(keys, selectors.RECEIVED_ORDER),
+    )
+    rows = list(received.object_list)
     advice = selectors.deadline_advice(rows, today)
     for recipient in rows:
         recipient.advice = advice.get(recipient.pk)
     received.object_list = rows
-    answered = _page(selectors.answered_remisses(request.user), request.GET.get("besvarade"))
+    answered = _page(
+        selectors.answered_remisses(request.user),
+        request.GET.get("besvarade"),
+        lambda keys: selectors.received_rows(keys, selectors.ANSWERED_ORDER),
+    )
     sent = _page(selectors.sent_remisses(request.user), request.GET.get("skickade"))
-    sent.object_list = selectors.count_answers(sent.object_list) if sent.paginator.count else []
+    sent.object_list = selectors.count_answers(sent.object_list)
     return render(
         request,
         "remiss/start.html",
