@@ -174,12 +174,11 @@ def _postgresql(remisses, statements, q: str, limit: int, organisation_ids):
         .order_by("-rank", F("sent_on").desc(nulls_last=True), "registration_number")[:limit]
     )
 
-    # The statements' and the views' words are kept by PostgreSQL (migration 0029): matching
-    # reads the GIN indexes, ranking the kept vectors, and only the page's hits have their text
+    # The statements' and the views' words are kept by PostgreSQL (migration 0029): each set of
+    # matches is read from its GIN index once, not the query tested against every statement the
+    # person may see; ranking reads the kept vectors, and only the page's hits have their text
     # read, for the snippet. A statement found by a view alone ranks after those whose own
     # sections hold the words.
-    # Each set of matches is read from its GIN index once (a hashed subplan), not the query
-    # tested against every statement the person may see.
     in_the_text = Statement.objects.annotate(document=StoredSearchDocument()).filter(document=query)
     in_a_view = FocusAreaView.objects.annotate(document=StoredSearchDocument()).filter(
         document=query
@@ -212,8 +211,8 @@ def _postgresql(remisses, statements, q: str, limit: int, organisation_ids):
 
 class StoredSearchDocument(Expression):
     """The search_document column of the query's own table: the tsvector PostgreSQL keeps for
-    each statement and each view per focus area (migration 0029; the models do not declare it,
-    so that SQLite needs no such column)."""
+    each remiss, statement and view per focus area (migration 0029; the models do not declare
+    it, so that SQLite needs no such column)."""
 
     def __init__(self):
         from django.contrib.postgres.search import SearchVectorField
