@@ -220,6 +220,9 @@ def test_the_open_meetings_agenda_is_public_once_issued_and_a_closed_paragraph_s
     agenda = reverse("public_agenda", args=[meeting.pk, 1])
     waiting = client.get(agenda)  # the worker has not made the PDF yet
     assert waiting.status_code == 202 and "PDF:en förbereds" in waiting.content.decode()
+    # The public's way back is the meeting's public page, not the login behind Mina ärenden.
+    assert f'href="{url}">Till sammanträdet<' in waiting.content.decode()
+    assert "Till Mina ärenden" not in waiting.content.decode()
     minutes.render_now(issue.pk)
     answer = client.get(agenda)
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"

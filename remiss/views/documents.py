@@ -119,10 +119,17 @@ def serve_preview(
     return waiting_page(request, preview)
 
 
-def waiting_page(request: HttpRequest, job, *, may_retry: bool = True) -> HttpResponse:
+def waiting_page(
+    request: HttpRequest,
+    job,
+    *,
+    may_retry: bool = True,
+    back: tuple[str, str] | None = None,
+) -> HttpResponse:
     """202: the PDF of a job (a preview, an issued kallelse) is being made, and the page reloads
     itself until it is; or its rendering failed, with a button to try again (a POST to the same
-    address) where the person `may_retry`. `job` has the Job fields and `definite`."""
+    address) where the person `may_retry`. `job` has the Job fields and `definite`; `back`, the
+    address and text of the way back (Mina ärenden when not given)."""
     failed = job.state == job.State.FAILED
     reload = PREVIEW_RELOAD_SECONDS if not failed else None
     if failed and not job.gave_up:
@@ -130,7 +137,13 @@ def waiting_page(request: HttpRequest, job, *, may_retry: bool = True) -> HttpRe
     response = render(
         request,
         "remiss/preview_pending.html",
-        {"preview": job, "reload_seconds": reload, "may_retry": may_retry},
+        {
+            "preview": job,
+            "reload_seconds": reload,
+            "may_retry": may_retry,
+            "back_url": back[0] if back else "",
+            "back_label": back[1] if back else "",
+        },
         status=202,
     )
     response["X-Preview-State"] = str(job.state)  # for the page's quiet polling (portal.js)

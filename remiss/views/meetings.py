@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from remiss import council, minutes, permissions, signed_text, signing, workflow
@@ -570,12 +571,16 @@ def agenda_pdf(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     """The kallelse as issued (kept, never rendered again); while the worker still makes its
     PDF, a page that says so (and, should it fail, lets a member of the council try again)."""
     meeting = permissions.get_meeting(request.user, pk)
-    return serve_issue(request, meeting, version, may_retry=True)
+    return serve_issue(
+        request, meeting, version, may_retry=True, back_url=reverse("meeting", args=[meeting.pk])
+    )
 
 
 def serve_issue(
-    request: HttpRequest, meeting: Meeting, version: int, *, may_retry: bool
+    request: HttpRequest, meeting: Meeting, version: int, *, may_retry: bool, back_url: str
 ) -> HttpResponse:
+    """The kallelse's PDF once the worker has made it; until then the waiting page, which leads
+    back to `back_url` (the meeting's page, the members' or the public's)."""
     try:
         issue = meeting.issues.get(version=version)
     except AgendaIssue.DoesNotExist:
@@ -584,7 +589,9 @@ def serve_issue(
         if request.method == "POST" and may_retry:
             minutes.retry(issue)
             return redirect(request.path)
-        return waiting_page(request, issue, may_retry=may_retry)
+        return waiting_page(
+            request, issue, may_retry=may_retry, back=(back_url, gettext("Till sammanträdet"))
+        )
     return FileResponse(
         issue.file.open("rb"),
         as_attachment=True,

@@ -11,6 +11,7 @@ import logging
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -138,7 +139,14 @@ def public_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 def public_agenda(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     from remiss.views.meetings import serve_issue
 
-    return serve_issue(request, _public_meeting(pk), version, may_retry=False)
+    meeting = _public_meeting(pk)
+    return serve_issue(
+        request,
+        meeting,
+        version,
+        may_retry=False,
+        back_url=reverse("public_meeting", args=[meeting.pk]),
+    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
