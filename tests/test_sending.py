@@ -24,6 +24,7 @@ from tests.conftest import make_organisation, make_user, sql_statements
 
 pytestmark = pytest.mark.django_db(transaction=True)  # e-mail goes out on commit
 TODAY = datetime.date(2026, 11, 26)  # a Thursday
+D = datetime.date
 
 
 def next_weekday(day: datetime.date) -> datetime.date:
@@ -202,6 +203,59 @@ class TestStatusBoard:
             assert client.get(url).status_code == 404, url
 
 
+class TestAnswerBy:
+    """Recipient.answer_by, the date a recipient must answer by that the lists sort and filter
+    on, is kept by the database (migration 0030): whatever path writes the extension or the
+    remiss' deadline, including those that bypass save()."""
+
+    @staticmethod
+    def answer_by(recipient: Recipient) -> datetime.date:
+        return Recipient.objects.values_list("answer_by", flat=True).get(pk=recipient.pk)
+
+    def test_a_new_recipient_must_answer_by_the_remiss_deadline(self, ks, sodermalm):
+        remiss = Remiss.objects.create(
+            sender=ks, registration_number="KS 2020/1", title="T", deadline=D(2020, 3, 2)
+        )
+        created = Recipient.objects.create(remiss=remiss, organisation=sodermalm)
+        [bulk] = Recipient.objects.bulk_create(
+            [Recipient(remiss=remiss, organisation=make_organisation("Bromma"))]
+        )
+
+        assert self.answer_by(created) == self.answer_by(bulk) == D(2020, 3, 2)
+
+    def test_an_extension_moves_it_and_taking_it_back_restores_the_remiss_deadline(
+        self, sodermalm_recipient
+    ):
+        deadline = sodermalm_recipient.remiss.deadline
+        Recipient.objects.filter(pk=sodermalm_recipient.pk).update(extended_deadline=D(2030, 1, 7))
+        assert self.answer_by(sodermalm_recipient) == D(2030, 1, 7)
+
+        sodermalm_recipient.refresh_from_db()
+        sodermalm_recipient.extended_deadline = None
+        sodermalm_recipient.save()
+        assert self.answer_by(sodermalm_recipient) == deadline
+
+    def test_a_changed_remiss_deadline_moves_every_recipient_without_an_extension(
+        self, sodermalm_recipient
+    ):
+        """An unsent remiss' deadline may still be edited (in the admin, with its recipients);
+        a recipient granted an extension keeps it."""
+        remiss = sodermalm_recipient.remiss
+        extended = Recipient.objects.create(
+            remiss=remiss, organisation=make_organisation("Bromma"), extended_deadline=D(2030, 1, 7)
+        )
+
+        Remiss.objects.filter(pk=remiss.pk).update(deadline=D(2029, 6, 1))
+
+        assert self.answer_by(sodermalm_recipient) == D(2029, 6, 1)
+        assert self.answer_by(extended) == D(2030, 1, 7)
+
+    def test_a_value_written_by_hand_is_put_right(self, sodermalm_recipient):
+        Recipient.objects.filter(pk=sodermalm_recipient.pk).update(answer_by=D(1999, 1, 1))
+
+        assert self.answer_by(sodermalm_recipient) == sodermalm_recipient.remiss.deadline
+
+
 class TestExtensions:
     def test_a_granted_extension_moves_the_recipients_deadline(
         self, client, sodermalm_recipient, handlaggare, ks_samordnare
@@ -231,7 +285,7 @@ class TestExtensions:
         recipient = Recipient.objects.get(pk=sodermalm_recipient.pk)
         assert (request.state, request.decided_by) == ("granted", ks_samordnare)
         assert recipient.extended_deadline == wanted
-        assert recipient.deadline == wanted
+        assert recipient.deadline == wanted == recipient.answer_by  # the lists sort by it
         assert [m.to for m in mail.outbox] == [["handlaggare@example.org"]]
         granted = StatusEvent.objects.get(recipient=recipient, action="extension_granted")
         assert (granted.actor, granted.from_status, granted.to_status) == (
