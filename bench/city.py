@@ -206,7 +206,8 @@ def _insert(model, objects: list) -> list:
 def _history(model, objects, *, when, kind="+", reason=None) -> list:
     """Historical rows (django-simple-history) for objects inserted without signals."""
     historical = model.history.model
-    names = [f.attname for f in model._meta.concrete_fields]
+    kept = {f.attname for f in historical._meta.concrete_fields}  # without excluded_fields
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in kept]
     return [
         historical(
             **{name: getattr(obj, name) for name in names},

@@ -195,6 +195,27 @@ def test_each_list_of_the_start_page_is_paged_with_its_count(
     assert "Remiss 0<" in older and "Remiss 79<" not in older
 
 
+def test_the_lists_that_grow_with_the_years_count_only_a_few_pages_ahead(
+    client, ks_samordnare, ks, sodermalm, monkeypatch
+):
+    """Sent and answered remisses pile up over the years: the start page counts them only up
+    to AHEAD pages past the one shown (remiss.paging), not every remiss ever sent."""
+    monkeypatch.setattr("remiss.paging.AHEAD", 1)
+    add_remisses(ks, sodermalm, 80)
+    client.force_login(ks_samordnare)
+
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get(reverse("start")).content.decode()
+    # Read before the next request, which empties the connection's log.
+    sql = [query["sql"] for query in captured]
+    last = client.get(reverse("start"), {"skickade": 4}).content.decode()
+
+    # Pages 1 and 2 and a row more, for the sent and for the (empty) answered list.
+    assert len([q for q in sql if q.startswith("SELECT COUNT(*)") and "LIMIT 51" in q]) == 2
+    assert "Sida 1 av fler än 2" in first and 'href="?skickade=2#skickade"' in first
+    assert "Sida 4 av 4 (80 remisser)" in last and "Remiss 0<" in last
+
+
 def test_to_do_asks_only_for_the_kinds_with_something_waiting(
     client, handlaggare, sekreterare, request
 ):

@@ -2,6 +2,8 @@
 
 Bounded work whatever the size of the city: each list is paged (PER_PAGE rows with the total),
 each row reads only the fields it shows, and "Att göra" asks only for the roles the person holds.
+The lists that grow with the years (answered, sent) count only a window of pages past the one
+shown (remiss.paging): "Sida 1 av fler än 11" rather than every reply an organisation ever gave.
 """
 
 from collections.abc import Callable
@@ -15,16 +17,26 @@ from django.utils import timezone
 
 from remiss import selectors
 from remiss.models import Membership
+from remiss.paging import WindowPaginator
 
 PER_PAGE = 25
 
 
-def _page(queryset, number, rows: Callable[[QuerySet], QuerySet] | None = None) -> Page:
+def _page(
+    queryset,
+    number,
+    rows: Callable[[QuerySet], QuerySet] | None = None,
+    *,
+    window: bool = False,
+) -> Page:
     """One page of the list, or an empty page without asking for rows when there are none.
 
     With `rows`, the page's keys are picked from `queryset` alone and `rows` joins on what they
-    show, in the same query (`pk IN (SELECT … ORDER BY … LIMIT 25)`)."""
-    page = Paginator(queryset if rows is None else queryset.values("pk"), PER_PAGE).get_page(number)
+    show, in the same query (`pk IN (SELECT … ORDER BY … LIMIT 25)`). With `window`, only the
+    pages up to a few past this one are counted (WindowPaginator)."""
+    keys = queryset if rows is None else queryset.values("pk")
+    paginator = WindowPaginator(keys, PER_PAGE, number) if window else Paginator(keys, PER_PAGE)
+    page = paginator.get_page(number)
     if not page.paginator.count:
         page.object_list = []
     elif rows is not None:
@@ -52,8 +64,9 @@ def start(request: HttpRequest) -> HttpResponse:
         selectors.answered_remisses(request.user),
         request.GET.get("besvarade"),
         lambda keys: selectors.received_rows(keys, selectors.ANSWERED_ORDER),
+        window=True,
     )
-    sent = _page(selectors.sent_remisses(request.user), request.GET.get("skickade"))
+    sent = _page(selectors.sent_remisses(request.user), request.GET.get("skickade"), window=True)
     sent.object_list = selectors.count_answers(sent.object_list)
     return render(
         request,
