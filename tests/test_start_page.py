@@ -65,6 +65,16 @@ def test_a_case_officer_sees_the_remiss_received_with_its_deadline(client, handl
     assert "Inte påbörjat" in body
 
 
+def test_a_started_statement_is_linked_from_its_row_with_its_status(client, handlaggare, started):
+    client.force_login(handlaggare)
+
+    body = client.get(reverse("start")).content.decode()
+
+    link = f'<a href="{reverse("statement", args=[started.pk])}">Utkast</a>'
+    assert link in body
+    assert "Inte påbörjat" not in body
+
+
 def test_a_person_sees_only_remisses_of_their_own_organisations(client, handlaggare, remiss, ks):
     kungsholmen_only = Remiss.objects.create(
         sender=ks,
