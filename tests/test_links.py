@@ -31,12 +31,16 @@ def test_the_routes_the_tables_link_to_are_among_those_checked():
     assert {"recipient", "statement"} <= set(ROUTES)
 
 
-@pytest.mark.parametrize("name", ROUTES)
 @pytest.mark.parametrize("prefix", ["/", "/remisser-stockholm/"])
-def test_a_link_by_key_is_what_reverse_gives(name, prefix):
+def test_a_link_by_key_is_what_reverse_gives_for_every_route(prefix):
     set_script_prefix(prefix)
     try:
-        for pk in (1, 7, 10, 2_147_483_647):
-            assert url_for(name, pk) == reverse(name, args=[pk])
+        wrong = [
+            (name, pk, url_for(name, pk), reverse(name, args=[pk]))
+            for name in ROUTES
+            for pk in (1, 7, 10, 2_147_483_647)
+            if url_for(name, pk) != reverse(name, args=[pk])
+        ]
     finally:
         set_script_prefix("/")
+    assert not wrong
