@@ -177,10 +177,6 @@ def test_what_an_organisation_has_to_answer_is_counted_on_its_own_recipients(
     assert "recipient_organisation_status" in plan, plan
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs PostgreSQL: SQLite plans IN (subquery) on a fixed guess of its size and scans",
-)
 def test_the_longest_overdue_replies_are_read_in_order_from_the_index(ks, ks_samordnare):
     """Att göra's "Försenade svar" lists the twenty longest overdue replies to kommunstyrelsen:
     read in deadline order from the partial index recipient_awaiting_answer_by, not by sorting
