@@ -90,6 +90,13 @@ bench-load: $(VENV)/.installed
 	@scripts/system_packages.sh bench
 	@for size in $(BENCH_SIZES); do BENCH_REMISSES=$$size $(PY) bench/load.py || exit 1; done
 
+# The schema a new database gets, kept in tests/fixtures/schema/ (tests/test_migrations.py
+# compares the test database's with it): run after writing a migration, commit with it.
+SCHEMA_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+.PHONY: schema
+schema: $(VENV)/.installed
+	SCHEMA_POSTGRES='$(SCHEMA_POSTGRES)' $(PY) -m tests.schema --write
+
 # National-scale simulation (not a test): 290 municipalities' remisses (2.6 million recipients)
 # written with COPY into a throw-away PostgreSQL database, the main pages' queries under EXPLAIN
 # (ANALYZE, BUFFERS), the report in docs/scale.md. NATIONAL_* variables shrink it (bench/national.py).
