@@ -25,8 +25,9 @@ no longer editable), 404 (outside the person's organisations: nothing shows that
 Pages that only read accept a POST as well and answer it like a GET (Django's default; only the
 compilation's downloads are @require_safe): the table records that as it is.
 
-Each request runs in a savepoint that is rolled back, so every role meets the same state; the
-objects are built once per case. Nothing is rendered as PDF except where the URL is the PDF.
+Each request runs in a savepoint that is rolled back, so every role and every row meets the same
+state; the objects of a world (see WORLDS) are built once for the rows that share it, up to
+ROWS_PER_TEST at a time. Nothing is rendered as PDF except where the URL is the PDF.
 """
 
 import copy
@@ -1653,42 +1654,71 @@ def leaked_template_text(response) -> list[str]:
     return LEAKS.findall(SCRIPTS.sub("", response.content.decode()))
 
 
+# Rows asked in one test: the rows of one world share the world and the logged-in clients (each
+# request is rolled back, so each row meets the world as built). Building them took half the
+# matrix's time when each row built its own; the largest worlds are split so that the workers
+# still share them.
+ROWS_PER_TEST = 12
+
+
 def parameters():
-    for name in sorted(PATTERNS.keys() | MATRIX.keys()):
-        cases = MATRIX.get(name, (None,))
-        ids = [c.id if c else "no-row" for c in cases]
+    rows_of: dict[str, list[tuple[str, int]]] = {}
+    for name in sorted(MATRIX):
+        ids = [c.id for c in MATRIX[name]]
         if len(set(ids)) != len(ids):
             raise ValueError(f"two cases of {name!r} share a label: give them labels")
-        for index, label in enumerate(ids):
-            yield pytest.param(name, index, id=f"{name}-{label}")
+        for index, row in enumerate(MATRIX[name]):
+            rows_of.setdefault(row.world, []).append((name, index))
+    for world, rows in sorted(rows_of.items()):
+        parts = -(-len(rows) // ROWS_PER_TEST)
+        for part in range(parts):
+            label = world if parts == 1 else f"{world}-{part + 1}of{parts}"
+            yield pytest.param(world, rows[part::parts], id=label)
+
+
+def test_every_url_pattern_has_a_row_and_every_row_a_pattern():
+    without_row = sorted(PATTERNS.keys() - MATRIX.keys())
+    gone = sorted(MATRIX.keys() - PATTERNS.keys())
+    assert not without_row, (
+        "URL patterns without a row in MATRIX (tests/test_permission_matrix.py): decide who may "
+        "use each, and add its row:\n" + "\n".join(f"  {n} ({PATTERNS[n]})" for n in without_row)
+    )
+    assert not gone, f"MATRIX has rows for what is no longer a URL pattern: {', '.join(gone)}"
+
+
+def test_the_matrix_asks_every_row_once():
+    asked = [row for param in parameters() for row in param.values[1]]
+    assert sorted(asked) == sorted(
+        (name, index) for name, cases in MATRIX.items() for index in range(len(cases))
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "index"), list(parameters()))
-def test_who_may_use_each_url(name, index, request, people, media):
-    if name not in MATRIX:
-        pytest.fail(
-            f"URL pattern {name!r} ({PATTERNS[name]}) has no row in MATRIX "
-            f"(tests/test_permission_matrix.py): decide who may use it, and add the row."
-        )
-    if name not in PATTERNS:
-        pytest.fail(f"MATRIX has a row for {name!r}, which is not a URL pattern any more.")
-    row = MATRIX[name][index]
-    assert set(row.get) == set(row.post) == set(ROLES)
-    world = build_world(row.world, request)
-    query = row.query(world) if callable(row.query) else row.query
-    url = reverse(name, kwargs=row.kwargs(world)) + query
-    assert url.split("?")[0] != "/admin/"
-    data = row.data(world) if row.data else {}
-
+@pytest.mark.parametrize(("world_name", "rows"), list(parameters()))
+def test_who_may_use_each_url(world_name, rows, request, people, media):
+    """Each row of the world: every role asks by GET and by POST; every wrong answer of every
+    row is listed (`-k` takes the world's name: `-k "awaiting"`)."""
+    world = build_world(world_name, request)
     clients = {role: logged_in(people[role]) for role in ROLES}
     wrong = []
-    for method, expected in (("GET", row.get), ("POST", row.post)):
-        for role in ROLES:
-            got = ask(clients[role], people[role], method, url, data)
-            if got != expected[role]:
-                wrong.append(f"  {method:4} {role:16} expected {expected[role]!s:6} got {got}")
-    assert not wrong, f"{name} ({row.world}: {url}) — {row.why}\n" + "\n".join(wrong)
+    for name, index in rows:
+        row = MATRIX[name][index]
+        assert set(row.get) == set(row.post) == set(ROLES), name
+        query = row.query(world) if callable(row.query) else row.query
+        url = reverse(name, kwargs=row.kwargs(world)) + query
+        assert url.split("?")[0] != "/admin/"
+        data = row.data(world) if row.data else {}
+        mistakes = []
+        for method, expected in (("GET", row.get), ("POST", row.post)):
+            for role in ROLES:
+                got = ask(clients[role], people[role], method, url, data)
+                if got != expected[role]:
+                    mistakes.append(
+                        f"  {method:4} {role:16} expected {expected[role]!s:6} got {got}"
+                    )
+        if mistakes:
+            wrong.append(f"{name} ({row.world}: {url}) — {row.why}\n" + "\n".join(mistakes))
+    assert not wrong, "\n\n".join(wrong)
 
 
 def test_the_leak_check_finds_template_text_and_none_but_not_scripts():
