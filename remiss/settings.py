@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "remiss.middleware.ChosenLanguage",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "remiss.login.Authentication",
     "remiss.middleware.SessionRenewedNowAndThen",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "remiss.middleware.TooLargeRequestRefused",
     "remiss.middleware.LoggedInPagesAreNotStored",
 ]
+
+# Django's ModelBackend, with the logged-in person read by SQL built once (remiss/login.py).
+AUTHENTICATION_BACKENDS = ["remiss.login.PersonBackend"]
 
 ROOT_URLCONF = "remiss.urls"
 WSGI_APPLICATION = "remiss.wsgi.application"
