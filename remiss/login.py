@@ -121,16 +121,20 @@ class PersonBackend(ModelBackend):
         except ValidationError:
             return None
         alias = router.db_for_read(model)
-        sql, params, at, names, compiler, converters = self._read(alias)
+        connection = connections[alias]
+        sql, params, at, names, converters = self._read(alias)
         params = list(params)
-        params[at] = model._meta.pk.get_db_prep_value(pk, connections[alias])
-        with connections[alias].cursor() as cursor:
+        params[at] = model._meta.pk.get_db_prep_value(pk, connection)
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is None:
             return None
-        if converters:
-            row = next(iter(compiler.apply_converters([row], converters)))
+        if converters:  # as the ORM converts each value (SQLite's dates and times, say)
+            row = list(row)
+            for position, (functions, expression) in converters.items():
+                for convert in functions:
+                    row[position] = convert(row[position], expression, connection)
         user = model.from_db(alias, names, row)
         return user if self.user_can_authenticate(user) else None
 
@@ -147,7 +151,6 @@ class PersonBackend(ModelBackend):
                 tuple(params),
                 list(params).index(_STAND_IN),
                 [column.target.attname for column in columns],
-                compiler,
                 compiler.get_converters(columns),
             )
         return cls._reads[alias]
