@@ -35,7 +35,7 @@ def test_the_test_database_has_the_schema_kept_in_the_fixtures():
 
 
 @pytest.mark.django_db
-def test_a_new_database_takes_the_squashed_migration_and_an_old_one_keeps_its_own():
+def test_a_new_database_takes_the_squashed_migration_with_the_35_it_replaces():
     loader = MigrationLoader(connection)
     assert SQUASHED in loader.applied_migrations
     # The thirty-five it replaces are recorded as applied too, so a database migrated the old
