@@ -109,8 +109,6 @@ def _sqlite_table(cursor, table: str, sql: str) -> list[str]:
             cursor.execute(f'PRAGMA index_info("{name}")')
             columns = ", ".join(row[2] for row in cursor.fetchall())
             lines.append(f"{'unique' if unique else 'index'} {table} ({columns}) from {origin}")
-    for constraint in re.findall(r'CONSTRAINT "([^"]+)" (CHECK|UNIQUE)', sql):
-        lines.append(f"constraint {table} {constraint[0]}: {constraint[1]}")
     # Each constraint's own text, from its name to the next constraint or the table's end.
     for name, body in re.findall(r'CONSTRAINT "([^"]+)" (.*?)(?=, CONSTRAINT "|\)$)', sql):
         lines.append(f"constraint {table} {name} text: {_words(body)}")
