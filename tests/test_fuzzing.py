@@ -217,12 +217,23 @@ UPLOAD = st.builds(SimpleUploadedFile, FILE_NAME, FILE_BYTES)
 # --- Helpers ----------------------------------------------------------------------------------
 
 
+PORTAL_APPS = {"remiss", "programs"}
+
+
 def database_state() -> dict[str, int]:
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models()
-        if model._meta.app_label in {"remiss", "programs"}
-    }
+    """How many rows each of the portal's tables holds (history tables too), in one query: a
+    count per model was sixty queries an example, a third of this file's time."""
+    models = [model for model in apps.get_models() if model._meta.app_label in PORTAL_APPS]
+    quote = connection.ops.quote_name
+    # Table names from the models, quoted: no outside text reaches this SQL.
+    counts = ", ".join(
+        f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})"  # noqa: S608
+        for model in models
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        row = cursor.fetchone()
+    return {model._meta.label: count for model, count in zip(models, row, strict=True)}
 
 
 def without(state: dict[str, int], *labels: str) -> dict[str, int]:
