@@ -153,10 +153,14 @@ def test_a_draft_is_saved_while_writing_and_offered_back(
 
     statement = draft
     page = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
+    page.clock.install()  # the editor's three seconds of quiet pass when the test says so
     log_in(page, "handlaggare")
     page.goto(f"/utlatanden/{statement.pk}/redigera/")
 
     page.get_by_label("Sammanfattning").fill("Ett stycke som ännu inte är sparat.")
+    page.clock.run_for(2_900)
+    assert not AutosavedDraft.objects.exists()  # still writing: nothing is sent yet
+    page.clock.run_for(100)
     page.get_by_text(re.compile(r"Utkast sparat \d\d:\d\d")).wait_for()
 
     draft = AutosavedDraft.objects.get()
@@ -192,6 +196,7 @@ def stored_in_browser(page) -> str:
 def test_after_logout_nothing_of_the_draft_remains_in_the_browser(browser, live_server, draft):
     statement = draft
     page = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
+    page.clock.install()
     log_in(page, "handlaggare")
     page.goto(f"/utlatanden/{statement.pk}/redigera/")
     # What an earlier version of the editor left behind, never cleared.
@@ -202,6 +207,7 @@ def test_after_logout_nothing_of_the_draft_remains_in_the_browser(browser, live_
     csrf_token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
 
     page.get_by_label("Sammanfattning").fill("Hemlig formulering om säkerhetsläget.")
+    page.clock.run_for(3_000)
     page.get_by_text(re.compile(r"Utkast sparat \d\d:\d\d")).wait_for()
     while_writing = stored_in_browser(page)
     page.get_by_role("button", name="Logga ut").click()

@@ -7,10 +7,13 @@ tests/test_preview_pdf.py checks the tag)."""
 import pytest
 from django.urls import reverse
 
+from remiss.views.documents import PREVIEW_RELOAD_SECONDS
 from tests.browser.conftest import log_in, screenshot
 from tests.worker import work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PREVIEW_EVERY_MS = PREVIEW_RELOAD_SECONDS * 1000
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)])
@@ -25,6 +28,7 @@ def test_the_waiting_page_reloads_itself_into_the_pdf(
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    page.clock.install()  # the page's "ask again in a few seconds" runs when the test says so
     log_in(page, "handlaggare")
     address = reverse("statement_pdf", args=[draft.pk])
 
@@ -41,7 +45,8 @@ def test_the_waiting_page_reloads_itself_into_the_pdf(
 
     work()
     with page.expect_download(timeout=10_000) as download:
-        pass  # the page asks again every few seconds, and fetches the PDF once it is there
+        # the page asks again every few seconds, and fetches the PDF once it is there
+        page.clock.run_for(PREVIEW_EVERY_MS)
 
     assert download.value.suggested_filename.startswith("Tjänsteutlåtande")
     with open(download.value.path(), "rb") as pdf:
@@ -60,6 +65,7 @@ def test_a_failed_rendering_offers_to_try_again(
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    page.clock.install()
     log_in(page, "handlaggare")
     address = reverse("statement_pdf", args=[draft.pk])
     page.goto(address)
@@ -83,7 +89,7 @@ def test_a_failed_rendering_offers_to_try_again(
     assert page.get_by_role("heading", name="PDF:en förbereds …").is_visible()
     work()
     with page.expect_download(timeout=10_000) as download:
-        pass
+        page.clock.run_for(PREVIEW_EVERY_MS)
 
     with open(download.value.path(), "rb") as pdf_file:
         assert pdf_file.read(5) == b"%PDF-"
