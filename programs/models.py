@@ -1,7 +1,8 @@
 """Programmes sent on remiss and their focus areas (program, fokusområden)."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from remiss.history import HistoricalRecords
 
 
 class Programme(models.Model):

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from remiss.history import HistoricalRecords
 from remiss.models.organisations import Organisation
 
 

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from remiss import deadlines
+from remiss.history import HistoricalRecords
 from remiss.models.jobs import Job
 from remiss.models.organisations import Organisation
 from remiss.models.remisses import Recipient, organisations_of

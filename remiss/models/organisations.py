@@ -5,7 +5,8 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
+
+from remiss.history import HistoricalRecords
 
 
 class OrganisationQuerySet(models.QuerySet):

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from programs.models import Programme
+from remiss.history import HistoricalRecords
 from remiss.models.organisations import Membership, Organisation
 
 # Visibility (offentlighetsprincipen and the organisations' own work) is written once, as the

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from programs.models import FocusArea
+from remiss.history import HistoricalRecords
 from remiss.models.organisations import Membership, Organisation
 from remiss.models.remisses import Recipient, organisations_of
 
