@@ -5,6 +5,7 @@ organisation's cases do not even show that they exist; `require` answers 403 to 
 role does not allow the action.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -19,6 +20,7 @@ from remiss.models import (
     Statement,
     StoredDocument,
 )
+from remiss.prepared import PreparedGet
 
 Role = Membership.Role
 # Whoever asks: a person logged in, or nobody (the anonymous get no roles and see nothing).
@@ -61,19 +63,33 @@ def get_recipient(user: Person, pk: int) -> Recipient:
         raise Http404("Ärendet finns inte.") from None
 
 
+def _statements_of(person_id: int, pk: int) -> QuerySet[Statement]:
+    person = get_user_model()(pk=person_id)
+    person._state.adding = False  # only its id is used
+    return (
+        Statement.objects.of_organisations_of(person)
+        .select_related(
+            "recipient__organisation",
+            "recipient__remiss__sender",
+            "recipient__remiss__programme",
+            "case_officer",
+        )
+        .filter(pk=pk)
+        .order_by()
+    )
+
+
+# Built once per process and database (remiss/prepared.py): every statement page and move.
+_STATEMENT = PreparedGet(Statement, _statements_of, person_id=-739_104_265, pk=-739_104_266)
+
+
 def get_statement(user: Person, pk: int) -> Statement:
     """A statement of one of the person's organisations, else 404: for a ledamot or ersättare
     only once it stands on an issued agenda (Statement.objects.of_organisations_of)."""
-    queryset = Statement.objects.of_organisations_of(user).select_related(
-        "recipient__organisation",
-        "recipient__remiss__sender",
-        "recipient__remiss__programme",
-        "case_officer",
-    )
-    try:
-        return queryset.get(pk=pk)
-    except Statement.DoesNotExist:
-        raise Http404("Tjänsteutlåtandet finns inte.") from None
+    statement = _STATEMENT.get(person_id=user.pk, pk=pk) if user.is_authenticated else None
+    if statement is None:
+        raise Http404("Tjänsteutlåtandet finns inte.")
+    return statement  # type: ignore[return-value]
 
 
 def get_attachment(user: Person, pk: int) -> Attachment:
