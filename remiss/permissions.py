@@ -52,22 +52,40 @@ def recipients_for(user: Person) -> QuerySet[Recipient]:
     return Recipient.objects.received_by(user)
 
 
+def _stand_in(person_id: int) -> Person:
+    """A person by id alone, for building a prepared lookup (never saved, never read)."""
+    person = get_user_model()(pk=person_id)
+    person._state.adding = False
+    return person
+
+
+# The scoped lookups of every page and move, built once per process and database
+# (remiss/prepared.py): the queryset functions below are their rules, the SQL is theirs.
+_PERSON, _ROW = -739_104_265, -739_104_266
+
+
+def _recipients_of(person_id: int, pk: int) -> QuerySet[Recipient]:
+    return (
+        recipients_for(_stand_in(person_id))
+        .select_related("remiss__sender", "remiss__programme", "organisation")
+        .filter(pk=pk)
+        .order_by()
+    )
+
+
+_RECIPIENT = PreparedGet(Recipient, _recipients_of, person_id=_PERSON, pk=_ROW)
+
+
 def get_recipient(user: Person, pk: int) -> Recipient:
-    try:
-        return (
-            recipients_for(user)
-            .select_related("remiss__sender", "remiss__programme", "organisation")
-            .get(pk=pk)
-        )
-    except Recipient.DoesNotExist:
-        raise Http404("Ärendet finns inte.") from None
+    recipient = _RECIPIENT.get(person_id=user.pk, pk=pk) if user.is_authenticated else None
+    if recipient is None:
+        raise Http404("Ärendet finns inte.")
+    return recipient  # type: ignore[return-value]
 
 
 def _statements_of(person_id: int, pk: int) -> QuerySet[Statement]:
-    person = get_user_model()(pk=person_id)
-    person._state.adding = False  # only its id is used
     return (
-        Statement.objects.of_organisations_of(person)
+        Statement.objects.of_organisations_of(_stand_in(person_id))
         .select_related(
             "recipient__organisation",
             "recipient__remiss__sender",
@@ -79,8 +97,7 @@ def _statements_of(person_id: int, pk: int) -> QuerySet[Statement]:
     )
 
 
-# Built once per process and database (remiss/prepared.py): every statement page and move.
-_STATEMENT = PreparedGet(Statement, _statements_of, person_id=-739_104_265, pk=-739_104_266)
+_STATEMENT = PreparedGet(Statement, _statements_of, person_id=_PERSON, pk=_ROW)
 
 
 def get_statement(user: Person, pk: int) -> Statement:
@@ -147,16 +164,24 @@ def require(user: Person, action: str, statement: Statement) -> None:
         raise PermissionDenied("Din roll ger inte behörighet att ändra tjänsteutlåtandet.")
 
 
+def _meetings_of(person_id: int, pk: int) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.visible_to(_stand_in(person_id))
+        .select_related("organisation", "chair", "secretary")
+        .filter(pk=pk)
+        .order_by()
+    )
+
+
+_MEETING = PreparedGet(Meeting, _meetings_of, person_id=_PERSON, pk=_ROW)
+
+
 def get_meeting(user: Person, pk: int) -> Meeting:
     """A meeting of one of the person's organisations (the agenda is open to every member)."""
-    try:
-        return (
-            Meeting.objects.visible_to(user)
-            .select_related("organisation", "chair", "secretary")
-            .get(pk=pk)
-        )
-    except Meeting.DoesNotExist:
-        raise Http404("Sammanträdet finns inte.") from None
+    meeting = _MEETING.get(person_id=user.pk, pk=pk) if user.is_authenticated else None
+    if meeting is None:
+        raise Http404("Sammanträdet finns inte.")
+    return meeting  # type: ignore[return-value]
 
 
 def is_secretary(user: Person, organisation_id: int) -> bool:
@@ -168,12 +193,24 @@ def require_secretary(user: Person, organisation_id: int) -> None:
         raise PermissionDenied("Bara nämndsekreteraren kan göra det här.")
 
 
+def _sent_remisses_of(person_id: int, pk: int) -> QuerySet[Remiss]:
+    return (
+        Remiss.objects.sent_by(_stand_in(person_id))
+        .select_related("sender", "programme")
+        .filter(pk=pk)
+        .order_by()
+    )
+
+
+_SENT_REMISS = PreparedGet(Remiss, _sent_remisses_of, person_id=_PERSON, pk=_ROW)
+
+
 def get_sent_remiss(user: Person, pk: int) -> Remiss:
     """A remiss the person's organisations sent, else 404."""
-    try:
-        return Remiss.objects.sent_by(user).select_related("sender", "programme").get(pk=pk)
-    except Remiss.DoesNotExist:
-        raise Http404("Remissen finns inte.") from None
+    remiss = _SENT_REMISS.get(person_id=user.pk, pk=pk) if user.is_authenticated else None
+    if remiss is None:
+        raise Http404("Remissen finns inte.")
+    return remiss  # type: ignore[return-value]
 
 
 def get_delivered_reply(user: Person, remiss: Remiss, recipient_pk: int) -> Recipient:

@@ -1,4 +1,4 @@
-"""The statement lookup built once (remiss/prepared.py) answers exactly as the ORM queryset it
+"""The scoped lookups built once (remiss/prepared.py) answers exactly as the ORM queryset it
 was built from: the same statement with the same related objects for whoever may read it, 404
 for whoever may not, in one query."""
 
@@ -7,9 +7,20 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from remiss import workflow
-from remiss.models import Statement
-from remiss.permissions import _statements_of, get_statement
+from remiss.models import Meeting, Recipient, Remiss, Statement
+from remiss.models.organisations import Membership
+from remiss.permissions import (
+    _meetings_of,
+    _recipients_of,
+    _sent_remisses_of,
+    _statements_of,
+    get_meeting,
+    get_recipient,
+    get_sent_remiss,
+    get_statement,
+)
 from remiss.prepared import PreparedGet
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +91,70 @@ def test_a_lookup_whose_query_does_not_take_a_stand_in_refuses_to_be_built(start
     )
     with pytest.raises(AssertionError, match="person_id"):
         lookup.get(person_id=1, pk=started.pk)
+
+
+@pytest.mark.parametrize(
+    "lookup,build,fields,related_paths",
+    [
+        (
+            get_recipient,
+            _recipients_of,
+            Recipient._meta.concrete_fields,
+            [("remiss", "sender"), ("remiss", "programme"), ("organisation",)],
+        ),
+        (
+            get_meeting,
+            _meetings_of,
+            Meeting._meta.concrete_fields,
+            [("organisation",), ("chair",), ("secretary",)],
+        ),
+        (
+            get_sent_remiss,
+            _sent_remisses_of,
+            Remiss._meta.concrete_fields,
+            [("sender",), ("programme",)],
+        ),
+    ],
+    ids=["recipient", "meeting", "sent_remiss"],
+)
+def test_the_other_scoped_lookups_answer_as_their_querysets(
+    lookup,
+    build,
+    fields,
+    related_paths,
+    request,
+    sodermalm_recipient,
+    meeting,
+    handlaggare,
+    outsider,
+    django_assert_num_queries,
+):
+    ks_officer = make_user(
+        "ks-samordnare", sodermalm_recipient.remiss.sender, Membership.Role.REMISS_COORDINATOR
+    )
+    target, insider = {
+        get_recipient: (sodermalm_recipient, handlaggare),
+        get_meeting: (meeting, handlaggare),
+        get_sent_remiss: (sodermalm_recipient.remiss, ks_officer),
+    }[lookup]
+
+    with django_assert_num_queries(1):
+        found = lookup(insider, target.pk)
+        found_related = [walk(found, path) for path in related_paths]
+    expected = build(insider.pk, target.pk).get()
+    assert {f.attname: getattr(found, f.attname) for f in fields} == {
+        f.attname: getattr(expected, f.attname) for f in fields
+    }
+    assert found_related == [walk(expected, path) for path in related_paths]
+
+    for person in (outsider, AnonymousUser()):
+        if person.is_authenticated:
+            assert build(person.pk, target.pk).first() is None
+        with pytest.raises(Http404):
+            lookup(person, target.pk)
+
+
+def walk(instance, path):
+    for name in path:
+        instance = getattr(instance, name)
+    return instance
