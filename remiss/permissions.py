@@ -5,7 +5,6 @@ organisation's cases do not even show that they exist; `require` answers 403 to 
 role does not allow the action.
 """
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -20,7 +19,7 @@ from remiss.models import (
     Statement,
     StoredDocument,
 )
-from remiss.prepared import PreparedGet
+from remiss.prepared import ScopedGet
 
 Role = Membership.Role
 # Whoever asks: a person logged in, or nobody (the anonymous get no roles and see nothing).
@@ -52,61 +51,37 @@ def recipients_for(user: Person) -> QuerySet[Recipient]:
     return Recipient.objects.received_by(user)
 
 
-def _stand_in(person_id: int) -> Person:
-    """A person by id alone, for building a prepared lookup (never saved, never read)."""
-    person = get_user_model()(pk=person_id)
-    person._state.adding = False
-    return person
-
-
 # The scoped lookups of every page and move, built once per process and database
-# (remiss/prepared.py): the queryset functions below are their rules, the SQL is theirs.
-_PERSON, _ROW = -739_104_265, -739_104_266
-
-
-def _recipients_of(person_id: int, pk: int) -> QuerySet[Recipient]:
-    return (
-        recipients_for(_stand_in(person_id))
-        .select_related("remiss__sender", "remiss__programme", "organisation")
-        .filter(pk=pk)
-        .order_by()
-    )
-
-
-_RECIPIENT = PreparedGet(Recipient, _recipients_of, person_id=_PERSON, pk=_ROW)
+# (remiss/prepared.py): each scope below is the rule, and the SQL is its own.
+_RECIPIENT = ScopedGet(
+    Recipient,
+    lambda person: recipients_for(person).select_related(
+        "remiss__sender", "remiss__programme", "organisation"
+    ),
+    missing="Ärendet finns inte.",
+)
 
 
 def get_recipient(user: Person, pk: int) -> Recipient:
-    recipient = _RECIPIENT.get(person_id=user.pk, pk=pk) if user.is_authenticated else None
-    if recipient is None:
-        raise Http404("Ärendet finns inte.")
-    return recipient  # type: ignore[return-value]
+    return _RECIPIENT.get(user, pk)
 
 
-def _statements_of(person_id: int, pk: int) -> QuerySet[Statement]:
-    return (
-        Statement.objects.of_organisations_of(_stand_in(person_id))
-        .select_related(
-            "recipient__organisation",
-            "recipient__remiss__sender",
-            "recipient__remiss__programme",
-            "case_officer",
-        )
-        .filter(pk=pk)
-        .order_by()
-    )
-
-
-_STATEMENT = PreparedGet(Statement, _statements_of, person_id=_PERSON, pk=_ROW)
+_STATEMENT = ScopedGet(
+    Statement,
+    lambda person: Statement.objects.of_organisations_of(person).select_related(
+        "recipient__organisation",
+        "recipient__remiss__sender",
+        "recipient__remiss__programme",
+        "case_officer",
+    ),
+    missing="Tjänsteutlåtandet finns inte.",
+)
 
 
 def get_statement(user: Person, pk: int) -> Statement:
     """A statement of one of the person's organisations, else 404: for a ledamot or ersättare
     only once it stands on an issued agenda (Statement.objects.of_organisations_of)."""
-    statement = _STATEMENT.get(person_id=user.pk, pk=pk) if user.is_authenticated else None
-    if statement is None:
-        raise Http404("Tjänsteutlåtandet finns inte.")
-    return statement  # type: ignore[return-value]
+    return _STATEMENT.get(user, pk)
 
 
 def get_attachment(user: Person, pk: int) -> Attachment:
@@ -164,24 +139,18 @@ def require(user: Person, action: str, statement: Statement) -> None:
         raise PermissionDenied("Din roll ger inte behörighet att ändra tjänsteutlåtandet.")
 
 
-def _meetings_of(person_id: int, pk: int) -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.visible_to(_stand_in(person_id))
-        .select_related("organisation", "chair", "secretary")
-        .filter(pk=pk)
-        .order_by()
-    )
-
-
-_MEETING = PreparedGet(Meeting, _meetings_of, person_id=_PERSON, pk=_ROW)
+_MEETING = ScopedGet(
+    Meeting,
+    lambda person: Meeting.objects.visible_to(person).select_related(
+        "organisation", "chair", "secretary"
+    ),
+    missing="Sammanträdet finns inte.",
+)
 
 
 def get_meeting(user: Person, pk: int) -> Meeting:
     """A meeting of one of the person's organisations (the agenda is open to every member)."""
-    meeting = _MEETING.get(person_id=user.pk, pk=pk) if user.is_authenticated else None
-    if meeting is None:
-        raise Http404("Sammanträdet finns inte.")
-    return meeting  # type: ignore[return-value]
+    return _MEETING.get(user, pk)
 
 
 def is_secretary(user: Person, organisation_id: int) -> bool:
@@ -193,24 +162,16 @@ def require_secretary(user: Person, organisation_id: int) -> None:
         raise PermissionDenied("Bara nämndsekreteraren kan göra det här.")
 
 
-def _sent_remisses_of(person_id: int, pk: int) -> QuerySet[Remiss]:
-    return (
-        Remiss.objects.sent_by(_stand_in(person_id))
-        .select_related("sender", "programme")
-        .filter(pk=pk)
-        .order_by()
-    )
-
-
-_SENT_REMISS = PreparedGet(Remiss, _sent_remisses_of, person_id=_PERSON, pk=_ROW)
+_SENT_REMISS = ScopedGet(
+    Remiss,
+    lambda person: Remiss.objects.sent_by(person).select_related("sender", "programme"),
+    missing="Remissen finns inte.",
+)
 
 
 def get_sent_remiss(user: Person, pk: int) -> Remiss:
     """A remiss the person's organisations sent, else 404."""
-    remiss = _SENT_REMISS.get(person_id=user.pk, pk=pk) if user.is_authenticated else None
-    if remiss is None:
-        raise Http404("Remissen finns inte.")
-    return remiss  # type: ignore[return-value]
+    return _SENT_REMISS.get(user, pk)
 
 
 def get_delivered_reply(user: Person, remiss: Remiss, recipient_pk: int) -> Recipient:

@@ -25,6 +25,7 @@ from remiss.models import (
 from remiss.models.meetings import NOT_FINAL
 from remiss.models.remisses import RecipientQuerySet
 from remiss.permissions import Person
+from remiss.prepared import stand_in_person
 
 # What a row of the inbox shows (templates/remiss/includes/received_table.html), and nothing
 # more: a statement's text is never read to list it.
@@ -391,8 +392,7 @@ def _counts_template(alias: str) -> tuple[str, list, list[str]]:
 def _counts_query(alias: str) -> tuple[str, list, list[str]]:
     from remiss.models import Notification
 
-    anyone = get_user_model()(pk=_ANYONE)
-    anyone._state.adding = False  # a stand-in: it is never saved, only its id is used
+    anyone = stand_in_person(_ANYONE)
     subqueries = {
         key: _Count(queryset.order_by().values("pk")[: COUNT_CAP + 1])
         for key, queryset in _todo(anyone, _DAY).items()

@@ -1,4 +1,4 @@
-"""The scoped lookups built once (remiss/prepared.py) answers exactly as the ORM queryset it
+"""The scoped lookups built once (remiss/prepared.py) answer exactly as the ORM queryset it
 was built from: the same statement with the same related objects for whoever may read it, 404
 for whoever may not, in one query."""
 
@@ -10,16 +10,16 @@ from remiss import workflow
 from remiss.models import Meeting, Recipient, Remiss, Statement
 from remiss.models.organisations import Membership
 from remiss.permissions import (
-    _meetings_of,
-    _recipients_of,
-    _sent_remisses_of,
-    _statements_of,
+    _MEETING,
+    _RECIPIENT,
+    _SENT_REMISS,
+    _STATEMENT,
     get_meeting,
     get_recipient,
     get_sent_remiss,
     get_statement,
 )
-from remiss.prepared import PreparedGet
+from remiss.prepared import ScopedGet
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ RELATED = [
 
 
 def orm(user, pk):
-    return _statements_of(user.pk, pk).first()
+    return _STATEMENT.queryset(user, pk).first()
 
 
 def related(statement):
@@ -85,32 +85,30 @@ def test_someone_outside_and_the_anonymous_get_404(started, outsider):
         get_statement(outsider, started.pk + 1000)
 
 
-def test_a_lookup_whose_query_does_not_take_a_stand_in_refuses_to_be_built(started):
-    lookup = PreparedGet(
-        Statement, lambda person_id, pk: Statement.objects.filter(pk=pk), person_id=-5, pk=-6
-    )
-    with pytest.raises(AssertionError, match="person_id"):
-        lookup.get(person_id=1, pk=started.pk)
+def test_a_lookup_whose_scope_does_not_take_the_person_refuses_to_be_built(started, handlaggare):
+    lookup = ScopedGet(Statement, lambda person: Statement.objects.all(), missing="Finns inte.")
+    with pytest.raises(AssertionError, match="does not take the person"):
+        lookup.get(handlaggare, started.pk)
 
 
 @pytest.mark.parametrize(
-    "lookup,build,fields,related_paths",
+    "lookup,prepared,fields,related_paths",
     [
         (
             get_recipient,
-            _recipients_of,
+            _RECIPIENT,
             Recipient._meta.concrete_fields,
             [("remiss", "sender"), ("remiss", "programme"), ("organisation",)],
         ),
         (
             get_meeting,
-            _meetings_of,
+            _MEETING,
             Meeting._meta.concrete_fields,
             [("organisation",), ("chair",), ("secretary",)],
         ),
         (
             get_sent_remiss,
-            _sent_remisses_of,
+            _SENT_REMISS,
             Remiss._meta.concrete_fields,
             [("sender",), ("programme",)],
         ),
@@ -119,7 +117,7 @@ def test_a_lookup_whose_query_does_not_take_a_stand_in_refuses_to_be_built(start
 )
 def test_the_other_scoped_lookups_answer_as_their_querysets(
     lookup,
-    build,
+    prepared,
     fields,
     related_paths,
     request,
@@ -141,7 +139,7 @@ def test_the_other_scoped_lookups_answer_as_their_querysets(
     with django_assert_num_queries(1):
         found = lookup(insider, target.pk)
         found_related = [walk(found, path) for path in related_paths]
-    expected = build(insider.pk, target.pk).get()
+    expected = prepared.queryset(insider, target.pk).get()
     assert {f.attname: getattr(found, f.attname) for f in fields} == {
         f.attname: getattr(expected, f.attname) for f in fields
     }
@@ -149,7 +147,7 @@ def test_the_other_scoped_lookups_answer_as_their_querysets(
 
     for person in (outsider, AnonymousUser()):
         if person.is_authenticated:
-            assert build(person.pk, target.pk).first() is None
+            assert prepared.queryset(person, target.pk).first() is None
         with pytest.raises(Http404):
             lookup(person, target.pk)
 
