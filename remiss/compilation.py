@@ -235,7 +235,7 @@ def build(remiss: Remiss, *, today: datetime.date | None = None) -> Compilation:
             statement.recipient = delivered  # for the views heading, without a query
             statement_of[delivered.pk] = statement
 
-    documents = _reply_documents(remiss) if statement_of else {}
+    documents = reply_documents(remiss) if statement_of else {}
     decided = _decided_replies(statement_of)
     from_outside = [
         r.pk for r in recipients if r.status == Status.DELIVERED and r.pk not in statement_of
@@ -289,8 +289,9 @@ def _decided_replies(statement_of: dict[int, Statement]) -> dict[int, DecidedRep
     }
 
 
-def _reply_documents(remiss: Remiss) -> dict[int, StoredDocument]:
-    """The archived reply PDF of each delivered recipient (of its latest decision), when ready."""
+def reply_documents(remiss: Remiss) -> dict[int, StoredDocument]:
+    """The archived reply PDF of each delivered recipient (of its latest decision), when ready:
+    the compilation's and the status board's link to it."""
     documents = (
         StoredDocument.objects.filter(
             kind=StoredDocument.Kind.REPLY,

@@ -236,6 +236,25 @@ class TestPage:
         replies = between(body, 'id="per-remissinstans"', 'id="avstar"')
         assert f'<a href="{reverse("document", args=[document.pk])}">Svaret som PDF' in replies
 
+    def test_the_status_board_links_the_reply_and_its_pdf_once_it_is_ready(
+        self, client, case, ks_samordnare
+    ):
+        remiss = case.remiss
+        document = StoredDocument.objects.get(kind=StoredDocument.Kind.REPLY)
+        pdf = f'<a href="{reverse("document", args=[document.pk])}">PDF'
+        client.force_login(ks_samordnare)
+
+        pending = client.get(url("remiss_status", remiss)).content.decode()
+        StoredDocument.objects.filter(pk=document.pk).update(state=StoredDocument.State.READY)
+        ready = client.get(url("remiss_status", remiss)).content.decode()
+
+        reply = reverse("reply", args=[remiss.pk, case.sodermalm.pk])
+        assert f'<a href="{reply}">Läs svaret' in pending
+        register = reverse("reply_register", args=[remiss.pk, case.kungsholmen.pk])
+        assert f'<a href="{register}">Registrera svar' in pending  # still awaited
+        assert pdf not in pending  # still being rendered
+        assert ready.count(pdf) == 1
+
     def test_the_declined_and_the_silent_are_listed_apart(self, client, case, ks_samordnare):
         client.force_login(ks_samordnare)
 

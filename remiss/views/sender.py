@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from remiss import (
+    compilation,
     notifications,
     numbers,
     permissions,
@@ -26,13 +27,13 @@ from remiss.forms.sending import (
     RegisterReplyForm,
     SendRemissForm,
 )
+from remiss.links import url_for
 from remiss.models import (
     ExtensionRequest,
     Membership,
     Organisation,
     ReceivedReply,
     Reminder,
-    StoredDocument,
 )
 
 
@@ -42,15 +43,13 @@ def remiss_status(request: HttpRequest, pk: int) -> HttpResponse:
     remiss = permissions.get_sent_remiss(request.user, pk)
     today = timezone.localdate()
     recipients, stages = selectors.status_board(remiss, today)
-    replies = {
-        document.decision.item.statement.recipient_id: document
-        for document in StoredDocument.objects.filter(
-            kind=StoredDocument.Kind.REPLY,
-            decision__item__statement__recipient__in=remiss.recipients.delivered(),
-        ).select_related("decision__item__statement")
-    }
+    documents = compilation.reply_documents(remiss)
     for recipient in recipients:
-        recipient.reply_document = replies.get(recipient.pk)
+        # The row's links, each reverse()d once per route (remiss.links), not once per row.
+        recipient.register_url = url_for("reply_register", remiss.pk, recipient.pk)
+        recipient.reply_url = url_for("reply", remiss.pk, recipient.pk)
+        document = documents.get(recipient.pk)
+        recipient.document_url = document and url_for("document", document.pk)
     return render(
         request,
         "remiss/remiss_status.html",
