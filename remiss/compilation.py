@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import F, Prefetch
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from programs.models import FocusArea
 from remiss import markup
+from remiss.links import url_for
 from remiss.models import (
     Decision,
     FocusAreaView,
@@ -78,6 +80,16 @@ class Reply:
     def delivered_on(self) -> datetime.date | None:
         delivered_at = self.recipient.delivered_at
         return timezone.localdate(delivered_at) if delivered_at else None
+
+    @cached_property
+    def url(self) -> str:
+        """The reply's page (remiss.links: reverse() once per route, not once per reply)."""
+        return url_for("reply", self.recipient.remiss_id, self.recipient.pk)
+
+    @cached_property
+    def document_url(self) -> str | None:
+        """The archived reply PDF, once rendered."""
+        return self.document and url_for("document", self.document.pk)
 
     @property
     def proposals(self) -> list[str]:
