@@ -598,8 +598,9 @@ class Server:
             "-m",
             "gunicorn",
             app,
-            # The production configuration (gc.freeze() after loading, and the rest), with the
-            # benchmark's address, workers and timeouts on top.
+            # The production configuration (the portal loaded once in the master and the workers
+            # forked from it, gc.freeze(), max_requests, and the rest), with the benchmark's
+            # address, workers and timeouts on top.
             "--config",
             str(ROOT / "deploy" / "gunicorn.conf.py"),
             "--bind",
