@@ -89,7 +89,7 @@ class Reply:
     @cached_property
     def document_url(self) -> str | None:
         """The archived reply PDF, once rendered."""
-        return self.document and url_for("document", self.document.pk)
+        return url_for("document", self.document.pk) if self.document else None
 
     @property
     def proposals(self) -> list[str]:
