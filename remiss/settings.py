@@ -329,7 +329,8 @@ if REDIS_URL:
         )
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, one client per pool, not per call (remiss/redis_cache.py).
+            "BACKEND": "remiss.redis_cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "remiss"),
             "TIMEOUT": 300,

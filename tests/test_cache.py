@@ -21,7 +21,7 @@ def shared_cache(settings):
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "remiss.redis_cache.SharedRedisCache",  # as in production
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
@@ -54,3 +54,20 @@ def test_an_emptied_redis_logs_nobody_out(client, handlaggare, shared_cache):
 
     assert response.status_code == 200
     assert response.context["user"] == handlaggare
+
+
+def test_every_call_shares_one_redis_client_and_still_reaches_redis(shared_cache):
+    """Django's RedisCache builds a client per call; ours keeps one per connection pool
+    (remiss/redis_cache.py). Values still go to Redis and back, and a value deleted in Redis
+    behind the cache's back is gone for it too: nothing is kept in the process."""
+    from django.core.cache import cache
+
+    server, prefix = shared_cache
+    client = cache._cache.get_client()
+
+    cache.set("remiss", {"dnr": "KS 2019/1543"})
+    assert cache.get("remiss") == {"dnr": "KS 2019/1543"}
+    assert cache._cache.get_client() is client
+    assert cache._cache.get_client(write=True) is client  # one server: one pool, one client
+    server.delete(f"{prefix}:1:remiss")
+    assert cache.get("remiss") is None

@@ -91,7 +91,7 @@ def test_production_values_put_files_in_s3_sessions_in_redis_and_static_files_ha
         "storages.backends.s3.S3Storage",
         "remissportalen",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
-        "django.core.cache.backends.redis.RedisCache",
+        "remiss.redis_cache.SharedRedisCache",
         "redis://redis.example.se:6379/0",
         "django.contrib.sessions.backends.cached_db",
         "json",
