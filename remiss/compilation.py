@@ -26,6 +26,7 @@ from programs.models import FocusArea
 from remiss import markup
 from remiss.links import url_for
 from remiss.models import (
+    AgendaItem,
     Decision,
     FocusAreaView,
     ReceivedReply,
@@ -284,12 +285,21 @@ def _decided_replies(statement_of: dict[int, Statement]) -> dict[int, DecidedRep
     """What each delivered reply is, by the decision that sent it (one query, with the
     proposals): a statement delivered on delegation has no decision and is its own reply."""
     latest: dict[int, Decision] = {}
-    if statement_of:
+    # The statements' agenda items first, then their decisions by item (a unique index): in
+    # one query joined on the statements, PostgreSQL's generic plan for the prepared statement
+    # (it cannot see the outcomes, which are parameters) expected one decision and read every
+    # decision of the city, 2.7 ms at 100 remisses and growing; two queries take 0.4 ms.
+    items = list(
+        AgendaItem.objects.filter(statement__in=list(statement_of.values()))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if items:
         for decision in (
             Decision.objects.final()
             .justified()
             .sending_reply()
-            .filter(item__statement__in=list(statement_of.values()))
+            .filter(item__in=items)
             .select_related("item")
             .prefetch_related("proposals")
             .order_by("decided_at", "pk")

@@ -735,6 +735,63 @@ def test_the_number_of_queries_does_not_grow_with_the_replies(
     assert body.count("Synpunkt från R20 nämnd") == 20
 
 
+def add_decided(remiss: Remiss, secretary) -> None:
+    """Each delivered statement of the remiss sent by its nämnd's justified decision (bifall),
+    made directly (test setup only), as a meeting of its own."""
+    from remiss.models import AgendaItem, Decision, Meeting
+
+    for number, recipient in enumerate(remiss.recipients.select_related("statement"), start=1):
+        meeting = Meeting.objects.create(
+            organisation=recipient.organisation, date=DEADLINE, place="Sammanträdesrummet"
+        )
+        item = AgendaItem.objects.create(
+            meeting=meeting, number=number, title=remiss.title, statement=recipient.statement
+        )
+        Decision.objects.create(
+            item=item,
+            outcome="adopted",
+            text="Nämnden besvarar remissen med förvaltningens tjänsteutlåtande.",
+            recorded_by=secretary,
+            justified_on=DEADLINE,
+            notice_date=DEADLINE,
+        )
+
+
+def test_the_page_asks_as_many_queries_for_replies_sent_by_decisions_whatever_their_number(
+    client, ks, programme, handlaggare, sekreterare, ks_samordnare
+):
+    """The decisions are read by the replies' agenda items (two queries whatever their number):
+    joined on the statements in one query, PostgreSQL's generic plan read every decision of the
+    city."""
+    remisses = {}
+    for count in (2, 12):
+        remiss = Remiss.objects.create(
+            sender=ks,
+            registration_number=f"KS 2019/{count}",
+            title=programme.name,
+            programme=programme,
+            sent_on=SENT,
+            deadline=DEADLINE,
+        )
+        add_delivered(remiss, count, handlaggare, prefix=f"R{count}")
+        add_decided(remiss, sekreterare)
+        remisses[count] = remiss
+    client.force_login(ks_samordnare)
+    client.get(reverse("start"))  # the first request after login renews the session
+
+    queries = {}
+    for count, remiss in remisses.items():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url("compilation", remiss))
+        assert response.status_code == 200
+        queries[count] = sql_statements(context)
+        assert [
+            reply.decided.decision is not None for reply in response.context["compilation"].replies
+        ] == [True] * count
+
+    assert queries == {2: 11, 12: 11}
+
+
 # --- Order ------------------------------------------------------------------------------------
 
 
