@@ -36,6 +36,8 @@ latest figures. Settings (environment variables, defaults in brackets; short mod
     BENCH_VERSIONS [200]      versions of the statement on the statement page
     BENCH_POSTGRES [postgres://postgres@127.0.0.1:5432]  the server for the throw-away database
     BENCH_PORTS [8110-8119]   ports for the servers    BENCH_SHORT [0]         1: the short mode
+    BENCH_REDIS_URL []        cache and sessions in this Redis, as in production (keys
+                              prefixed per run); unset: in each worker's memory
 """
 
 import datetime
@@ -552,6 +554,7 @@ def measure(browser: Browser, path: str) -> Run | WrkRun:
 
 # Ports to serve on, the first free one of them (BENCH_PORTS, "8110-8119"; empty: any free port).
 PORTS = os.environ.get("BENCH_PORTS", "8110-8119").strip()
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "").strip()
 
 
 def free_port() -> int:
@@ -593,6 +596,8 @@ class Server:
             # the hashed names' manifest; the pages measured never serve one.
             "STATIC_HASHED_NAMES": "0",
         }
+        if REDIS_URL:  # sessions read from Redis on every request, as in production
+            env.update(REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=f"bench-{self.port}")
         command = [
             sys.executable,
             "-m",
@@ -911,7 +916,9 @@ def report(*, city, database, gunicorn, hello, runs, queries, page_list, result,
     print(
         f"Load benchmark, {today}: Remissportalen under gunicorn {gunicorn} ({WORKERS} sync "
         f"workers, deploy/gunicorn.conf.py, DEBUG=0) on {database.vendor}, Python {python}, "
-        f"{os.cpu_count()} cores (load average {busy:.2f} before the run, {now} at its end)"
+        f"{os.cpu_count()} cores (load average {busy:.2f} before the run, {now} at its end); "
+        f"sessions in {'Redis (BENCH_REDIS_URL)' if REDIS_URL else 'each worker’s memory'} "
+        "and the database"
     )
     states = ", ".join(f"{k} {v}" for k, v in city.state_counts.items())
     print(
