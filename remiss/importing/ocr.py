@@ -21,8 +21,6 @@ import functools
 import math
 import re
 
-import wordfreq
-
 LANGUAGE = "sv"
 CONFUSION_COST = 0.6
 COMPOUND_COST = 1.5  # per extra part: a known whole word beats the same letters as a compound
@@ -97,6 +95,11 @@ _STRIPPED_MARKERS = {"for", "ar", "pa", "fran", "forslag", "forvaltningen", "ave
 @functools.cache
 def _vocabulary() -> tuple[dict[str, float], dict[str, tuple[str, float]]]:
     """(word -> zipf frequency, skeleton -> (most frequent word, zipf))."""
+    # Imported here, when a scan is first repaired: wordfreq and its language tables take a
+    # fifth of a second to import, which every process (each manage.py command, the worker,
+    # each test's subprocess) paid at start for a word list few of them ever use.
+    import wordfreq
+
     frequencies = {
         word: round(math.log10(frequency) + 9, 2)
         for word, frequency in wordfreq.get_frequency_dict(LANGUAGE, wordlist="best").items()
