@@ -2,7 +2,7 @@
 
 Django's RedisCacheClient.get_client() builds a new `redis.Redis` for every cache operation, and
 building one fills its table of some 170 response callbacks: with sessions in the cache (read on
-every logged-in request), that was a fifth of an empty logged-in view's time (issue 14). A
+every logged-in request), that was about a tenth of an empty logged-in view's time (issue 14). A
 `redis.Redis` takes a connection from its pool for each command and gives it back, so one client
 per pool serves every call, in every thread; after a fork the pool itself opens new connections
 (redis-py checks the process id), so a client made before gunicorn forks stays usable.
