@@ -660,6 +660,20 @@ def test_the_pdf_of_a_remiss_without_replies_says_so(client, remiss, ks_samordna
 # --- Queries ----------------------------------------------------------------------------------
 
 
+def answered_remiss(sender, programme, case_officer, count: int) -> Remiss:
+    """A remiss (KS 2019/count) with `count` delivered replies (add_delivered)."""
+    remiss = Remiss.objects.create(
+        sender=sender,
+        registration_number=f"KS 2019/{count}",
+        title=programme.name,
+        programme=programme,
+        sent_on=SENT,
+        deadline=DEADLINE,
+    )
+    add_delivered(remiss, count, case_officer, prefix=f"R{count}")
+    return remiss
+
+
 def add_delivered(remiss: Remiss, count: int, case_officer, prefix: str) -> None:
     """`count` recipients with delivered statements and a view on focus area 1, made directly
     (test setup only): the views are written while the statements are drafts, then frozen."""
@@ -696,18 +710,7 @@ def test_the_number_of_queries_does_not_grow_with_the_replies(
     client, ks, programme, handlaggare, ks_samordnare, monkeypatch
 ):
     monkeypatch.setattr(pdf_module, "render_pdf", lambda html: b"%PDF-1.7 stand-in")
-    remisses = {}
-    for count in (2, 20):
-        remiss = Remiss.objects.create(
-            sender=ks,
-            registration_number=f"KS 2019/{count}",
-            title=programme.name,
-            programme=programme,
-            sent_on=SENT,
-            deadline=DEADLINE,
-        )
-        add_delivered(remiss, count, handlaggare, prefix=f"R{count}")
-        remisses[count] = remiss
+    remisses = {count: answered_remiss(ks, programme, handlaggare, count) for count in (2, 20)}
     client.force_login(ks_samordnare)
     client.get(reverse("start"))  # the first request after login renews the session
 
@@ -763,19 +766,9 @@ def test_the_page_asks_as_many_queries_for_replies_sent_by_decisions_whatever_th
     """The decisions are read by the replies' agenda items (two queries whatever their number):
     joined on the statements in one query, PostgreSQL's generic plan read every decision of the
     city."""
-    remisses = {}
-    for count in (2, 12):
-        remiss = Remiss.objects.create(
-            sender=ks,
-            registration_number=f"KS 2019/{count}",
-            title=programme.name,
-            programme=programme,
-            sent_on=SENT,
-            deadline=DEADLINE,
-        )
-        add_delivered(remiss, count, handlaggare, prefix=f"R{count}")
+    remisses = {count: answered_remiss(ks, programme, handlaggare, count) for count in (2, 12)}
+    for remiss in remisses.values():
         add_decided(remiss, sekreterare)
-        remisses[count] = remiss
     client.force_login(ks_samordnare)
     client.get(reverse("start"))  # the first request after login renews the session
 
