@@ -3,10 +3,11 @@
 Why these numbers:
 - workers: sync workers, 2 × cores + 1 (gunicorn's rule of thumb), or WEB_CONCURRENCY. A request
   here spends most of its time waiting for PostgreSQL, so one more process per core keeps the
-  CPU busy; each process holds about 100 MB (WeasyPrint is loaded for the live PDF previews), so
-  on a small machine set WEB_CONCURRENCY lower rather than add threads.
-- timeout 60 s: the slowest page is a live PDF preview of a long draft (a few seconds); archived
-  PDFs are rendered by the worker, never in a request. A worker silent for 60 s is stuck and is
+  CPU busy; each process holds about 100 MB once the portal is loaded (WeasyPrint and Pango, 23
+  MB more, are loaded only by a process that renders: the worker), so on a small machine set
+  WEB_CONCURRENCY lower rather than add threads.
+- timeout 60 s: PDFs, archived ones and previews alike, are rendered by the worker, never in a
+  request; the slowest page takes well under a second. A worker silent for 60 s is stuck and is
   restarted; the load balancer's own timeout should be a little longer (75 s).
 - graceful_timeout 30 s: on a restart (an upgrade) a process finishes the request it is serving.
 - max_requests 2000 ± 200: each process is replaced now and then, so a slow leak in a C library
@@ -19,8 +20,8 @@ Why these numbers:
   request id and the user's id.
 - preload_app: the master process loads the portal once, imports every view (the URL patterns)
   and calls gc.freeze(); each worker is then a fork of it. A new worker (at start, and each time
-  max_requests replaces one) begins serving at once instead of after loading Django, the portal
-  and WeasyPrint again: 1-2 s of CPU, during which the other workers carried its share. In the
+  max_requests replaces one) begins serving at once instead of after loading Django and the portal
+  again: 1-2 s of CPU, during which the other workers carried its share. In the
   load benchmark that replacement halved /halsa/'s rate (1,074 against 2,122-2,200 requests a
   second) and put its 99th percentile at 0.9 s. The workers share the loaded code's memory until
   they write to it, and gc.freeze() keeps the collector from walking (and so copying) those

@@ -26,7 +26,7 @@ The choices:
   output never depends on the fonts installed on the server.
 - A fetcher that serves only our own static folder. WeasyPrint would otherwise fetch any URL
   or read any local file a document names (an image, a stylesheet, a font). The templates
-  escape what users write, so user text cannot name one; `SafeStaticFetcher` is the second
+  escape what users write, so user text cannot name one; `static_fetcher()` is the second
   wall: it reads files under `settings.BASE_DIR / "static"` (after resolving symbolic links
   and "..") with the suffixes the print needs, and refuses everything else, which WeasyPrint
   then skips with a warning in the log.
@@ -34,6 +34,9 @@ The choices:
   and the "UTKAST" watermark of an unsigned statement or an unjustified decision) is laid out
   by CSS paged media: running elements in the page's margin boxes, and a fixed element that
   WeasyPrint repeats on every page.
+- WeasyPrint (and pydyf) are imported when a document is first laid out, not with this module:
+  the import takes 0.4 s and loads Pango, and of the processes that import this module (every
+  manage.py command, the web workers, the tests' subprocesses) only the worker renders.
 """
 
 from __future__ import annotations
@@ -50,19 +53,19 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML, Attachment
-from weasyprint.css.counters import CounterStyle
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from remiss import council as council_rules
 from remiss import paragraphs
 from remiss.models import Statement
 
 if TYPE_CHECKING:
+    from weasyprint import CSS, HTML
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
     from remiss.models import Decision
 
 PDF_VARIANT = "pdf/a-2a"
@@ -84,43 +87,54 @@ def static_root() -> Path:
     return (Path(settings.BASE_DIR) / "static").resolve()
 
 
-class SafeStaticFetcher(URLFetcher):
-    """WeasyPrint's URL fetcher, narrowed to `file:` URLs inside the static folder.
+def static_fetcher(root: Path | None = None) -> URLFetcher:
+    """WeasyPrint's URL fetcher, narrowed to `file:` URLs inside `root`, the static folder."""
+    return _fetcher_class()(root)
 
-    Anything else (http, https, ftp, data:, a file elsewhere on the disk, a path that climbs
-    out with ".." or a symbolic link, a suffix other than .css or .ttf) raises
-    `UnsafeURLError`; WeasyPrint logs it and renders the document without the resource.
-    Nothing is opened over the network: `fetch` never calls the parent's opener.
-    """
 
-    def __init__(self, root: Path | None = None) -> None:
-        super().__init__(timeout=1, allowed_protocols={"file"}, allow_redirects=False)
-        self.root = (root or static_root()).resolve()
+@functools.cache
+def _fetcher_class() -> type[URLFetcher]:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        path = self.resolve(url)
-        return URLFetcherResponse(
-            path.as_uri(),
-            body=path.read_bytes(),
-            headers={"Content-Type": ALLOWED_SUFFIXES[path.suffix.lower()]},
-        )
+    class SafeStaticFetcher(URLFetcher):
+        """WeasyPrint's URL fetcher, narrowed to `file:` URLs inside the static folder.
 
-    def resolve(self, url: str) -> Path:
-        """The file inside the static folder that `url` names, or UnsafeURLError."""
-        parts = urlsplit(url)
-        if parts.scheme.lower() != "file":
-            raise UnsafeURLError(f"Only files in the static folder may be read, not {url[:80]}")
-        if parts.netloc not in ("", "localhost"):
-            raise UnsafeURLError(f"Not a local file: {url[:80]}")
-        try:
-            path = Path(url2pathname(parts.path)).resolve(strict=True)
-        except (OSError, RuntimeError, ValueError) as error:  # ValueError: a NUL in the path
-            raise UnsafeURLError(f"No such file: {url[:80]}") from error
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise UnsafeURLError(f"Outside the static folder: {url[:80]}")
-        if path.suffix.lower() not in ALLOWED_SUFFIXES:
-            raise UnsafeURLError(f"Not a stylesheet or a font: {url[:80]}")
-        return path
+        Anything else (http, https, ftp, data:, a file elsewhere on the disk, a path that climbs
+        out with ".." or a symbolic link, a suffix other than .css or .ttf) raises
+        `UnsafeURLError`; WeasyPrint logs it and renders the document without the resource.
+        Nothing is opened over the network: `fetch` never calls the parent's opener.
+        """
+
+        def __init__(self, root: Path | None = None) -> None:
+            super().__init__(timeout=1, allowed_protocols={"file"}, allow_redirects=False)
+            self.root = (root or static_root()).resolve()
+
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            path = self.resolve(url)
+            return URLFetcherResponse(
+                path.as_uri(),
+                body=path.read_bytes(),
+                headers={"Content-Type": ALLOWED_SUFFIXES[path.suffix.lower()]},
+            )
+
+        def resolve(self, url: str) -> Path:
+            """The file inside the static folder that `url` names, or UnsafeURLError."""
+            parts = urlsplit(url)
+            if parts.scheme.lower() != "file":
+                raise UnsafeURLError(f"Only files in the static folder may be read, not {url[:80]}")
+            if parts.netloc not in ("", "localhost"):
+                raise UnsafeURLError(f"Not a local file: {url[:80]}")
+            try:
+                path = Path(url2pathname(parts.path)).resolve(strict=True)
+            except (OSError, RuntimeError, ValueError) as error:  # ValueError: a NUL in the path
+                raise UnsafeURLError(f"No such file: {url[:80]}") from error
+            if not path.is_relative_to(self.root) or not path.is_file():
+                raise UnsafeURLError(f"Outside the static folder: {url[:80]}")
+            if path.suffix.lower() not in ALLOWED_SUFFIXES:
+                raise UnsafeURLError(f"Not a stylesheet or a font: {url[:80]}")
+            return path
+
+    return SafeStaticFetcher
 
 
 # Built once per process, not once per render: WeasyPrint's URL fetcher makes an SSL context
@@ -132,9 +146,13 @@ PRINT_STYLESHEET_LINK = '<link rel="stylesheet" href="pdf/print.css">'
 
 
 @functools.cache
-def _shared() -> tuple[SafeStaticFetcher, FontConfiguration, CSS, CounterStyle]:
+def _shared() -> tuple[URLFetcher, FontConfiguration, CSS, CounterStyle]:
+    from weasyprint import CSS
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.text.fonts import FontConfiguration
+
     root = static_root()
-    fetcher = SafeStaticFetcher(root)
+    fetcher = static_fetcher(root)
     fonts = FontConfiguration()
     counter_style = CounterStyle()
     stylesheet = CSS(
@@ -145,6 +163,12 @@ def _shared() -> tuple[SafeStaticFetcher, FontConfiguration, CSS, CounterStyle]:
         media_type="print",
     )
     return fetcher, fonts, stylesheet, counter_style
+
+
+def prepare() -> None:
+    """Load WeasyPrint, the fonts and the print stylesheet now (the worker, at its start): a
+    machine without Pango stops the worker with the reason, instead of failing each PDF job."""
+    _shared()
 
 
 @dataclass
@@ -169,6 +193,8 @@ class _Source:
 
 
 def _html(html: str) -> _Source:
+    from weasyprint import HTML
+
     fetcher, _, stylesheet, _ = _shared()
     root = static_root()
     stylesheets = []
@@ -206,7 +232,7 @@ def render_pdf(html: str) -> bytes:
     """HTML → PDF/A-2a bytes (tagged), its metadata taken from the HTML head.
 
     Relative URLs (the templates' `pdf/print.css`, the stylesheet's fonts) resolve against the
-    static folder, and only that folder is read (see `SafeStaticFetcher`).
+    static folder, and only that folder is read (see `static_fetcher`).
     """
     return layout(html).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
 
@@ -238,6 +264,8 @@ def reply_pdf(decision: Decision, files: list[EmbeddedFile]) -> bytes:
     no structure tags and whatever fonts and colours it has, and the reply would no longer be
     PDF/A. The statement must be set.
     """
+    from weasyprint import Attachment
+
     from remiss.replies import decided_reply
 
     statement = decision.item.statement
@@ -290,6 +318,8 @@ def reply_pdf(decision: Decision, files: list[EmbeddedFile]) -> bytes:
 def _each_associated_file_once(document, pdf) -> None:
     """WeasyPrint 70 lists each embedded file twice in the catalog's /AF (once from the name
     tree, once from the file specification itself); once is what PDF/A-3 means."""
+    import pydyf
+
     if "AF" in pdf.catalog:
         pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 

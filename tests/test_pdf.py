@@ -8,9 +8,11 @@ furniture in the top margin (letterhead, header, "Sida k (n)") and the body, the
 import http.client
 import http.server
 import io
+import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -686,7 +688,7 @@ def test_the_fetcher_refuses_urls_outside_the_static_folder(tmp_path):
     (static / "pdf" / "script.js").write_text("x")
     (tmp_path / "secret.css").write_text("secret")
     (static / "pdf" / "link.css").symlink_to(tmp_path / "secret.css")
-    fetcher = pdf.SafeStaticFetcher(static)
+    fetcher = pdf.static_fetcher(static)
 
     assert fetcher.resolve((static / "pdf" / "print.css").as_uri()) == static / "pdf" / "print.css"
     for url in [
@@ -752,3 +754,25 @@ def test_the_reply_leaves_the_extract_its_own_title(seeded):
 
     assert reply.startswith("Yttrande")
     assert extract_first == extract_after == pdf.extract_title(decision)
+
+
+def test_weasyprint_is_loaded_by_the_first_render_not_by_the_portal():
+    """The web processes never render (the worker does), so they do not load WeasyPrint and
+    Pango (0.4 s at every start); `pdf.prepare()`, which the worker calls at its start, does."""
+    shown = (
+        "import sys, django; django.setup(); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "print('weasyprint' in sys.modules); "
+        "from remiss import pdf; pdf.prepare(); print('weasyprint' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", shown],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "remiss.settings", "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]

@@ -8,7 +8,7 @@ once a day.
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from remiss import worker
+from remiss import pdf, worker
 
 
 class Command(DatabaseWorkerCommand):
@@ -33,6 +33,7 @@ class Command(DatabaseWorkerCommand):
             from prometheus_client import start_http_server
 
             start_http_server(metrics_port)
+        pdf.prepare()  # WeasyPrint is loaded on first use elsewhere; here, before any job
         companion = worker.Companion(options["worker_id"])
         companion.first_tick()  # alive before the first task is claimed
         companion.start()
