@@ -562,6 +562,12 @@ class TestVersions:
         # Every version but the current one can be restored, on every page.
         assert first.count('form="aterstall-') == 49 and last.count('form="aterstall-') == 20
         assert 'form="aterstall-120"' not in first
+        # Two versions on different pages are compared by their numbers.
+        assert 'id="jamfor-nummer"' in last and 'max="120" value="120"' in last
+        compared = client.get(
+            reverse("statement_compare", args=[started.pk]), {"fran": 3, "till": 120}
+        )
+        assert "Jämför version 3 och 120" in compared.content.decode()
 
     def test_two_versions_compare_side_by_side_with_the_changes_marked(
         self, client, started, handlaggare
