@@ -324,7 +324,6 @@ def statement_versions(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "statement": statement,
             "page": page,
-            "versions": page.object_list,
             "can_restore": "restore" in permissions.allowed_actions(request.user, statement),
         },
     )
