@@ -19,6 +19,7 @@ run     library:libpango-1.0-0      libpango-1.0-0
 run     library:libpangoft2-1.0-0   libpangoft2-1.0-0
 run     library:libharfbuzz-subset0 libharfbuzz-subset0
 test    command:chromium            chromium
+test    command:chromium-headless-shell chromium-headless-shell
 test    command:qpdf                qpdf
 test    command:pdftoppm            poppler-utils
 test    command:soffice             libreoffice-writer-nogui
@@ -28,6 +29,9 @@ ci      command:git                 git
 ci      command:curl                curl
 bench   command:wrk                 wrk
 '
+# chromium-headless-shell is the same Chromium without a browser window around the page, which the
+# browser tests drive (a third of the CPU per page and per new context that the full browser takes,
+# tests/browser/conftest.py); the full chromium stays for looking at pages by hand.
 # libreoffice-writer-nogui is LibreOffice without its window system: the tests convert every demo
 # Word export with `soffice --headless` to prove that LibreOffice opens and re-saves it (issue 17).
 # npm is asked for by command, not by package: NodeSource's nodejs brings npm itself and conflicts

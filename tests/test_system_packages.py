@@ -14,11 +14,13 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
 RUN_PACKAGES = ["python3-venv", "libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"]
-TEST_PACKAGES = ["chromium", "qpdf", "poppler-utils", "libreoffice-writer-nogui"]
+TEST_PACKAGES = ["chromium", "chromium-headless-shell", "qpdf", "poppler-utils"]
+TEST_PACKAGES += ["libreoffice-writer-nogui"]
 TEST_PACKAGES += ["nodejs", "npm", "redis-server"]
 # The commands each package brings, as the stand-in apt-get puts them on PATH.
 COMMANDS = {"make": "make", "chromium": "chromium", "qpdf": "qpdf", "poppler-utils": "pdftoppm"}
 COMMANDS |= {
+    "chromium-headless-shell": "chromium-headless-shell",
     "libreoffice-writer-nogui": "soffice",
     "npm": "npm",
     "redis-server": "redis-server",
@@ -164,13 +166,18 @@ def test_node_from_elsewhere_counts_as_installed_so_debians_npm_is_not_forced_on
     assert machine.apt_get_calls() == [
         "update -q",
         apt_install(
-            "chromium", "qpdf", "poppler-utils", "libreoffice-writer-nogui", "redis-server"
+            "chromium",
+            "chromium-headless-shell",
+            "qpdf",
+            "poppler-utils",
+            "libreoffice-writer-nogui",
+            "redis-server",
         ),
     ]
 
 
 def test_only_what_is_missing_is_installed(machine):
-    machine.install("libpango-1.0-0", "python3-venv", "chromium", "npm")
+    machine.install("libpango-1.0-0", "python3-venv", "chromium", "chromium-headless-shell", "npm")
 
     result = machine.make("packages-test")
 

@@ -1,4 +1,5 @@
-"""Playwright with Debian's Chromium (Playwright cannot fetch its own browser here).
+"""Playwright with Debian's Chromium (Playwright cannot fetch its own browser here): its headless
+shell where installed (package chromium-headless-shell), else the full browser (chromium).
 
 Without Chromium these tests skip with the reason shown; with REQUIRE_BROWSER=1 (set by CI) the
 missing browser is a failure instead, so a green CI run always includes the browser tests. The
@@ -21,7 +22,6 @@ from tests.browser.accessibility import (
 )
 
 CHROMIUM_ARGS = [
-    "--headless=new",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -32,11 +32,30 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The headless shell is the same Chromium, drawing the same pages, without the browser window
+# around them. The full browser in headless mode still builds that window's own web pages (its
+# toolbar's WebUI) for every new context: about a second of CPU each time, and a page load took
+# twice the CPU. The browser tests open dozens of contexts (one per person), so on two cores that
+# was a fifth of the whole suite's CPU. CHROMIUM_PATH picks another browser.
+SHELL_NAMES = ("chromium-headless-shell",)
+BROWSER_NAMES = ("chromium", "chromium-browser")
+
+
 def chromium_path() -> str | None:
     configured = os.environ.get("CHROMIUM_PATH")
     if configured:
         return configured if Path(configured).exists() else None
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    for name in (*SHELL_NAMES, *BROWSER_NAMES):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def chromium_args(executable: str) -> list[str]:
+    """The full browser is told to run without a window; the headless shell has none."""
+    if Path(executable).name in SHELL_NAMES:
+        return CHROMIUM_ARGS
+    return ["--headless=new", *CHROMIUM_ARGS]
 
 
 def skip_or_fail(reason: str) -> None:
@@ -51,7 +70,8 @@ def browser():
     executable = chromium_path()
     if executable is None:
         skip_or_fail(
-            "Chromium saknas: installera Debians paket 'chromium' (eller sätt CHROMIUM_PATH) "
+            "Chromium saknas: installera Debians paket 'chromium-headless-shell' (eller "
+            "'chromium', eller sätt CHROMIUM_PATH) "
             "för att köra webbläsartesterna."
         )
     from playwright.sync_api import sync_playwright
@@ -61,7 +81,9 @@ def browser():
     # the browser runs (and only then: the deploy check rightly refuses the variable).
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=chromium_args(executable)
+        )
         yield browser
         browser.close()
 
