@@ -100,21 +100,18 @@ main() {
     echo "There is no apt-get here: install their equivalents with the system's package manager." >&2
     return 1
   fi
-  local as_root=()
+  local as_root=() as_root_command="su -c '$install'"
+  command -v sudo >/dev/null 2>&1 && as_root_command="sudo $install"
   if [[ $(id -u) != 0 ]]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       as_root=(sudo -n)
     elif ((${#missing[@]} == 0)); then
-      echo "Optional, for faster browser tests: sudo $install" >&2
+      echo "Optional, for faster browser tests: $as_root_command" >&2
       return 0
     else
       echo "These system packages are missing: ${missing[*]}" >&2
       echo "Install them as root, then run make again:" >&2
-      if command -v sudo >/dev/null 2>&1; then
-        echo "  sudo $install" >&2
-      else
-        echo "  su -c '$install'" >&2
-      fi
+      echo "  $as_root_command" >&2
       return 1
     fi
   fi

@@ -258,7 +258,21 @@ def test_without_root_a_missing_headless_shell_is_a_hint_not_a_stop(machine):
 
     assert result.returncode == 0, result.stderr
     assert machine.apt_get_calls() == []
-    assert "sudo apt-get install --no-install-recommends chromium-headless-shell" in result.stderr
+    assert result.stderr == (
+        "Optional, for faster browser tests: "
+        "sudo apt-get install --no-install-recommends chromium-headless-shell\n"
+    )
+
+
+def test_without_root_or_sudo_at_all_the_hint_says_su(machine):
+    machine.install(*RUN_PACKAGES, *TEST_PACKAGES)
+    machine.user_id(1000)
+
+    result = machine.make("packages-test")
+
+    assert result.returncode == 0, result.stderr
+    hint = "su -c 'apt-get install --no-install-recommends chromium-headless-shell'"
+    assert hint in result.stderr
 
 
 def test_without_root_it_installs_through_sudo_when_sudo_needs_no_password(machine):
