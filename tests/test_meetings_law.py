@@ -460,6 +460,24 @@ class TestCorrections:
         assert moved.changes["paragraf"] == ["§ 3", "§ 1"]
         assert other.pk in meeting.items.values_list("pk", flat=True)
 
+    def test_the_events_show_what_changed_as_before_and_after_and_what_stayed_once(
+        self, client, on_agenda, sekreterare
+    ):
+        """A moved item's title is kept in its event to say which item moved; it did not
+        change, so the page shows it once, not as "Före: X / Efter: X"."""
+        from django.urls import reverse
+
+        meeting = on_agenda.meeting
+        moved = workflow.add_agenda_item(meeting=meeting, user=sekreterare, title="Övrigt")
+        workflow.move_item(item=moved, user=sekreterare, position=1)
+        client.force_login(sekreterare)
+
+        page = client.get(reverse("meeting", args=[meeting.pk])).content.decode()
+
+        assert "<dt>Paragraf</dt><dd>Före: § 2<br>Efter: § 1</dd>" in page
+        assert "<dt>Rubrik</dt><dd>Övrigt</dd>" in page
+        assert "Före: Övrigt" not in page
+
     def test_the_paragraphs_are_not_renumbered_once_a_decision_is_recorded(
         self, on_agenda, sekreterare
     ):
