@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from remiss import council as rules
 from remiss import workflow
@@ -465,8 +466,6 @@ class TestCorrections:
     ):
         """A moved item's title is kept in its event to say which item moved; it did not
         change, so the page shows it once, not as "Före: X / Efter: X"."""
-        from django.urls import reverse
-
         meeting = on_agenda.meeting
         moved = workflow.add_agenda_item(meeting=meeting, user=sekreterare, title="Övrigt")
         workflow.move_item(item=moved, user=sekreterare, position=1)
@@ -663,8 +662,6 @@ class TestPages:
     def test_the_secretary_corrects_a_decision_on_its_page_with_a_reason(
         self, client, item, sekreterare, justerare
     ):
-        from django.urls import reverse
-
         workflow.record_decision(item=item, user=sekreterare, record=adopted())
         client.force_login(sekreterare)
         url = reverse("decision_correct", args=[item.meeting.pk, item.number])
@@ -697,8 +694,6 @@ class TestPages:
     def test_a_reservation_can_only_be_chosen_from_those_serving(
         self, client, item, council, sekreterare
     ):
-        from django.urls import reverse
-
         client.force_login(sekreterare)
         url = reverse("decision_record", args=[item.meeting.pk, item.number])
         absent = council[6].person  # ersattare_b, not at the meeting
