@@ -50,12 +50,33 @@ def axe_source() -> str | None:
         return None
 
 
+# What Chromium says when axe was started in a document that a navigation then replaced: the
+# click before the check had started loading the next page, and the new document had no
+# documentElement yet, or the old one's context was gone.
+NAVIGATING = ("Execution context was destroyed", "reading 'documentElement'")
+ATTEMPTS = 3
+
+
 def axe_violations(page, source: str) -> list[dict]:
-    """Run axe's WCAG 2.1 A and AA rules on the page as it is now, and return the violations."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(source)
-    results = page.evaluate(RUN_AXE, WCAG_21_AA)
-    return results["violations"]
+    """Run axe's WCAG 2.1 A and AA rules on the page once it has loaded, and return the violations.
+
+    A click that follows a link returns once the navigation has begun, so the page is first let
+    finish loading; if a navigation still replaces the document under axe, the check runs again on
+    the page that arrived.
+    """
+    from playwright.sync_api import Error
+
+    for attempt in range(1, ATTEMPTS + 1):
+        page.wait_for_load_state("load")
+        try:
+            if not page.evaluate("typeof window.axe === 'object'"):
+                page.evaluate(source)
+            results = page.evaluate(RUN_AXE, WCAG_21_AA)
+        except Error as error:
+            if attempt == ATTEMPTS or not any(sign in str(error) for sign in NAVIGATING):
+                raise
+            continue
+        return results["violations"]
 
 
 def selector(target: list) -> str:
