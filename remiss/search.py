@@ -229,15 +229,17 @@ class EqualsAny(Func):
     output_field = BooleanField()
 
     def __init__(self, expression, queryset):
-        subquery = Subquery(queryset)
-        subquery.query.clear_ordering(force=True)  # as `IN (subquery)` does: no ORDER BY
-        super().__init__(expression, subquery)
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        array = ArraySubquery(queryset)
+        array.query.clear_ordering(force=True)  # as `IN (subquery)` does: no ORDER BY
+        super().__init__(expression, array)
 
     def as_sql(self, compiler, connection, **extra_context):
-        expression, subquery = self.get_source_expressions()
+        expression, array = self.get_source_expressions()
         left, left_params = compiler.compile(expression)
-        right, right_params = compiler.compile(subquery)
-        return f"{left} = ANY(ARRAY{right})", (*left_params, *right_params)
+        right, right_params = compiler.compile(array)
+        return f"{left} = ANY({right})", (*left_params, *right_params)
 
 
 class StoredSearchDocument(Expression):
